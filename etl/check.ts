@@ -1,0 +1,87 @@
+// `check`: validates one file with an adapter and a region, without publishing anything, and
+// summarises it in one JSON-friendly object for people, cron jobs and monitoring.
+
+import type { Config, SourceConfig, SourceFormat } from './config.ts';
+import { loadRegion } from './districts.ts';
+import type { Logger } from './lib/log.ts';
+import { runSource, type SourceResult } from './pipeline.ts';
+
+export interface CheckSummary {
+  file: string;
+  format: SourceFormat;
+  region: string;
+  read: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  reasons: Record<string, number>;
+  districts: Record<string, number>;
+  districtRules: Record<string, number>;
+  pointsOutsideDistrict: number;
+  duplicateKeys: number;
+  period: { from: string; to: string } | null;
+  asOf: string | null;
+  metrics: { answered: number; medianDaysToFirstAnswer: number | null; overdue: number };
+  /** The first rejects, enough to see what to fix; the full list goes to a snapshot's rejects.csv. */
+  examples: { row: number; field: string; value: string | null; reason: string; message: string }[];
+}
+
+export async function checkFile(config: Config, file: string, format: SourceFormat, regionId: string, logger: Logger, timeZone?: string): Promise<CheckSummary> {
+  const regionConfig = config.regions.find((region) => region.id === regionId)!;
+  const source: SourceConfig = {
+    id: 'check',
+    format,
+    region: regionId,
+    files: [file],
+    timeZone: timeZone ?? regionConfig.timeZone,
+    asOf: null,
+    title: { ru: file, en: file },
+    url: null,
+    licence: '',
+    attribution: { ru: '', en: '' },
+  };
+  const result = await runSource(config, source, loadRegion(regionConfig), logger);
+  return summarize(file, format, regionId, result);
+}
+
+export function summarize(file: string, format: SourceFormat, region: string, result: SourceResult): CheckSummary {
+  const districts: Record<string, number> = {};
+  let answered = 0;
+  let overdue = 0;
+  const days: number[] = [];
+  for (const appeal of result.appeals) {
+    districts[appeal.district] = (districts[appeal.district] ?? 0) + 1;
+    if (appeal.overdue) overdue += 1;
+    if (appeal.days_to_first_answer !== null) {
+      answered += 1;
+      days.push(appeal.days_to_first_answer);
+    }
+  }
+
+  return {
+    file,
+    format,
+    region,
+    read: result.counts.read,
+    accepted: result.counts.accepted,
+    rejected: result.counts.rejected,
+    duplicates: result.counts.duplicates,
+    reasons: result.reasons,
+    districts: Object.fromEntries(Object.entries(districts).sort(([, a], [, b]) => b - a)),
+    districtRules: result.districtRules,
+    pointsOutsideDistrict: result.pointsOutsideDistrict,
+    duplicateKeys: 0,
+    period: result.period ? { from: new Date(result.period.from).toISOString(), to: new Date(result.period.to).toISOString() } : null,
+    asOf: result.asOf === null ? null : new Date(result.asOf).toISOString(),
+    metrics: { answered, medianDaysToFirstAnswer: median(days), overdue },
+    examples: result.rejects.slice(0, 20).map(({ row, field, value, reason, message }) => ({ row, field, value, reason, message })),
+  };
+}
+
+/** Returns the median, averaging the two middle values of an even count, as DuckDB's median does. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}

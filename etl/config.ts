@@ -1,0 +1,321 @@
+// Loads and validates the configuration: regions (boundaries, population, codes, aliases, time
+// zone) and sources. Every key, its type and its meaning are documented in docs/configuration.md;
+// an error names the key and the expected form.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+import { ConfigError } from './lib/errors.ts';
+import type { LocalizedText } from './aggregates-types.ts';
+
+export const SOURCE_FORMATS = ['spb-portal', 'open311', 'table'] as const;
+export type SourceFormat = (typeof SOURCE_FORMATS)[number];
+
+export interface BoundariesConfig {
+  file: string;
+  nameProperty: string;
+  codeProperty?: string;
+  /** Property selecting features, e.g. { "admin_lvl": 6 } keeps the municipal level only. */
+  filter?: Record<string, string | number>;
+  licence: string;
+  attribution: LocalizedText;
+}
+
+export interface PopulationConfig {
+  /** A CSV file; omit it to read the population from a property of the boundaries. */
+  file?: string;
+  districtColumn: string;
+  valueColumn: string;
+  year: number;
+  licence: string;
+  attribution: LocalizedText;
+}
+
+export interface DistrictCodesConfig {
+  file: string;
+  codeColumn: string;
+  districtColumn: string;
+}
+
+export interface MunicipalitiesConfig {
+  file: string;
+  nameColumn: string;
+  shortNameColumn: string;
+  districtColumn: string;
+}
+
+export interface RegionConfig {
+  id: string;
+  name: LocalizedText;
+  timeZone: string;
+  boundaries: BoundariesConfig;
+  population?: PopulationConfig;
+  districtCodes?: DistrictCodesConfig;
+  municipalities?: MunicipalitiesConfig;
+  /** Other spellings of district names: alias → district name as in the boundaries. */
+  aliases: Record<string, string>;
+}
+
+export interface SourceConfig {
+  id: string;
+  format: SourceFormat;
+  region: string;
+  files: string[];
+  mapping?: string;
+  timeZone: string;
+  /** ISO instant when the data was extracted; null takes the latest event in the data. */
+  asOf: string | null;
+  title: LocalizedText;
+  url: string | null;
+  licence: string;
+  attribution: LocalizedText;
+}
+
+export interface PrivacyConfig {
+  gridLatitudeDegrees: number;
+  gridLongitudeDegrees: number;
+}
+
+export interface SnapshotsConfig {
+  directory: string;
+  keep: number;
+  keepMonthEnds: boolean;
+}
+
+export interface Config {
+  /** Folder the relative paths of the configuration are resolved against. */
+  root: string;
+  snapshots: SnapshotsConfig;
+  privacy: PrivacyConfig;
+  regions: RegionConfig[];
+  sources: SourceConfig[];
+}
+
+type Json = Record<string, unknown>;
+
+/** Reads a configuration file, validates it and resolves its paths against the repository root. */
+export function loadConfig(path: string, root = resolve(dirname(path), '..')): Config {
+  if (!existsSync(path)) {
+    throw new ConfigError({
+      ru: `Файл конфигурации не найден: ${path}. Укажите путь в --config.`,
+      en: `Configuration file not found: ${path}. Pass its path with --config.`,
+    });
+  }
+
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError({
+      ru: `Конфигурация ${path} — не JSON: ${(error as Error).message}`,
+      en: `Configuration ${path} is not valid JSON: ${(error as Error).message}`,
+    });
+  }
+  return validateConfig(raw, root);
+}
+
+export function validateConfig(raw: unknown, root: string): Config {
+  const top = object(raw, '(root)');
+  allowKeys(top, '(root)', ['$schema', 'snapshots', 'privacy', 'regions', 'sources']);
+
+  const snapshotsJson = object(top.snapshots, 'snapshots');
+  allowKeys(snapshotsJson, 'snapshots', ['directory', 'keep', 'keepMonthEnds']);
+  const snapshots: SnapshotsConfig = {
+    directory: resolve(root, string(snapshotsJson.directory, 'snapshots.directory')),
+    keep: positiveInteger(snapshotsJson.keep, 'snapshots.keep'),
+    keepMonthEnds: boolean(snapshotsJson.keepMonthEnds, 'snapshots.keepMonthEnds'),
+  };
+
+  const privacyJson = object(top.privacy, 'privacy');
+  allowKeys(privacyJson, 'privacy', ['gridLatitudeDegrees', 'gridLongitudeDegrees']);
+  const privacy: PrivacyConfig = {
+    gridLatitudeDegrees: positiveNumber(privacyJson.gridLatitudeDegrees, 'privacy.gridLatitudeDegrees'),
+    gridLongitudeDegrees: positiveNumber(privacyJson.gridLongitudeDegrees, 'privacy.gridLongitudeDegrees'),
+  };
+
+  const regions = array(top.regions, 'regions').map((value, index) => validateRegion(value, `regions[${index}]`, root));
+  const regionIds = new Set(regions.map((region) => region.id));
+  const sources = array(top.sources, 'sources').map((value, index) => validateSource(value, `sources[${index}]`, root, regionIds));
+
+  unique(regions.map((region) => region.id), 'regions[].id');
+  unique(sources.map((source) => source.id), 'sources[].id');
+  return { root, snapshots, privacy, regions, sources };
+}
+
+function validateRegion(value: unknown, key: string, root: string): RegionConfig {
+  const json = object(value, key);
+  allowKeys(json, key, ['id', 'name', 'timeZone', 'boundaries', 'population', 'districtCodes', 'municipalities', 'aliases']);
+
+  const boundariesJson = object(json.boundaries, `${key}.boundaries`);
+  allowKeys(boundariesJson, `${key}.boundaries`, ['file', 'nameProperty', 'codeProperty', 'filter', 'licence', 'attribution']);
+  const boundaries: BoundariesConfig = {
+    file: file(boundariesJson.file, `${key}.boundaries.file`, root),
+    nameProperty: string(boundariesJson.nameProperty, `${key}.boundaries.nameProperty`),
+    codeProperty: optional(boundariesJson.codeProperty, (v) => string(v, `${key}.boundaries.codeProperty`)),
+    filter: optional(boundariesJson.filter, (v) => object(v, `${key}.boundaries.filter`) as Record<string, string | number>),
+    licence: string(boundariesJson.licence, `${key}.boundaries.licence`),
+    attribution: localized(boundariesJson.attribution, `${key}.boundaries.attribution`),
+  };
+
+  return {
+    id: identifier(json.id, `${key}.id`),
+    name: localized(json.name, `${key}.name`),
+    timeZone: timeZone(json.timeZone, `${key}.timeZone`),
+    boundaries,
+    population: optional(json.population, (v) => validatePopulation(v, `${key}.population`, root)),
+    districtCodes: optional(json.districtCodes, (v) => {
+      const codes = object(v, `${key}.districtCodes`);
+      allowKeys(codes, `${key}.districtCodes`, ['file', 'codeColumn', 'districtColumn']);
+      return {
+        file: file(codes.file, `${key}.districtCodes.file`, root),
+        codeColumn: string(codes.codeColumn, `${key}.districtCodes.codeColumn`),
+        districtColumn: string(codes.districtColumn, `${key}.districtCodes.districtColumn`),
+      };
+    }),
+    municipalities: optional(json.municipalities, (v) => {
+      const table = object(v, `${key}.municipalities`);
+      allowKeys(table, `${key}.municipalities`, ['file', 'nameColumn', 'shortNameColumn', 'districtColumn']);
+      return {
+        file: file(table.file, `${key}.municipalities.file`, root),
+        nameColumn: string(table.nameColumn, `${key}.municipalities.nameColumn`),
+        shortNameColumn: string(table.shortNameColumn, `${key}.municipalities.shortNameColumn`),
+        districtColumn: string(table.districtColumn, `${key}.municipalities.districtColumn`),
+      };
+    }),
+    aliases: stringMap(json.aliases ?? {}, `${key}.aliases`),
+  };
+}
+
+function validatePopulation(value: unknown, key: string, root: string): PopulationConfig {
+  const json = object(value, key);
+  allowKeys(json, key, ['file', 'districtColumn', 'valueColumn', 'year', 'licence', 'attribution']);
+  return {
+    file: optional(json.file, (v) => file(v, `${key}.file`, root)),
+    districtColumn: string(json.districtColumn, `${key}.districtColumn`),
+    valueColumn: string(json.valueColumn, `${key}.valueColumn`),
+    year: positiveInteger(json.year, `${key}.year`),
+    licence: string(json.licence, `${key}.licence`),
+    attribution: localized(json.attribution, `${key}.attribution`),
+  };
+}
+
+function validateSource(value: unknown, key: string, root: string, regionIds: Set<string>): SourceConfig {
+  const json = object(value, key);
+  allowKeys(json, key, ['id', 'format', 'region', 'files', 'mapping', 'timeZone', 'asOf', 'title', 'url', 'licence', 'attribution']);
+
+  const format = string(json.format, `${key}.format`);
+  if (!(SOURCE_FORMATS as readonly string[]).includes(format)) {
+    fail(`${key}.format`, format, SOURCE_FORMATS.join(' | '));
+  }
+  const region = string(json.region, `${key}.region`);
+  if (!regionIds.has(region)) fail(`${key}.region`, region, `one of the region ids: ${[...regionIds].join(', ')}`);
+
+  const asOf = json.asOf === null || json.asOf === undefined ? null : string(json.asOf, `${key}.asOf`);
+  if (asOf !== null && (!/[zZ]|[+-]\d\d:\d\d$/.test(asOf) || Number.isNaN(Date.parse(asOf)))) {
+    fail(`${key}.asOf`, asOf, 'an ISO 8601 instant with a zone, e.g. 2021-04-23T00:00:00+03:00, or null');
+  }
+
+  return {
+    id: identifier(json.id, `${key}.id`),
+    format: format as SourceFormat,
+    region,
+    files: array(json.files, `${key}.files`).map((v, index) => file(v, `${key}.files[${index}]`, root)),
+    mapping: optional(json.mapping, (v) => file(v, `${key}.mapping`, root)),
+    timeZone: timeZone(json.timeZone, `${key}.timeZone`),
+    asOf,
+    title: localized(json.title, `${key}.title`),
+    url: json.url === null || json.url === undefined ? null : string(json.url, `${key}.url`),
+    licence: string(json.licence, `${key}.licence`),
+    attribution: localized(json.attribution, `${key}.attribution`),
+  };
+}
+
+function fail(key: string, value: unknown, expected: string): never {
+  const shown = value === undefined ? '(нет / missing)' : JSON.stringify(value);
+  throw new ConfigError({
+    ru: `Конфигурация: ключ ${key} = ${shown}; ожидается ${expected}.`,
+    en: `Configuration: key ${key} = ${shown}; expected ${expected}.`,
+  });
+}
+
+function object(value: unknown, key: string): Json {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(key, value, 'an object');
+  return value as Json;
+}
+
+function array(value: unknown, key: string): unknown[] {
+  if (!Array.isArray(value)) fail(key, value, 'an array');
+  return value as unknown[];
+}
+
+function string(value: unknown, key: string): string {
+  if (typeof value !== 'string' || value.trim() === '') fail(key, value, 'a non-empty string');
+  return value as string;
+}
+
+function boolean(value: unknown, key: string): boolean {
+  if (typeof value !== 'boolean') fail(key, value, 'true or false');
+  return value as boolean;
+}
+
+function positiveNumber(value: unknown, key: string): number {
+  if (typeof value !== 'number' || !(value > 0)) fail(key, value, 'a positive number');
+  return value as number;
+}
+
+function positiveInteger(value: unknown, key: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(key, value, 'a positive whole number');
+  return value as number;
+}
+
+function identifier(value: unknown, key: string): string {
+  const text = string(value, key);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(text)) fail(key, value, 'lower-case Latin letters, digits and hyphens, e.g. "spb"');
+  return text;
+}
+
+function localized(value: unknown, key: string): LocalizedText {
+  const json = object(value, key);
+  allowKeys(json, key, ['ru', 'en']);
+  return { ru: string(json.ru, `${key}.ru`), en: string(json.en, `${key}.en`) };
+}
+
+function stringMap(value: unknown, key: string): Record<string, string> {
+  const json = object(value, key);
+  for (const [name, target] of Object.entries(json)) string(target, `${key}.${name}`);
+  return json as Record<string, string>;
+}
+
+function timeZone(value: unknown, key: string): string {
+  const text = string(value, key);
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: text });
+  } catch {
+    fail(key, value, 'an IANA time zone, e.g. "Europe/Moscow"');
+  }
+  return text;
+}
+
+function file(value: unknown, key: string, root: string): string {
+  const path = resolve(root, string(value, key));
+  if (!existsSync(path)) fail(key, value, `an existing file (not found: ${path})`);
+  return path;
+}
+
+function optional<T>(value: unknown, read: (value: unknown) => T): T | undefined {
+  return value === undefined || value === null ? undefined : read(value);
+}
+
+function allowKeys(json: Json, key: string, allowed: readonly string[]): void {
+  for (const name of Object.keys(json)) {
+    if (!allowed.includes(name)) fail(`${key}.${name}`, json[name], `no such key; allowed keys: ${allowed.join(', ')}`);
+  }
+}
+
+function unique(values: readonly string[], key: string): void {
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (seen.has(value)) fail(key, value, 'a unique id');
+    seen.add(value);
+  }
+}

@@ -1,0 +1,207 @@
+// District assignment. A region's districts come from its boundaries file; a record is placed by,
+// in order: an explicit district code, a normalized district name (with the region's aliases),
+// and point-in-polygon on its coordinates. The rule that placed it is recorded.
+
+import { readFileSync } from 'node:fs';
+
+import type { RegionConfig } from './config.ts';
+import { ConfigError } from './lib/errors.ts';
+import { parseCsvRecords } from './lib/csv.ts';
+import { boundingBox, boxContains, geometryContains, type BoundingBox, type Geometry } from './geo.ts';
+import type { DistrictRule } from './schema.ts';
+
+export interface District {
+  name: string;
+  slug: string;
+  population: number | null;
+  geometry: Geometry;
+  box: BoundingBox;
+}
+
+export interface Region {
+  config: RegionConfig;
+  districts: District[];
+  byName: Map<string, District>;
+  byCode: Map<string, District>;
+  /** Municipality name as the source writes it → its short name and district. */
+  municipalities: Map<string, { shortName: string; district: string }>;
+}
+
+export type Assignment =
+  | { readonly ok: true; readonly district: District; readonly rule: DistrictRule; readonly pointOutside: boolean }
+  | { readonly ok: false; readonly reason: 'district_unknown' | 'district_conflict' | 'outside_region'; readonly field: string; readonly value: string | null };
+
+export interface DistrictInput {
+  district_code: string | null;
+  district_name: string | null;
+  latitude: number | null;
+  longitude: number | null;
+}
+
+/** Loads a region's districts, population, codes and municipalities from its configured files. */
+export function loadRegion(config: RegionConfig): Region {
+  const collection = JSON.parse(readFileSync(config.boundaries.file, 'utf8')) as { features?: { properties: Record<string, unknown>; geometry: Geometry }[] };
+  const features = (collection.features ?? []).filter((feature) => matchesFilter(feature.properties, config.boundaries.filter));
+  if (features.length === 0) {
+    throw new ConfigError({
+      ru: `В файле границ ${config.boundaries.file} нет районов (проверьте boundaries.filter).`,
+      en: `The boundaries file ${config.boundaries.file} has no districts (check boundaries.filter).`,
+    });
+  }
+
+  const population = loadPopulation(config, features);
+  const districts = features.map((feature) => {
+    const name = String(feature.properties[config.boundaries.nameProperty] ?? '').trim();
+    if (!name) {
+      throw new ConfigError({
+        ru: `В файле границ ${config.boundaries.file} у района нет свойства ${config.boundaries.nameProperty}.`,
+        en: `A feature in ${config.boundaries.file} lacks the property ${config.boundaries.nameProperty}.`,
+      });
+    }
+    return { name, slug: slugify(name), population: population.get(name) ?? null, geometry: feature.geometry, box: boundingBox(feature.geometry) };
+  });
+
+  const byName = new Map<string, District>();
+  for (const district of districts) byName.set(normalizeDistrictName(district.name), district);
+  for (const [alias, target] of Object.entries(config.aliases)) {
+    const district = byName.get(normalizeDistrictName(target));
+    if (!district) {
+      throw new ConfigError({
+        ru: `Псевдоним «${alias}» ссылается на неизвестный район «${target}» (regions.${config.id}.aliases).`,
+        en: `Alias "${alias}" points to an unknown district "${target}" (regions.${config.id}.aliases).`,
+      });
+    }
+    byName.set(normalizeDistrictName(alias), district);
+  }
+
+  return { config, districts, byName, byCode: loadCodes(config, byName, features), municipalities: loadMunicipalities(config) };
+}
+
+function matchesFilter(properties: Record<string, unknown>, filter?: Record<string, string | number>): boolean {
+  if (!filter) return true;
+  return Object.entries(filter).every(([key, value]) => properties[key] === value);
+}
+
+function loadPopulation(config: RegionConfig, features: { properties: Record<string, unknown> }[]): Map<string, number> {
+  const population = new Map<string, number>();
+  const table = config.population;
+  if (!table) return population;
+
+  const rows = table.file
+    ? parseCsvRecords(readFileSync(table.file, 'utf8'))
+    : features.map((feature) => feature.properties as Record<string, string>);
+  for (const row of rows) {
+    const value = Number(row[table.valueColumn]);
+    if (Number.isFinite(value) && value > 0) population.set(String(row[table.districtColumn]).trim(), value);
+  }
+  return population;
+}
+
+function loadCodes(config: RegionConfig, byName: Map<string, District>, features: { properties: Record<string, unknown> }[]): Map<string, District> {
+  const byCode = new Map<string, District>();
+  if (config.boundaries.codeProperty) {
+    for (const feature of features) {
+      const district = byName.get(normalizeDistrictName(String(feature.properties[config.boundaries.nameProperty])));
+      const code = feature.properties[config.boundaries.codeProperty];
+      if (district && code !== undefined && code !== null) byCode.set(String(code), district);
+    }
+  }
+  if (config.districtCodes) {
+    for (const row of parseCsvRecords(readFileSync(config.districtCodes.file, 'utf8'))) {
+      const district = byName.get(normalizeDistrictName(row[config.districtCodes.districtColumn] ?? ''));
+      const code = (row[config.districtCodes.codeColumn] ?? '').trim();
+      if (district && code) byCode.set(code, district);
+    }
+  }
+  return byCode;
+}
+
+function loadMunicipalities(config: RegionConfig): Map<string, { shortName: string; district: string }> {
+  const municipalities = new Map<string, { shortName: string; district: string }>();
+  const table = config.municipalities;
+  if (!table) return municipalities;
+  for (const row of parseCsvRecords(readFileSync(table.file, 'utf8'))) {
+    const entry = { shortName: row[table.shortNameColumn].trim(), district: row[table.districtColumn].trim() };
+    municipalities.set(row[table.nameColumn], entry);
+    municipalities.set(normalizeMunicipalityName(row[table.nameColumn]), entry);
+  }
+  return municipalities;
+}
+
+/**
+ * Normalizes a district name for matching: lower case, ё → е, hyphens and dashes as spaces, and
+ * the words «район», «р-н», «муниципальный район», «МО» removed.
+ */
+export function normalizeDistrictName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/ё/g, 'е')
+    .replace(/[«»"'`]/g, ' ')
+    .replace(/(?<![\p{L}])р-н(?![\p{L}])/gu, ' ')
+    .replace(/[‐-―−-]/g, ' ')
+    .replace(/(?<![\p{L}])(муниципальный район|муниципальный округ|городской округ|административный район|район|мо|г\.)(?![\p{L}])/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * Normalizes a municipal okrug name: the type prefix («муниципальный округ», «МО», «посёлок»,
+ * «город») removed, «№ 7» → «№7», lower case, ё → е, spaces collapsed.
+ */
+export function normalizeMunicipalityName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/ё/g, 'е')
+    .replace(/(?<![\p{L}])(внутригородское муниципальное образование|муниципальный округ|муниципальное образование|мо|поселок|город|округ)(?![\p{L}])/gu, ' ')
+    .replace(/№\s+/g, '№')
+    .replace(/\s*[‐-―−-]\s*/g, '-')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Places a record in a district by code, then name, then point; reports a conflict between them. */
+export function assignDistrict(region: Region, input: DistrictInput): Assignment {
+  const byCode = input.district_code ? region.byCode.get(input.district_code.trim()) : undefined;
+  const byName = input.district_name ? region.byName.get(normalizeDistrictName(input.district_name)) : undefined;
+
+  if (byCode && byName && byCode !== byName) {
+    return { ok: false, reason: 'district_conflict', field: 'district_name', value: `${input.district_code} ≠ ${input.district_name}` };
+  }
+
+  const hasPoint = input.latitude !== null && input.longitude !== null;
+  const byPoint = hasPoint ? districtAtPoint(region, input.longitude!, input.latitude!) : null;
+  const chosen = byCode ?? byName;
+  if (chosen) {
+    const pointOutside = hasPoint && byPoint !== chosen;
+    return { ok: true, district: chosen, rule: byCode ? 'code' : 'name', pointOutside };
+  }
+
+  if (byPoint) return { ok: true, district: byPoint, rule: 'point', pointOutside: false };
+  if (input.district_name || input.district_code) {
+    return { ok: false, reason: 'district_unknown', field: input.district_name ? 'district_name' : 'district_code', value: input.district_name ?? input.district_code };
+  }
+  return { ok: false, reason: 'outside_region', field: 'latitude/longitude', value: hasPoint ? `${input.latitude}, ${input.longitude}` : null };
+}
+
+export function districtAtPoint(region: Region, longitude: number, latitude: number): District | null {
+  for (const district of region.districts) {
+    if (boxContains(district.box, longitude, latitude) && geometryContains(district.geometry, longitude, latitude)) return district;
+  }
+  return null;
+}
+
+const TRANSLITERATION: Record<string, string> = {
+  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'e', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l', м: 'm',
+  н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch', ш: 'sh', щ: 'shch',
+  ъ: '', ы: 'y', ь: '', э: 'e', ю: 'yu', я: 'ya',
+};
+
+/** Makes an ASCII URL slug from a Russian name: «Адмиралтейский» → "admiralteyskiy". */
+export function slugify(name: string): string {
+  return [...name.toLowerCase()]
+    .map((char) => TRANSLITERATION[char] ?? char)
+    .join('')
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}

@@ -1,0 +1,61 @@
+// Privacy rules applied before anything is written (152-ФЗ). Adapters never read names, phones,
+// e-mails, addresses, building ids, photos or texts of applicants into a draft. This step also
+// coarsens coordinates to a grid cell and removes personal data that slipped into a kept field.
+
+import type { PrivacyConfig } from './config.ts';
+
+/**
+ * Snaps a point to the centre of its grid cell. The default cell, 0.01° of latitude by 0.02° of
+ * longitude, is about 1.1 km × 1.1 km at St Petersburg's 60° N (1.1 km × 1.3 km at Moscow's
+ * 56° N): in a built-up area such a cell holds dozens to hundreds of buildings, so a published
+ * point cannot single out a house, while a district map keeps its shape.
+ */
+export function coarsenPoint(latitude: number | null, longitude: number | null, grid: PrivacyConfig): { latitude: number | null; longitude: number | null } {
+  if (latitude === null || longitude === null) return { latitude: null, longitude: null };
+  return {
+    latitude: cellCentre(latitude, grid.gridLatitudeDegrees),
+    longitude: cellCentre(longitude, grid.gridLongitudeDegrees),
+  };
+}
+
+function cellCentre(value: number, size: number): number {
+  const centre = (Math.floor(value / size) + 0.5) * size;
+  return Math.round(centre * 1e6) / 1e6;
+}
+
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
+
+/**
+ * Phone numbers in Russian and international forms: +7 (812) 576-82-14, 8 812 5768214,
+ * 576-82-14, +1 212-555-0100. Seven or more digits with optional separators.
+ */
+const PHONE = /(?<![\p{L}\p{N}])(?:\+?\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)[\s.-]?)?\d{2,4}(?:[\s.-]\d{2,4}){1,3}(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])\+?\d{7,15}(?![\p{L}\p{N}])/gu;
+
+/** Russian personal names written as «Фамилия И.», «Фамилия И. О.», «И. О. Фамилия». */
+const INITIALS_NAME = /(?<![\p{L}])(?:\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?\s+\p{Lu}\.\s?(?:\p{Lu}\.)?|\p{Lu}\.\s?\p{Lu}\.\s?\p{Lu}\p{Ll}+)(?![\p{L}])/gu;
+
+export const REDACTED = '[скрыто]';
+
+export interface ScrubResult {
+  text: string;
+  removed: number;
+}
+
+/**
+ * Removes e-mails, phone numbers and initials-style names from a kept short field (an agency,
+ * a category). Digits that are only part of an organisation's name such as «№65» are kept because
+ * a phone needs at least seven digits.
+ */
+export function scrubText(text: string): ScrubResult {
+  let removed = 0;
+  const replace = () => {
+    removed += 1;
+    return REDACTED;
+  };
+  const cleaned = text.replace(EMAIL, replace).replace(PHONE, (match) => (countDigits(match) >= 7 ? replace() : match)).replace(INITIALS_NAME, replace);
+  return { text: cleaned, removed };
+}
+
+function countDigits(text: string): number {
+  return text.replace(/\D/g, '').length;
+}

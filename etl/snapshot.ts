@@ -1,0 +1,222 @@
+// The snapshot writer: Parquet tables, aggregates, boundaries, rejects and a manifest, written into
+// a hidden folder first and then renamed into place, after which `latest.json` is replaced by an
+// atomic rename. A run that fails at any point leaves the published snapshot untouched.
+
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+import { aggregateRegion } from './aggregates.ts';
+import type { Aggregates, Manifest, ManifestFile, ManifestSource } from './aggregates-types.ts';
+import { simplifiedBoundaries } from './boundaries.ts';
+import type { Config } from './config.ts';
+import type { Region } from './districts.ts';
+import { appendRows, createTable, openDatabase } from './lib/duckdb.ts';
+import { en, ru, type Logger } from './lib/log.ts';
+import { localDate } from './lib/time.ts';
+import type { SourceResult } from './pipeline.ts';
+import { APPEAL_COLUMNS, REJECT_COLUMNS, SCHEMA_VERSION, STATUS_EVENT_COLUMNS } from './schema.ts';
+
+export const LATEST_POINTER = 'latest.json';
+const INCOMPLETE_PREFIX = '.incomplete-';
+
+export interface SnapshotResult {
+  id: string;
+  directory: string;
+  manifest: Manifest;
+}
+
+/** Picks the snapshot id for a run: the local date, with "-2", "-3"… when that date exists. */
+export function nextSnapshotId(directory: string, now: number, timeZone: string): string {
+  const date = localDate(now, timeZone);
+  let id = date;
+  for (let suffix = 2; existsSync(join(directory, id)); suffix += 1) id = `${date}-${suffix}`;
+  return id;
+}
+
+export async function writeSnapshot(config: Config, regions: Map<string, Region>, results: SourceResult[], now: number, logger: Logger): Promise<SnapshotResult> {
+  const root = config.snapshots.directory;
+  mkdirSync(root, { recursive: true });
+  removeIncomplete(root, logger);
+
+  const id = nextSnapshotId(root, now, config.regions[0].timeZone);
+  const staging = join(root, `${INCOMPLETE_PREFIX}${id}-${process.pid}`);
+  mkdirSync(join(staging, 'boundaries'), { recursive: true });
+
+  const tableCounts = await writeTables(staging, regions, results, logger);
+  writeRejects(staging, results);
+  const aggregates = await writeAggregates(staging, id, regions, results, tableCounts.connection);
+  tableCounts.close();
+  logger.info('aggregate', {
+    ru: `Сводные показатели: регионов ${ru(aggregates.regions.length)}, районов ${ru(aggregates.regions.reduce((sum, region) => sum + region.districts.length, 0))}`,
+    en: `Aggregates: regions ${en(aggregates.regions.length)}, districts ${en(aggregates.regions.reduce((sum, region) => sum + region.districts.length, 0))}`,
+  });
+
+  const manifest = buildManifest(config, id, now, results, staging, tableCounts.rows);
+  writeJson(join(staging, 'manifest.json'), manifest);
+
+  const directory = join(root, id);
+  renameSync(staging, directory);
+  publishLatest(root, id);
+  logger.info('publish', {
+    ru: `Снимок ${id} опубликован: ${directory}`,
+    en: `Snapshot ${id} published: ${directory}`,
+  });
+  return { id, directory, manifest };
+}
+
+async function writeTables(staging: string, regions: Map<string, Region>, results: SourceResult[], logger: Logger) {
+  const { instance, connection } = await openDatabase();
+  await createTable(connection, 'appeals', APPEAL_COLUMNS);
+  await createTable(connection, 'status_events', STATUS_EVENT_COLUMNS);
+
+  let appeals = 0;
+  let events = 0;
+  for (const result of results) {
+    appeals += await appendRows(connection, 'appeals', APPEAL_COLUMNS, result.appeals as unknown as Record<string, unknown>[]);
+    events += await appendRows(connection, 'status_events', STATUS_EVENT_COLUMNS, result.events as unknown as Record<string, unknown>[]);
+  }
+
+  // Sorted by region, district and time so that row-group statistics let a reader skip groups
+  // when it filters on these columns over HTTP range requests.
+  await connection.run(`COPY (SELECT * FROM appeals ORDER BY region, district, created_at, appeal_id)
+    TO '${join(staging, 'appeals.parquet')}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`);
+  await connection.run(`COPY (SELECT * FROM status_events ORDER BY source, appeal_id, sequence)
+    TO '${join(staging, 'status_events.parquet')}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`);
+  logger.info('write', {
+    ru: `Записано: обращений ${ru(appeals)}, событий ${ru(events)}`,
+    en: `Written: appeals ${en(appeals)}, status events ${en(events)}`,
+  }, { appeals, events });
+
+  void regions;
+  return {
+    connection,
+    rows: { 'appeals.parquet': appeals, 'status_events.parquet': events } as Record<string, number>,
+    close: () => {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+async function writeAggregates(staging: string, id: string, regions: Map<string, Region>, results: SourceResult[], connection: Awaited<ReturnType<typeof openDatabase>>['connection']): Promise<Aggregates> {
+  const aggregates: Aggregates = { snapshot: id, regions: [] };
+  for (const region of regions.values()) {
+    const boundariesPath = `boundaries/${region.config.id}.geojson`;
+    writeJson(join(staging, boundariesPath), simplifiedBoundaries(region));
+
+    const asOfs = results.filter((result) => result.source.region === region.config.id && result.asOf !== null).map((result) => result.asOf!);
+    const asOf = asOfs.length ? Math.max(...asOfs) : null;
+    aggregates.regions.push(await aggregateRegion(connection, region, boundariesPath, asOf));
+  }
+  writeJson(join(staging, 'aggregates.json'), aggregates);
+  return aggregates;
+}
+
+function writeRejects(staging: string, results: SourceResult[]): void {
+  const header = REJECT_COLUMNS.map((column) => column.name);
+  const lines = [header.join(',')];
+  for (const result of results) {
+    for (const reject of result.rejects) {
+      lines.push(header.map((name) => csvField(reject[name as keyof typeof reject])).join(','));
+    }
+  }
+  writeFileSync(join(staging, 'rejects.csv'), lines.join('\n') + '\n');
+}
+
+function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function buildManifest(config: Config, id: string, now: number, results: SourceResult[], staging: string, rows: Record<string, number>): Manifest {
+  const counts = { read: 0, accepted: 0, rejected: 0, duplicates: 0 };
+  for (const result of results) {
+    for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] += result.counts[key];
+  }
+  rows['rejects.csv'] = counts.rejected;
+
+  const sources: ManifestSource[] = results.map((result) => ({
+    id: result.source.id,
+    format: result.source.format,
+    region: result.source.region,
+    title: result.source.title,
+    url: result.source.url,
+    licence: result.source.licence,
+    attribution: result.source.attribution,
+    files: result.source.files.map((path) => ({ path: relative(config.root, path), sha256: sha256(path), bytes: statSync(path).size })),
+    asOf: result.asOf === null ? null : new Date(result.asOf).toISOString(),
+    asOfRule: result.asOfRule,
+    period: result.period ? { from: new Date(result.period.from).toISOString(), to: new Date(result.period.to).toISOString() } : null,
+    counts: result.counts,
+    reasons: result.reasons,
+    districtRules: result.districtRules,
+    status: 'ok',
+    staleReason: null,
+  }));
+
+  const references = config.regions.flatMap((region) => [
+    { path: relative(config.root, region.boundaries.file), licence: region.boundaries.licence, attribution: region.boundaries.attribution },
+    ...(region.population?.file ? [{ path: relative(config.root, region.population.file), licence: region.population.licence, attribution: region.population.attribution }] : []),
+  ]);
+
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    snapshot: id,
+    createdAt: new Date(now).toISOString(),
+    counts,
+    sources,
+    references,
+    files: listFiles(staging).map((path): ManifestFile => ({
+      path,
+      bytes: statSync(join(staging, path)).size,
+      sha256: sha256(join(staging, path)),
+      rows: rows[path] ?? null,
+    })),
+  };
+}
+
+function listFiles(directory: string, prefix = ''): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(join(directory, prefix), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) files.push(...listFiles(directory, path));
+    else if (path !== 'manifest.json') files.push(path);
+  }
+  return files;
+}
+
+export function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+function writeJson(path: string, value: unknown): void {
+  writeFileSync(path, JSON.stringify(value) + '\n');
+}
+
+/** Replaces the `latest` pointer by writing a new file aside and renaming it over the old one. */
+export function publishLatest(root: string, id: string): void {
+  const temporary = join(root, `${LATEST_POINTER}.${process.pid}.tmp`);
+  writeFileSync(temporary, JSON.stringify({ snapshot: id }) + '\n');
+  renameSync(temporary, join(root, LATEST_POINTER));
+}
+
+/** Reads the id of the published snapshot, or null when nothing was published yet. */
+export function readLatest(root: string): string | null {
+  const path = join(root, LATEST_POINTER);
+  if (!existsSync(path)) return null;
+  return (JSON.parse(readFileSync(path, 'utf8')) as { snapshot: string }).snapshot;
+}
+
+/** Removes folders left by runs that died before their rename. */
+function removeIncomplete(root: string, logger: Logger): void {
+  for (const entry of readdirSync(root)) {
+    if (!entry.startsWith(INCOMPLETE_PREFIX)) continue;
+    rmSync(join(root, entry), { recursive: true, force: true });
+    logger.warn('recover', {
+      ru: `Удалена незавершённая папка прерванного запуска: ${entry}`,
+      en: `Removed the unfinished folder of an interrupted run: ${entry}`,
+    });
+  }
+}

@@ -1,0 +1,223 @@
+// Adapter for the St Petersburg portal «Наш Санкт-Петербург»: one appeal per line as the portal's
+// own page JSON (a record with `feed`, `sidebar` and `reason`). Reads plain or gzip JSON Lines.
+//
+// The portal writes times without a zone; they are local time of the configured zone
+// (Europe/Moscow). The feed is newest first. Only the fields listed in the canonical schema are
+// taken: names, phones, e-mails, addresses, building ids, photos and texts are never read out.
+
+import type { AppealStatus, EventKind } from '../schema.ts';
+import { parseLocalTimestamp } from '../lib/time.ts';
+import { readLines } from './read-lines.ts';
+import type { AdapterContext, AppealDraft, EventDraft, ParsedRow, RowReject } from './types.ts';
+
+export const FORMAT = 'spb-portal';
+
+/** The portal's status names and their canonical status. */
+export const SPB_STATUS_MAP: Readonly<Record<string, AppealStatus>> = {
+  'Модерация': 'moderation',
+  'Рассмотрение': 'in_progress',
+  'Промежуточный ответ': 'interim_answer',
+  'Получен ответ': 'answered',
+  'Завершено: Пользователь удовлетворен решением проблемы': 'resolved',
+  'Завершено: Народный контролер подтвердил решение проблемы': 'resolved',
+  'Завершено: Автоматически': 'closed_without_confirmation',
+};
+
+const CLOSED_STATUSES: readonly AppealStatus[] = ['resolved', 'closed_without_confirmation', 'closed'];
+
+/** The answer's `meta.icon_title` that marks a final (not interim) answer. */
+const FINAL_ANSWER_TITLE = 'Окончательный ответ';
+
+interface FeedEntry {
+  widget?: unknown;
+  payload?: { dt?: unknown; status_name?: unknown } | null;
+  meta?: { icon_title?: unknown } | null;
+}
+
+interface TimedEntry {
+  at: number;
+  widget: string;
+  entry: FeedEntry;
+}
+
+class RecordProblem extends Error {
+  constructor(readonly field: string, readonly value: string | null, readonly reason: string, readonly hint: string) {
+    super(reason);
+  }
+}
+
+export async function* parseSpbPortal(path: string, context: AdapterContext): AsyncGenerator<ParsedRow> {
+  let row = 0;
+  for await (const line of readLines(path)) {
+    row += 1;
+    if (line.trim() === '') continue;
+    yield parseLine(line, row, context);
+  }
+}
+
+/** Parses one JSON line into a draft, or into a reject that names the field and the fix. */
+export function parseLine(line: string, row: number, context: AdapterContext): ParsedRow {
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(line);
+  } catch (error) {
+    return reject(context, row, null, new RecordProblem('(record)', line.slice(0, 80), 'invalid_json', `JSON: ${(error as Error).message}`));
+  }
+
+  const recordId = typeof record?.id === 'number' || typeof record?.id === 'string' ? String(record.id) : null;
+  try {
+    return { kind: 'appeal', row, draft: toDraft(record, context) };
+  } catch (error) {
+    if (error instanceof RecordProblem) return reject(context, row, recordId, error);
+    throw error;
+  }
+}
+
+function reject(context: AdapterContext, row: number, recordId: string | null, problem: RecordProblem): ParsedRow {
+  const value: RowReject = {
+    file: context.displayName,
+    row,
+    record_id: recordId,
+    field: problem.field,
+    value: problem.value,
+    reason: problem.reason,
+    message: problem.hint,
+  };
+  return { kind: 'reject', reject: value };
+}
+
+function toDraft(record: Record<string, unknown>, context: AdapterContext): AppealDraft {
+  const appealId = readId(record.id);
+  const sidebar = asObject(record.sidebar) ?? {};
+  const reason = asObject(record.reason);
+  const category = asObject(reason?.category);
+  const cityObject = asObject(category?.city_object);
+
+  const entries = readFeed(record.feed, context.timeZone);
+  const petitions = entries.filter((entry) => entry.widget.startsWith('public.petition'));
+  if (petitions.length === 0) {
+    throw new RecordProblem('feed', null, 'missing_petition', 'no citizen message (public.petition) in the feed, so the creation time is unknown');
+  }
+
+  const answers = entries.filter((entry) => entry.widget === 'public.answer');
+  const finalAnswers = answers.filter((entry) => entry.entry.meta?.icon_title === FINAL_ANSWER_TITLE);
+  const statuses = entries.filter((entry) => entry.widget === 'public.status');
+  const latestStatus = statuses.at(-1);
+  const statusOriginal = latestStatus ? String(latestStatus.entry.payload?.status_name ?? '') : 'Модерация';
+  const status = SPB_STATUS_MAP[statusOriginal];
+  if (!status) {
+    throw new RecordProblem('feed.payload.status_name', statusOriginal, 'unknown_status', `unknown status; add it to the status map of the ${FORMAT} adapter`);
+  }
+
+  const districtName = asText(record.district_name) ?? asText(asObject(sidebar.district)?.name);
+  const districtCode = asObject(sidebar.district)?.id;
+
+  return {
+    appeal_id: appealId,
+    created_at: petitions[0].at,
+    first_answer_at: answers[0]?.at ?? null,
+    final_answer_at: finalAnswers.at(-1)?.at ?? null,
+    closed_at: CLOSED_STATUSES.includes(status) && latestStatus ? latestStatus.at : null,
+    deadline_at: readOptionalTime(sidebar.expected_answer_dt, 'sidebar.expected_answer_dt', context.timeZone),
+    status,
+    status_original: statusOriginal,
+    category: asText(category?.name),
+    rubric: asText(reason?.name),
+    object_type: asText(cityObject?.name),
+    agency: readAgency(sidebar),
+    district_code: districtCode === undefined || districtCode === null ? null : String(districtCode),
+    district_name: districtName,
+    municipality_name: asText(asObject(sidebar.municipality)?.name),
+    latitude: readCoordinate(sidebar.latitude, -90, 90),
+    longitude: readCoordinate(sidebar.longitude, -180, 180),
+    repeat_messages: petitions.length - 1,
+    last_event_at: entries.at(-1)!.at,
+    events: toEvents(entries),
+  };
+}
+
+function readId(value: unknown): string {
+  if ((typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^\d+$/.test(value))) {
+    return String(value);
+  }
+  throw new RecordProblem('id', value === undefined ? null : String(value), 'missing_id', 'the record has no numeric id; check that the line is a portal record');
+}
+
+/** Reads the feed into entries sorted oldest first (the portal lists newest first). */
+function readFeed(feed: unknown, timeZone: string): TimedEntry[] {
+  if (!Array.isArray(feed)) {
+    throw new RecordProblem('feed', null, 'missing_feed', 'the record has no feed array; check that the line is a portal record');
+  }
+
+  const entries: TimedEntry[] = [];
+  for (const raw of feed as FeedEntry[]) {
+    const widget = typeof raw?.widget === 'string' ? raw.widget : '';
+    const dt = raw?.payload?.dt;
+    if (typeof dt !== 'string') {
+      throw new RecordProblem(`feed[${widget}].payload.dt`, dt === undefined ? null : String(dt), 'missing_time', 'an event has no time; the appeal cannot be placed on its timeline');
+    }
+    const at = parseLocalTimestamp(dt, timeZone);
+    if (at === null) {
+      throw new RecordProblem(`feed[${widget}].payload.dt`, dt, 'invalid_time', 'expected a local time like 2020-10-18T14:50:40.817676');
+    }
+    entries.push({ at, widget, entry: raw });
+  }
+
+  return entries.sort((a, b) => a.at - b.at);
+}
+
+function readOptionalTime(value: unknown, field: string, timeZone: string): number | null {
+  if (value === null || value === undefined || value === '') return null;
+  const at = typeof value === 'string' ? parseLocalTimestamp(value, timeZone) : null;
+  if (at === null) {
+    throw new RecordProblem(field, String(value), 'invalid_time', 'expected a local time like 2021-06-15T23:59:59');
+  }
+  return at;
+}
+
+/**
+ * Returns the recipient agency: the executor once an answer is prepared, the coordinator while
+ * the appeal is in progress. Only the organisation's name is read, never an official's.
+ */
+function readAgency(sidebar: Record<string, unknown>): string | null {
+  const data = asObject(asObject(sidebar.responsible)?.data);
+  const executor = asObject(data?.executor);
+  const coordinator = asObject(data?.coordinator);
+  return asText(executor?.organization_name) ?? asText(coordinator?.organization_name);
+}
+
+function readCoordinate(value: unknown, minimum: number, maximum: number): number | null {
+  const number = typeof value === 'string' ? Number(value.trim()) : typeof value === 'number' ? value : NaN;
+  if (!Number.isFinite(number) || number < minimum || number > maximum) return null;
+  return number;
+}
+
+function toEvents(entries: readonly TimedEntry[]): EventDraft[] {
+  const events: EventDraft[] = [];
+  for (const { at, widget, entry } of entries) {
+    const kind = eventKind(widget, entry);
+    if (!kind) continue;
+    const statusOriginal = kind === 'status' ? String(entry.payload?.status_name ?? '') : null;
+    events.push({ at, kind, status: statusOriginal ? SPB_STATUS_MAP[statusOriginal] ?? null : null, status_original: statusOriginal });
+  }
+  return events;
+}
+
+function eventKind(widget: string, entry: FeedEntry): EventKind | null {
+  if (widget.startsWith('public.petition')) return 'petition';
+  if (widget === 'public.status') return 'status';
+  if (widget === 'public.answer') return entry.meta?.icon_title === FINAL_ANSWER_TITLE ? 'answer' : 'interim_answer';
+  if (widget === 'public.route') return 'route';
+  if (widget === 'public.problem_change') return 'rubric_change';
+  return null;
+}
+
+function asObject(value: unknown): Record<string, unknown> | null {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+function asText(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const text = value.replace(/\s+/g, ' ').trim();
+  return text === '' ? null : text;
+}

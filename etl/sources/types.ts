@@ -1,0 +1,50 @@
+// The contract between a source adapter and the pipeline: an adapter parses one format into appeal
+// drafts (canonical fields before district assignment and privacy) and per-row rejects.
+
+import type { AppealStatus, EventKind, Reject } from '../schema.ts';
+
+/** Canonical appeal fields as read, before district assignment, privacy and derived metrics. */
+export interface AppealDraft {
+  appeal_id: string;
+  created_at: number;
+  first_answer_at: number | null;
+  final_answer_at: number | null;
+  closed_at: number | null;
+  deadline_at: number | null;
+  status: AppealStatus;
+  status_original: string;
+  category: string | null;
+  rubric: string | null;
+  object_type: string | null;
+  agency: string | null;
+  /** District code as the source writes it (a portal id, OKTMO…), resolved through the region. */
+  district_code: string | null;
+  district_name: string | null;
+  municipality_name: string | null;
+  /** Exact coordinates as read; privacy coarsens them before anything is written. */
+  latitude: number | null;
+  longitude: number | null;
+  repeat_messages: number;
+  /** Time of the latest event of any kind: the default as-of time is the maximum over a source. */
+  last_event_at: number;
+  events: EventDraft[];
+}
+
+export interface EventDraft {
+  at: number;
+  kind: EventKind;
+  status: AppealStatus | null;
+  status_original: string | null;
+}
+
+/** A reject as an adapter reports it; the pipeline adds the source id. */
+export type RowReject = Omit<Reject, 'source'>;
+
+export type ParsedRow = { readonly kind: 'appeal'; readonly row: number; readonly draft: AppealDraft } | { readonly kind: 'reject'; readonly reject: RowReject };
+
+export interface AdapterContext {
+  /** Time zone of timestamps written without an offset, e.g. "Europe/Moscow". */
+  readonly timeZone: string;
+  /** File name as shown in messages and rejects. */
+  readonly displayName: string;
+}
