@@ -34,6 +34,9 @@ const PHONE = /(?<![\p{L}\p{N}])(?:\+?\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)[\s.-]?)?\d{
 /** Russian personal names written as «Фамилия И.», «Фамилия И. О.», «И. О. Фамилия». */
 const INITIALS_NAME = /(?<![\p{L}])(?:\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?\s+\p{Lu}\.\s?(?:\p{Lu}\.)?|\p{Lu}\.\s?\p{Lu}\.\s?\p{Lu}\p{Ll}+)(?![\p{L}])/gu;
 
+/** Dates look like phone numbers to the pattern above: 2021-04-01, 01.04.2021, 01-04-2021 12. */
+const DATE = /^(\d{4}[-.]\d{2}[-.]\d{2}|\d{2}[-.]\d{2}[-.]\d{4})(\s\d{2})?$/;
+
 export const REDACTED = '[скрыто]';
 
 export interface ScrubResult {
@@ -52,7 +55,10 @@ export function scrubText(text: string): ScrubResult {
     removed += 1;
     return REDACTED;
   };
-  const cleaned = text.replace(EMAIL, replace).replace(PHONE, (match) => (countDigits(match) >= 7 ? replace() : match)).replace(INITIALS_NAME, replace);
+  const cleaned = text
+    .replace(EMAIL, replace)
+    .replace(PHONE, (match) => (countDigits(match) >= 7 && !DATE.test(match.trim()) ? replace() : match))
+    .replace(INITIALS_NAME, replace);
   return { text: cleaned, removed };
 }
 

@@ -1,0 +1,120 @@
+// Helpers shared by the Open311 and table adapters: per-record problems turned into rejects,
+// warnings of the same shape, text cleaning and coordinate checks.
+
+import type { ParsedRow, RowReject } from './types.ts';
+
+/** Longest value copied into a reject or a warning, as the rejects table documents. */
+export const MAX_VALUE_LENGTH = 200;
+
+/**
+ * A note about a record that was still accepted (a duplicate key, an unknown service code). It has
+ * the shape of a reject so that the pipeline can store both in one table.
+ */
+export type RowWarning = RowReject;
+
+export type WarningHandler = (warning: RowWarning) => void;
+
+/** A problem that rejects one record: the field at fault, its value, a reason code and the fix. */
+export class RecordProblem extends Error {
+  constructor(
+    readonly field: string,
+    readonly value: string | null,
+    readonly reason: string,
+    readonly hint: string,
+  ) {
+    super(reason);
+  }
+}
+
+export function toReject(file: string, row: number, recordId: string | null, problem: RecordProblem): ParsedRow {
+  const reject: RowReject = {
+    file,
+    row,
+    record_id: recordId,
+    field: problem.field,
+    value: problem.value === null ? null : cutValue(problem.value),
+    reason: problem.reason,
+    message: problem.hint,
+  };
+  return { kind: 'reject', reject };
+}
+
+export function cutValue(text: string): string {
+  return text.length <= MAX_VALUE_LENGTH ? text : `${text.slice(0, MAX_VALUE_LENGTH - 1)}…`;
+}
+
+/** Collapses runs of whitespace and trims; returns null for anything but non-blank text. */
+export function cleanText(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const text = value.replace(/\s+/g, ' ').trim();
+  return text === '' ? null : text;
+}
+
+/** Geographic box in WGS84 degrees that every point of a source must fall in. */
+export interface Bounds {
+  readonly south: number;
+  readonly west: number;
+  readonly north: number;
+  readonly east: number;
+}
+
+export interface Point {
+  readonly latitude: number | null;
+  readonly longitude: number | null;
+}
+
+const NO_POINT: Point = { latitude: null, longitude: null };
+
+/**
+ * Reads a latitude/longitude pair. A pair with a blank side, or with both sides zero, is a missing
+ * location (exports write it as `0`, `0.0` or null) and gives null coordinates. Text that is not a
+ * number, a value outside WGS84 ranges or a point outside `bounds` rejects the record.
+ * A decimal comma (`55,75`, common in Russian spreadsheets) is read as a decimal point.
+ */
+export function readPoint(
+  latitudeValue: unknown,
+  longitudeValue: unknown,
+  fields: { readonly latitude: string; readonly longitude: string },
+  bounds: Bounds | null,
+): Point {
+  const latitude = readNumber(latitudeValue, fields.latitude);
+  const longitude = readNumber(longitudeValue, fields.longitude);
+  if (latitude === null || longitude === null) return NO_POINT;
+  if (latitude === 0 && longitude === 0) return NO_POINT;
+
+  if (latitude < -90 || latitude > 90) {
+    throw new RecordProblem(fields.latitude, String(latitude), 'invalid_coordinate', `latitude ${latitude} is outside −90…90; check that latitude and longitude are not swapped`);
+  }
+  if (longitude < -180 || longitude > 180) {
+    throw new RecordProblem(fields.longitude, String(longitude), 'invalid_coordinate', `longitude ${longitude} is outside −180…180; check the column and its decimal separator`);
+  }
+  if (bounds && !(latitude >= bounds.south && latitude <= bounds.north && longitude >= bounds.west && longitude <= bounds.east)) {
+    const box = `${bounds.south}…${bounds.north} N, ${bounds.west}…${bounds.east} E`;
+    throw new RecordProblem(
+      `${fields.latitude},${fields.longitude}`,
+      `${latitude},${longitude}`,
+      'coordinates_out_of_bounds',
+      `the point lies outside the source's bounds (${box}); check the signs and the order of latitude and longitude`,
+    );
+  }
+  return { latitude, longitude };
+}
+
+function readNumber(value: unknown, field: string): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new RecordProblem(field, String(value), 'invalid_coordinate', 'the coordinate is not a finite number');
+    return value;
+  }
+  if (typeof value !== 'string') {
+    throw new RecordProblem(field, JSON.stringify(value) ?? String(value), 'invalid_coordinate', 'expected a number in decimal degrees');
+  }
+
+  const text = value.trim();
+  if (text === '') return null;
+  const normalized = /^[+-]?\d+,\d+$/.test(text) ? text.replace(',', '.') : text;
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(normalized)) {
+    throw new RecordProblem(field, text, 'invalid_coordinate', 'expected a number in decimal degrees, like 55.7558');
+  }
+  return Number(normalized);
+}

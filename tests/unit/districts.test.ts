@@ -1,0 +1,90 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+
+import { assignDistrict, loadRegion, normalizeDistrictName, normalizeMunicipalityName, slugify, type Region } from '../../etl/districts.ts';
+import { loadConfig } from '../../etl/config.ts';
+import { CONFIG_PATH, ROOT } from '../helpers/fixtures.ts';
+
+let region: Region;
+
+beforeAll(() => {
+  region = loadRegion(loadConfig(CONFIG_PATH, ROOT).regions[0]);
+});
+
+const point = { district_code: null, district_name: null };
+
+describe('assignDistrict', () => {
+  test('loads 18 districts', () => {
+    expect(region.districts).toHaveLength(18);
+  });
+
+  test('places by the portal district code', () => {
+    const result = assignDistrict(region, { district_code: '34', district_name: null, latitude: null, longitude: null });
+    expect(result.ok && [result.district.name, result.rule]).toEqual(['Приморский', 'code']);
+  });
+
+  test('places by a name with «район»', () => {
+    const result = assignDistrict(region, { district_code: null, district_name: 'Невский район', latitude: null, longitude: null });
+    expect(result.ok && [result.district.name, result.rule]).toEqual(['Невский', 'name']);
+  });
+
+  test('places by point in polygon', () => {
+    const result = assignDistrict(region, { ...point, latitude: 59.9943342, longitude: 30.197107 });
+    expect(result.ok && [result.district.name, result.rule]).toEqual(['Приморский', 'point']);
+  });
+
+  test('rejects a code and name that disagree', () => {
+    const result = assignDistrict(region, { district_code: '34', district_name: 'Невский', latitude: null, longitude: null });
+    expect(!result.ok && result.reason).toBe('district_conflict');
+  });
+
+  test('rejects an unknown name', () => {
+    const result = assignDistrict(region, { district_code: null, district_name: 'Тверской', latitude: null, longitude: null });
+    expect(!result.ok && result.reason).toBe('district_unknown');
+  });
+
+  test('rejects a point on the other side of the world', () => {
+    const result = assignDistrict(region, { ...point, latitude: -33.86, longitude: 151.2 });
+    expect(!result.ok && result.reason).toBe('outside_region');
+  });
+
+  test('flags a point outside the named district', () => {
+    const result = assignDistrict(region, { district_code: null, district_name: 'Невский', latitude: 59.9943342, longitude: 30.197107 });
+    expect(result.ok && result.pointOutside).toBe(true);
+  });
+});
+
+describe('normalizeDistrictName', () => {
+  test.each([
+    ['Невский район', 'невский'],
+    ['р-н Невский', 'невский'],
+    ['Невский р-н', 'невский'],
+    ['МО Невский', 'невский'],
+    ['Красногвардейский', 'красногвардейский'],
+    ['Петроградский  район', 'петроградский'],
+    ['Хорошёво-Мнёвники', 'хорошево мневники'],
+  ])('%s → %s', (input, expected) => {
+    expect(normalizeDistrictName(input)).toBe(expected);
+  });
+});
+
+describe('normalizeMunicipalityName', () => {
+  test.each([
+    ['муниципальный округ №65', '№65'],
+    ['муниципальный округ № 65', '№65'],
+    ['МО Лахта - Ольгино', 'лахта-ольгино'],
+    ['муниципальный округ  Измайловское', 'измайловское'],
+    ['посёлок Смолячково', 'смолячково'],
+  ])('%s → %s', (input, expected) => {
+    expect(normalizeMunicipalityName(input)).toBe(expected);
+  });
+});
+
+describe('slugify', () => {
+  test('transliterates a district name', () => {
+    expect(slugify('Адмиралтейский')).toBe('admiralteyskiy');
+  });
+
+  test('joins words with hyphens', () => {
+    expect(slugify('Хорошёво-Мнёвники')).toBe('khoroshevo-mnevniki');
+  });
+});

@@ -1,0 +1,134 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+
+import { loadRegion } from '../../etl/districts.ts';
+import { createMemoryLogger } from '../../etl/lib/log.ts';
+import { runSource, type SourceResult } from '../../etl/pipeline.ts';
+import { median } from '../../etl/check.ts';
+import { parseLine } from '../../etl/sources/spb-portal.ts';
+import { testConfig } from '../helpers/fixtures.ts';
+
+// Expected values were computed once, independently, with a Python script over the same file:
+// json.loads per line, created = earliest public.petition dt, first answer = earliest
+// public.answer dt, status = latest public.status, as-of = latest event of any kind.
+const EXPECTED_DISTRICTS = {
+  Невский: 307, Выборгский: 254, Центральный: 186, Калининский: 148, Адмиралтейский: 146, Московский: 142,
+  Кировский: 139, Приморский: 104, Пушкинский: 100, Фрунзенский: 89, Красносельский: 83, Красногвардейский: 76,
+  Василеостровский: 68, Петроградский: 56, Колпинский: 43, Петродворцовый: 41, Курортный: 12, Кронштадтский: 6,
+};
+
+let result: SourceResult;
+
+beforeAll(async () => {
+  const config = testConfig();
+  result = await runSource(config, config.sources[0], loadRegion(config.regions[0]), createMemoryLogger());
+  config.cleanup();
+});
+
+describe('spb-portal adapter on the 2,000-record slice', () => {
+  test('reads every record', () => {
+    expect(result.counts.read).toBe(2000);
+  });
+
+  test('accepts every record', () => {
+    expect(result.counts.accepted).toBe(2000);
+  });
+
+  test('counts appeals per district', () => {
+    const counts: Record<string, number> = {};
+    for (const appeal of result.appeals) counts[appeal.district] = (counts[appeal.district] ?? 0) + 1;
+    expect(counts).toEqual(EXPECTED_DISTRICTS);
+  });
+
+  test('maps final statuses to the canonical set', () => {
+    const counts: Record<string, number> = {};
+    for (const appeal of result.appeals) counts[appeal.status] = (counts[appeal.status] ?? 0) + 1;
+    expect(counts).toEqual({ resolved: 989, closed_without_confirmation: 717, interim_answer: 178, answered: 94, in_progress: 22 });
+  });
+
+  test('keeps the original status name', () => {
+    const automatic = result.appeals.filter((appeal) => appeal.status_original === 'Завершено: Автоматически');
+    expect(automatic).toHaveLength(717);
+  });
+
+  test('counts answered appeals', () => {
+    expect(result.appeals.filter((appeal) => appeal.first_answer_at !== null)).toHaveLength(1981);
+  });
+
+  test('computes the median days to first answer', () => {
+    const days = result.appeals.flatMap((appeal) => (appeal.days_to_first_answer === null ? [] : [appeal.days_to_first_answer]));
+    expect(median(days)).toBeCloseTo(8.683219, 5);
+  });
+
+  test('counts overdue appeals against the as-of time', () => {
+    expect(result.appeals.filter((appeal) => appeal.overdue)).toHaveLength(349);
+  });
+
+  test('takes the as-of time from the latest event', () => {
+    expect(new Date(result.asOf!).toISOString()).toBe('2021-04-24T22:30:41.393Z');
+  });
+
+  test('counts repeat messages', () => {
+    expect(result.appeals.reduce((sum, appeal) => sum + appeal.repeat_messages, 0)).toBe(59);
+  });
+
+  test('stores creation as a UTC instant from Moscow time', () => {
+    const first = result.appeals.find((appeal) => appeal.appeal_id === '2947909')!;
+    expect(new Date(first.created_at).toISOString()).toBe('2020-10-18T11:50:40.817Z');
+  });
+
+  test('keeps the agency of an appeal in progress', () => {
+    const inProgress = result.appeals.filter((appeal) => appeal.status === 'in_progress');
+    expect(inProgress.every((appeal) => appeal.agency !== null)).toBe(true);
+  });
+
+  test('publishes status events without text', () => {
+    const first = result.events.filter((event) => event.appeal_id === '2947909').map((event) => [event.kind, event.status]);
+    expect(first).toEqual([
+      ['petition', null],
+      ['status', 'moderation'],
+      ['status', 'in_progress'],
+      ['answer', null],
+      ['status', 'answered'],
+      ['status', 'closed_without_confirmation'],
+    ]);
+  });
+
+  test('coarsens points to grid cell centres', () => {
+    const first = result.appeals.find((appeal) => appeal.appeal_id === '2947909')!;
+    expect([first.latitude, first.longitude]).toEqual([59.995, 30.19]);
+  });
+
+  test('names the okrug by its short name', () => {
+    const first = result.appeals.find((appeal) => appeal.appeal_id === '2947909')!;
+    expect(first.municipality).toBe('№65');
+  });
+});
+
+describe('spb-portal line parser', () => {
+  const context = { timeZone: 'Europe/Moscow', displayName: 'test.jsonl' };
+
+  test('rejects invalid JSON', () => {
+    const parsed = parseLine('{"id": 1, "feed": [', 7, context);
+    expect(parsed.kind === 'reject' && parsed.reject.reason).toBe('invalid_json');
+  });
+
+  test('rejects a record without a petition', () => {
+    const parsed = parseLine(JSON.stringify({ id: 5, district_name: 'Невский', feed: [], sidebar: {} }), 3, context);
+    expect(parsed.kind === 'reject' && parsed.reject.reason).toBe('missing_petition');
+  });
+
+  test('rejects an impossible event time', () => {
+    const feed = [{ widget: 'public.petition', payload: { dt: '2021-02-31T10:00:00' } }];
+    const parsed = parseLine(JSON.stringify({ id: 5, feed, sidebar: {} }), 3, context);
+    expect(parsed.kind === 'reject' && parsed.reject).toMatchObject({ row: 3, record_id: '5', field: 'feed[public.petition].payload.dt', reason: 'invalid_time' });
+  });
+
+  test('rejects an unknown status name', () => {
+    const feed = [
+      { widget: 'public.petition', payload: { dt: '2021-02-01T10:00:00' } },
+      { widget: 'public.status', payload: { dt: '2021-02-01T10:00:01', status_name: 'Отложено' } },
+    ];
+    const parsed = parseLine(JSON.stringify({ id: 5, feed, sidebar: {} }), 3, context);
+    expect(parsed.kind === 'reject' && parsed.reject.value).toBe('Отложено');
+  });
+});
