@@ -3,7 +3,7 @@
 // an error names the key and the expected form.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 import { ConfigError } from './lib/errors.ts';
 import type { LocalizedText } from './aggregates-types.ts';
@@ -93,8 +93,11 @@ export interface Config {
 
 type Json = Record<string, unknown>;
 
-/** Reads a configuration file, validates it and resolves its paths against the repository root. */
-export function loadConfig(path: string, root = resolve(dirname(path), '..')): Config {
+/**
+ * Reads a configuration file and validates it. Relative paths in it resolve against `root`: the
+ * working directory, which npm sets to the project folder for `npm run etl`.
+ */
+export function loadConfig(path: string, root = process.cwd()): Config {
   if (!existsSync(path)) {
     throw new ConfigError({
       ru: `Файл конфигурации не найден: ${path}. Укажите путь в --config.`,

@@ -1,0 +1,105 @@
+import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+
+import { main } from '../../etl/cli.ts';
+import { CONFIG_PATH, SPB_SLICE } from '../helpers/fixtures.ts';
+
+async function runCli(args: string[]) {
+  const output: string[] = [];
+  const errors: string[] = [];
+  const code = await main(args, (line) => output.push(line), (line) => errors.push(line));
+  return { code, output: output.join('\n'), errors: errors.join('\n') };
+}
+
+function writeTemporary(name: string, text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'open-district-cli-')), name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('etl check', () => {
+  test('prints a JSON summary of the slice', async () => {
+    const { output } = await runCli(['check', SPB_SLICE, '--format', 'spb-portal', '--json', '--config', CONFIG_PATH]);
+    const summary = JSON.parse(output);
+    expect([summary.read, summary.accepted, summary.rejected]).toEqual([2000, 2000, 0]);
+  });
+
+  test('reports the metrics', async () => {
+    const { output } = await runCli(['check', SPB_SLICE, '--format', 'spb-portal', '--json', '--config', CONFIG_PATH]);
+    const { metrics } = JSON.parse(output);
+    expect([metrics.answered, metrics.overdue, Math.round(metrics.medianDaysToFirstAnswer * 10) / 10]).toEqual([1981, 349, 8.7]);
+  });
+
+  test('reports accepted appeals per district', async () => {
+    const { output } = await runCli(['check', SPB_SLICE, '--format', 'spb-portal', '--json', '--config', CONFIG_PATH]);
+    expect(JSON.parse(output).districts['Кронштадтский']).toBe(6);
+  });
+
+  test('reports the period', async () => {
+    const { output } = await runCli(['check', SPB_SLICE, '--format', 'spb-portal', '--json', '--config', CONFIG_PATH]);
+    expect(JSON.parse(output).period).toEqual({ from: '2020-10-18T11:50:40.817Z', to: '2021-04-01T14:11:06.209Z' });
+  });
+
+  test('exits 0 on a clean file', async () => {
+    const { code } = await runCli(['check', SPB_SLICE, '--format', 'spb-portal', '--json', '--config', CONFIG_PATH]);
+    expect(code).toBe(0);
+  });
+
+  test('exits 5 and counts reasons when rows are rejected', async () => {
+    const lines = readFileSync(SPB_SLICE, 'utf8').split('\n').slice(0, 3);
+    const path = writeTemporary('broken.jsonl', [lines[0], '{"id": 1, "feed": [', lines[1], lines[1]].join('\n'));
+    const { code, output } = await runCli(['check', path, '--format', 'spb-portal', '--json', '--config', CONFIG_PATH]);
+    const summary = JSON.parse(output);
+    expect([code, summary.reasons, summary.duplicates]).toEqual([5, { invalid_json: 1 }, 1]);
+  });
+
+  test('names the row and field of a reject', async () => {
+    const path = writeTemporary('broken.jsonl', '{"id": 1, "feed": [\n');
+    const { output } = await runCli(['check', path, '--format', 'spb-portal', '--json', '--config', CONFIG_PATH]);
+    expect(JSON.parse(output).examples[0]).toMatchObject({ row: 1, field: '(record)', reason: 'invalid_json' });
+  });
+
+  test('exits 4 when no row is accepted', async () => {
+    const path = writeTemporary('broken.jsonl', 'not json\n');
+    const { code } = await runCli(['check', path, '--format', 'spb-portal', '--json', '--config', CONFIG_PATH]);
+    expect(code).toBe(4);
+  });
+
+  test('exits 4 on a missing file', async () => {
+    const { code, errors } = await runCli(['check', '/nonexistent/file.jsonl', '--format', 'spb-portal', '--config', CONFIG_PATH]);
+    expect([code, errors]).toEqual([4, expect.stringContaining('File not found: /nonexistent/file.jsonl')]);
+  });
+
+  test('exits 2 on an unknown format', async () => {
+    const { code } = await runCli(['check', SPB_SLICE, '--format', 'excel', '--config', CONFIG_PATH]);
+    expect(code).toBe(2);
+  });
+});
+
+describe('etl configuration errors', () => {
+  test('names a wrong key', async () => {
+    const config = JSON.parse(readFileSync(CONFIG_PATH, 'utf8'));
+    config.regions[0].timezone = 'Europe/Moscow';
+    const path = writeTemporary('config.json', JSON.stringify(config));
+    const { code, errors } = await runCli(['run', '--config', path]);
+    expect([code, errors]).toEqual([3, expect.stringContaining('regions[0].timezone')]);
+  });
+
+  test('names a bad time zone', async () => {
+    const config = JSON.parse(readFileSync(CONFIG_PATH, 'utf8'));
+    config.sources[0].timeZone = 'Moscow';
+    const path = writeTemporary('config.json', JSON.stringify(config));
+    const { errors } = await runCli(['run', '--config', path]);
+    expect(errors).toContain('sources[0].timeZone = "Moscow"; expected an IANA time zone');
+  });
+
+  test('names a missing file', async () => {
+    const config = JSON.parse(readFileSync(CONFIG_PATH, 'utf8'));
+    config.regions[0].boundaries.file = 'data/geo/missing.geojson';
+    const path = writeTemporary('config.json', JSON.stringify(config));
+    const { errors } = await runCli(['run', '--config', path]);
+    expect(errors).toContain('regions[0].boundaries.file');
+  });
+});
