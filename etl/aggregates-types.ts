@@ -113,8 +113,11 @@ export interface ManifestSource {
   counts: { read: number; accepted: number; rejected: number; duplicates: number };
   reasons: Record<string, number>;
   districtRules: Record<string, number>;
+  /** ok: read in this run; stale: this run failed, rows kept from an earlier snapshot; failed: no data. */
   status: 'ok' | 'stale' | 'failed';
   staleReason: string | null;
+  /** As-of time of the kept data while the source is stale. */
+  staleSince: string | null;
 }
 
 export interface Manifest {

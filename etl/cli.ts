@@ -1,13 +1,16 @@
-// The administrators' command line:
-//   npm run etl -- run [--config FILE] [--json] [--quiet]
-//   npm run etl -- check FILE --format spb-portal [--region R] [--json]
-// Messages are in Russian, then English. Exit codes are listed in EXIT_CODES.
+// The administrators' command line: run, publish, rollback and check (see USAGE). Messages are in
+// Russian, then English. Exit codes are listed in EXIT_CODES and in the README.
 
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { checkFile } from './check.ts';
-import { loadConfig, SOURCE_FORMATS, type SourceFormat } from './config.ts';
+import { mkdirSync } from 'node:fs';
+
+import type { Manifest, ManifestSource } from './aggregates-types.ts';
+import { loadConfig, SOURCE_FORMATS, type Config, type SourceFormat } from './config.ts';
+import { acquireLock } from './lock.ts';
+import { publish, rollback } from './publish.ts';
 import { EtlError, EXIT_CODES, UsageError } from './lib/errors.ts';
 import { createConsoleLogger, en, ru, type Logger } from './lib/log.ts';
 import { runAllSources } from './pipeline.ts';
@@ -16,12 +19,27 @@ import { writeSnapshot } from './snapshot.ts';
 const DEFAULT_CONFIG = 'config/open-district.json';
 
 const USAGE = `Использование · Usage:
-  npm run etl -- run   [--config FILE] [--json] [--quiet]
-      все источники из конфигурации → новый снимок · all configured sources → a new snapshot
+  npm run etl -- run       [--config FILE] [--json] [--quiet]
+      все источники → новый снимок · all configured sources → a new snapshot
+  npm run etl -- publish   [--dry-run] [--config FILE] [--json] [--quiet]      (= npm run publish)
+      снимок, сборка сайта, атомарная публикация · snapshot, site build, atomic switch of the served site
+  npm run etl -- rollback SNAPSHOT [--config FILE]
+      снова опубликовать прежний снимок · publish an earlier snapshot again
   npm run etl -- check FILE --format ${SOURCE_FORMATS.join('|')} [--region ID] [--json]
       проверить файл без публикации · validate a file without publishing
 Коды выхода · exit codes: 0 ok, 1 сбой · failure, 2 аргументы · usage, 3 конфигурация · config,
-  4 входные данные · input, 5 часть строк отклонена · some rows rejected`;
+  4 входные данные · input, 5 часть данных не обновлена или отклонена · some data stale or rejected,
+  6 уже идёт другой запуск · another run holds the lock`;
+
+interface Options {
+  config: string;
+  format?: string;
+  region?: string;
+  json: boolean;
+  quiet: boolean;
+  'dry-run': boolean;
+  now?: string;
+}
 
 export async function main(argv: string[], write = (line: string) => process.stdout.write(line + '\n'), writeError = (line: string) => process.stderr.write(line + '\n')): Promise<number> {
   let parsed;
@@ -35,6 +53,8 @@ export async function main(argv: string[], write = (line: string) => process.std
         region: { type: 'string' },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        now: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     });
@@ -59,8 +79,11 @@ export async function main(argv: string[], write = (line: string) => process.std
 
   try {
     const config = loadConfig(resolve(values.config));
-    if (command === 'run') return await runCommand(config, logger, values.json, write);
-    if (command === 'check') return await checkCommand(config, rest, values, logger, write);
+    const options = values as Options;
+    if (command === 'run') return await runCommand(config, logger, options, write);
+    if (command === 'publish') return await publishCommand(config, logger, options, write);
+    if (command === 'rollback') return await rollbackCommand(config, logger, rest);
+    if (command === 'check') return await checkCommand(config, rest, options, logger, write);
     throw new UsageError({ ru: `Неизвестная команда «${command}».\n${USAGE}`, en: `Unknown command "${command}".` });
   } catch (error) {
     if (error instanceof EtlError) {
@@ -73,25 +96,83 @@ export async function main(argv: string[], write = (line: string) => process.std
   }
 }
 
-async function runCommand(config: ReturnType<typeof loadConfig>, logger: Logger, json: boolean, write: (line: string) => void): Promise<number> {
+/** The run's clock: --now for tests and replays of a missed night, otherwise the wall clock. */
+function readNow(options: Options): number {
+  if (!options.now) return Date.now();
+  const now = Date.parse(options.now);
+  if (Number.isNaN(now)) {
+    throw new UsageError({ ru: `--now: не момент времени ISO 8601: ${options.now}`, en: `--now: not an ISO 8601 instant: ${options.now}` });
+  }
+  return now;
+}
+
+async function runCommand(config: Config, logger: Logger, options: Options, write: (line: string) => void): Promise<number> {
   const startedAt = Date.now();
-  const { regions, results } = await runAllSources(config, logger);
-  const snapshot = await writeSnapshot(config, regions, results, Date.now(), logger);
+  mkdirSync(config.snapshots.directory, { recursive: true });
+  const release = acquireLock(config.snapshots.directory, 'run', logger);
+  let snapshot;
+  try {
+    const { regions, results } = await runAllSources(config, logger);
+    snapshot = await writeSnapshot(config, regions, results, readNow(options), logger);
+  } finally {
+    release();
+  }
   const { counts } = snapshot.manifest;
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  const stale = snapshot.manifest.sources.filter((source) => source.status !== 'ok');
 
-  if (json) {
-    write(JSON.stringify({ snapshot: snapshot.id, directory: snapshot.directory, counts, sources: snapshot.manifest.sources.map(({ id, counts, reasons, districtRules }) => ({ id, counts, reasons, districtRules })), files: snapshot.manifest.files }));
+  if (options.json) {
+    write(JSON.stringify({ snapshot: snapshot.id, directory: snapshot.directory, counts, sources: snapshot.manifest.sources.map(sourceSummary), files: snapshot.manifest.files }));
   } else {
     logger.info('summary', {
       ru: `Готово за ${seconds} с: снимок ${snapshot.id}; прочитано ${ru(counts.read)}, принято ${ru(counts.accepted)}, отклонено ${ru(counts.rejected)}, повторов ${ru(counts.duplicates)}`,
       en: `Done in ${seconds} s: snapshot ${snapshot.id}; read ${en(counts.read)}, accepted ${en(counts.accepted)}, rejected ${en(counts.rejected)}, duplicates ${en(counts.duplicates)}`,
     });
+    logSources(logger, snapshot.manifest);
   }
+  return stale.length ? EXIT_CODES.partial : EXIT_CODES.ok;
+}
+
+async function publishCommand(config: Config, logger: Logger, options: Options, write: (line: string) => void): Promise<number> {
+  const result = await publish(config, logger, { now: readNow(options), dryRun: options['dry-run'] });
+  const { manifest, changes } = result;
+
+  if (options.json) {
+    write(JSON.stringify({ snapshot: result.snapshot, published: result.published, counts: manifest.counts, sources: manifest.sources.map(sourceSummary), changes: changes.totals, previous: changes.previous, files: manifest.files }));
+  } else {
+    logSources(logger, manifest);
+    logger.info('summary', {
+      ru: `${result.published ? 'Опубликован' : 'Был бы опубликован'} снимок ${result.snapshot}: новых ${ru(changes.totals.new)}, получили ответ ${ru(changes.totals.answered)}, решено ${ru(changes.totals.resolved)} с ${changes.previous ?? '—'}; sha256 appeals.parquet ${manifest.files.find((file) => file.path === 'appeals.parquet')?.sha256}`,
+      en: `Snapshot ${result.snapshot} ${result.published ? 'published' : 'would be published'}: new ${en(changes.totals.new)}, newly answered ${en(changes.totals.answered)}, newly resolved ${en(changes.totals.resolved)} since ${changes.previous ?? '—'}; sha256 of appeals.parquet ${manifest.files.find((file) => file.path === 'appeals.parquet')?.sha256}`,
+    });
+  }
+  return result.staleSources.length ? EXIT_CODES.partial : EXIT_CODES.ok;
+}
+
+async function rollbackCommand(config: Config, logger: Logger, rest: string[]): Promise<number> {
+  const [id] = rest;
+  if (!id) throw new UsageError({ ru: `Укажите снимок: rollback ДАТА.\n${USAGE}`, en: 'Name a snapshot: rollback DATE.' });
+  await rollback(config, id, logger);
   return EXIT_CODES.ok;
 }
 
-async function checkCommand(config: ReturnType<typeof loadConfig>, rest: string[], values: { format?: string; region?: string; json: boolean }, logger: Logger, write: (line: string) => void): Promise<number> {
+function sourceSummary(source: ManifestSource) {
+  const { id, status, staleReason, staleSince, counts, reasons, districtRules, asOf } = source;
+  return { id, status, staleReason, staleSince, asOf, counts, reasons, districtRules };
+}
+
+function logSources(logger: Logger, manifest: Manifest): void {
+  for (const source of manifest.sources) {
+    const message = {
+      ru: `${source.id}: ${source.status}; прочитано ${ru(source.counts.read)}, принято ${ru(source.counts.accepted)}, отклонено ${ru(source.counts.rejected)}${source.staleReason ? `; ${source.staleReason}` : ''}`,
+      en: `${source.id}: ${source.status}; read ${en(source.counts.read)}, accepted ${en(source.counts.accepted)}, rejected ${en(source.counts.rejected)}${source.staleReason ? `; ${source.staleReason}` : ''}`,
+    };
+    if (source.status === 'ok') logger.info('source', message);
+    else logger.error('source', message);
+  }
+}
+
+async function checkCommand(config: Config, rest: string[], values: Options, logger: Logger, write: (line: string) => void): Promise<number> {
   const [file] = rest;
   if (!file) throw new UsageError({ ru: `Укажите файл: check FILE --format FORMAT.\n${USAGE}`, en: 'Name a file: check FILE --format FORMAT.' });
   if (!values.format || !(SOURCE_FORMATS as readonly string[]).includes(values.format)) {

@@ -82,10 +82,16 @@ export interface SnapshotsConfig {
   keepMonthEnds: boolean;
 }
 
+export interface SiteConfig {
+  /** Folder of published site builds; `current` inside it links to the served build. */
+  directory: string;
+}
+
 export interface Config {
   /** Folder the relative paths of the configuration are resolved against. */
   root: string;
   snapshots: SnapshotsConfig;
+  site: SiteConfig;
   privacy: PrivacyConfig;
   regions: RegionConfig[];
   sources: SourceConfig[];
@@ -119,7 +125,7 @@ export function loadConfig(path: string, root = process.cwd()): Config {
 
 export function validateConfig(raw: unknown, root: string): Config {
   const top = object(raw, '(root)');
-  allowKeys(top, '(root)', ['$schema', 'snapshots', 'privacy', 'regions', 'sources']);
+  allowKeys(top, '(root)', ['$schema', 'snapshots', 'site', 'privacy', 'regions', 'sources']);
 
   const snapshotsJson = object(top.snapshots, 'snapshots');
   allowKeys(snapshotsJson, 'snapshots', ['directory', 'keep', 'keepMonthEnds']);
@@ -128,6 +134,10 @@ export function validateConfig(raw: unknown, root: string): Config {
     keep: positiveInteger(snapshotsJson.keep, 'snapshots.keep'),
     keepMonthEnds: boolean(snapshotsJson.keepMonthEnds, 'snapshots.keepMonthEnds'),
   };
+
+  const siteJson = object(top.site ?? { directory: 'published' }, 'site');
+  allowKeys(siteJson, 'site', ['directory']);
+  const site: SiteConfig = { directory: resolve(root, string(siteJson.directory, 'site.directory')) };
 
   const privacyJson = object(top.privacy, 'privacy');
   allowKeys(privacyJson, 'privacy', ['gridLatitudeDegrees', 'gridLongitudeDegrees']);
@@ -142,7 +152,7 @@ export function validateConfig(raw: unknown, root: string): Config {
 
   unique(regions.map((region) => region.id), 'regions[].id');
   unique(sources.map((source) => source.id), 'sources[].id');
-  return { root, snapshots, privacy, regions, sources };
+  return { root, snapshots, site, privacy, regions, sources };
 }
 
 function validateRegion(value: unknown, key: string, root: string): RegionConfig {

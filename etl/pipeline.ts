@@ -5,7 +5,8 @@ import { basename } from 'node:path';
 
 import type { Config, SourceConfig } from './config.ts';
 import { assignDistrict, loadRegion, type Region } from './districts.ts';
-import { en, ru, type Logger } from './lib/log.ts';
+import { en, ru, type Logger, type Message } from './lib/log.ts';
+import { EtlError } from './lib/errors.ts';
 import { measureAppeal } from './metrics.ts';
 import { coarsenPoint, scrubText } from './privacy.ts';
 import type { Appeal, Reject, StatusEvent } from './schema.ts';
@@ -35,6 +36,8 @@ export interface SourceResult {
   appeals: Appeal[];
   events: StatusEvent[];
   rejects: Reject[];
+  /** Set when the source could not be read; the snapshot then keeps its last good data. */
+  failure: Message | null;
 }
 
 export type Adapter = (path: string, context: AdapterContext) => AsyncIterable<ParsedRow>;
@@ -89,6 +92,7 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
     appeals: [],
     events: [],
     rejects,
+    failure: null,
   };
 
   for (const { draft, file, row } of drafts) {
@@ -199,14 +203,51 @@ function periodOf(appeals: readonly Appeal[]): { from: number; to: number } | nu
   return { from, to };
 }
 
-/** Runs every configured source; regions are loaded once each. */
+/**
+ * Runs every configured source; regions are loaded once each. A source that fails (an unreadable
+ * file, a network error) does not stop the others: its result carries the failure, and the
+ * snapshot writer keeps that source's last good data.
+ */
 export async function runAllSources(config: Config, logger: Logger): Promise<{ regions: Map<string, Region>; results: SourceResult[] }> {
   const regions = new Map<string, Region>();
   for (const regionConfig of config.regions) regions.set(regionConfig.id, loadRegion(regionConfig));
 
   const results: SourceResult[] = [];
   for (const source of config.sources) {
-    results.push(await runSource(config, source, regions.get(source.region)!, logger));
+    try {
+      results.push(await runSource(config, source, regions.get(source.region)!, logger));
+    } catch (error) {
+      const failure = describeFailure(error);
+      logger.error('read', {
+        ru: `Источник ${source.id} не прочитан: ${failure.ru}. Его данные возьмутся из прошлого снимка.`,
+        en: `Source ${source.id} failed: ${failure.en}. Its data is kept from the previous snapshot.`,
+      });
+      results.push(failedResult(source, failure));
+    }
   }
   return { regions, results };
+}
+
+function describeFailure(error: unknown): Message {
+  if (error instanceof EtlError) return error.bilingual;
+  const text = error instanceof Error ? error.message : String(error);
+  return { ru: text, en: text };
+}
+
+export function failedResult(source: SourceConfig, failure: Message): SourceResult {
+  return {
+    source,
+    counts: { read: 0, accepted: 0, rejected: 0, duplicates: 0 },
+    reasons: {},
+    districtRules: { code: 0, name: 0, point: 0 },
+    pointsOutsideDistrict: 0,
+    scrubbed: 0,
+    asOf: null,
+    asOfRule: source.asOf ? 'configured' : 'latest_event',
+    period: null,
+    appeals: [],
+    events: [],
+    rejects: [],
+    failure,
+  };
 }

@@ -7,11 +7,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join, relative } from 'node:path';
 
 import { aggregateRegion } from './aggregates.ts';
+import { computeChanges } from './changes.ts';
+import { isAlive } from './lock.ts';
 import type { Aggregates, Manifest, ManifestFile, ManifestSource } from './aggregates-types.ts';
 import { simplifiedBoundaries } from './boundaries.ts';
 import type { Config } from './config.ts';
 import type { Region } from './districts.ts';
-import { appendRows, createTable, openDatabase } from './lib/duckdb.ts';
+import { appendRows, createTable, openDatabase, sqlString } from './lib/duckdb.ts';
 import { en, ru, type Logger } from './lib/log.ts';
 import { localDate } from './lib/time.ts';
 import type { SourceResult } from './pipeline.ts';
@@ -34,7 +36,12 @@ export function nextSnapshotId(directory: string, now: number, timeZone: string)
   return id;
 }
 
-export async function writeSnapshot(config: Config, regions: Map<string, Region>, results: SourceResult[], now: number, logger: Logger): Promise<SnapshotResult> {
+export interface WriteOptions {
+  /** False leaves `latest` alone, for a caller that switches it after building the site. */
+  switchLatest: boolean;
+}
+
+export async function writeSnapshot(config: Config, regions: Map<string, Region>, results: SourceResult[], now: number, logger: Logger, options: WriteOptions = { switchLatest: true }): Promise<SnapshotResult> {
   const root = config.snapshots.directory;
   mkdirSync(root, { recursive: true });
   removeIncomplete(root, logger);
@@ -43,39 +50,52 @@ export async function writeSnapshot(config: Config, regions: Map<string, Region>
   const staging = join(root, `${INCOMPLETE_PREFIX}${id}-${process.pid}`);
   mkdirSync(join(staging, 'boundaries'), { recursive: true });
 
-  const tableCounts = await writeTables(staging, regions, results, logger);
+  const previous = readPreviousSnapshot(root);
+  const carried = carryFailedSources(results, previous, logger);
+  const tableCounts = await writeTables(staging, results, carried, previous, logger);
   writeRejects(staging, results);
-  const aggregates = await writeAggregates(staging, id, regions, results, tableCounts.connection);
+  const aggregates = await writeAggregates(staging, id, regions, results, carried, tableCounts.connection);
+  const changes = await computeChanges(tableCounts.connection, previous?.id ?? null, previous ? join(previous.directory, 'appeals.parquet') : null);
+  writeJson(join(staging, 'changes.json'), changes);
   tableCounts.close();
+  logger.info('changes', {
+    ru: previous ? `С прошлого снимка ${previous.id}: новых ${ru(changes.totals.new)}, получили ответ ${ru(changes.totals.answered)}, решено ${ru(changes.totals.resolved)}` : 'Прошлого снимка нет: изменения не считаются',
+    en: previous ? `Since the previous snapshot ${previous.id}: new ${en(changes.totals.new)}, newly answered ${en(changes.totals.answered)}, newly resolved ${en(changes.totals.resolved)}` : 'No previous snapshot: no changes counted',
+  }, changes.totals as unknown as Record<string, number>);
   logger.info('aggregate', {
     ru: `Сводные показатели: регионов ${ru(aggregates.regions.length)}, районов ${ru(aggregates.regions.reduce((sum, region) => sum + region.districts.length, 0))}`,
     en: `Aggregates: regions ${en(aggregates.regions.length)}, districts ${en(aggregates.regions.reduce((sum, region) => sum + region.districts.length, 0))}`,
   });
 
-  const manifest = buildManifest(config, id, now, results, staging, tableCounts.rows);
+  const manifest = buildManifest(config, id, now, results, carried, staging, tableCounts.rows);
   writeJson(join(staging, 'manifest.json'), manifest);
 
   const directory = join(root, id);
   renameSync(staging, directory);
-  publishLatest(root, id);
-  logger.info('publish', {
-    ru: `Снимок ${id} опубликован: ${directory}`,
-    en: `Snapshot ${id} published: ${directory}`,
+  if (options.switchLatest) publishLatest(root, id);
+  logger.info('snapshot', {
+    ru: `Снимок ${id} записан${options.switchLatest ? ' и опубликован' : ''}: ${directory}`,
+    en: `Snapshot ${id} written${options.switchLatest ? ' and published' : ''}: ${directory}`,
   });
   return { id, directory, manifest };
 }
 
-async function writeTables(staging: string, regions: Map<string, Region>, results: SourceResult[], logger: Logger) {
+async function writeTables(staging: string, results: SourceResult[], carried: Map<string, ManifestSource>, previous: PreviousSnapshot | null, logger: Logger) {
   const { instance, connection } = await openDatabase();
   await createTable(connection, 'appeals', APPEAL_COLUMNS);
   await createTable(connection, 'status_events', STATUS_EVENT_COLUMNS);
 
-  let appeals = 0;
-  let events = 0;
   for (const result of results) {
-    appeals += await appendRows(connection, 'appeals', APPEAL_COLUMNS, result.appeals as unknown as Record<string, unknown>[]);
-    events += await appendRows(connection, 'status_events', STATUS_EVENT_COLUMNS, result.events as unknown as Record<string, unknown>[]);
+    await appendRows(connection, 'appeals', APPEAL_COLUMNS, result.appeals as unknown as Record<string, unknown>[]);
+    await appendRows(connection, 'status_events', STATUS_EVENT_COLUMNS, result.events as unknown as Record<string, unknown>[]);
   }
+  for (const sourceId of carried.keys()) {
+    const where = `WHERE source = ${sqlString(sourceId)}`;
+    await connection.run(`INSERT INTO appeals SELECT * FROM read_parquet(${sqlString(join(previous!.directory, 'appeals.parquet'))}) ${where}`);
+    await connection.run(`INSERT INTO status_events SELECT * FROM read_parquet(${sqlString(join(previous!.directory, 'status_events.parquet'))}) ${where}`);
+  }
+  const appeals = await countRows(connection, 'appeals');
+  const events = await countRows(connection, 'status_events');
 
   // Sorted by region, district and time so that row-group statistics let a reader skip groups
   // when it filters on these columns over HTTP range requests.
@@ -88,7 +108,6 @@ async function writeTables(staging: string, regions: Map<string, Region>, result
     en: `Written: appeals ${en(appeals)}, status events ${en(events)}`,
   }, { appeals, events });
 
-  void regions;
   return {
     connection,
     rows: { 'appeals.parquet': appeals, 'status_events.parquet': events } as Record<string, number>,
@@ -99,13 +118,21 @@ async function writeTables(staging: string, regions: Map<string, Region>, result
   };
 }
 
-async function writeAggregates(staging: string, id: string, regions: Map<string, Region>, results: SourceResult[], connection: Awaited<ReturnType<typeof openDatabase>>['connection']): Promise<Aggregates> {
+async function countRows(connection: Awaited<ReturnType<typeof openDatabase>>['connection'], table: string): Promise<number> {
+  const reader = await connection.runAndReadAll(`SELECT count(*)::INTEGER AS count FROM ${table}`);
+  return Number(reader.getRowsJS()[0][0]);
+}
+
+async function writeAggregates(staging: string, id: string, regions: Map<string, Region>, results: SourceResult[], carried: Map<string, ManifestSource>, connection: Awaited<ReturnType<typeof openDatabase>>['connection']): Promise<Aggregates> {
   const aggregates: Aggregates = { snapshot: id, regions: [] };
   for (const region of regions.values()) {
     const boundariesPath = `boundaries/${region.config.id}.geojson`;
     writeJson(join(staging, boundariesPath), simplifiedBoundaries(region));
 
-    const asOfs = results.filter((result) => result.source.region === region.config.id && result.asOf !== null).map((result) => result.asOf!);
+    const asOfs = results
+      .filter((result) => result.source.region === region.config.id)
+      .map((result) => result.asOf ?? (carried.get(result.source.id)?.asOf ? Date.parse(carried.get(result.source.id)!.asOf!) : null))
+      .filter((asOf): asOf is number => asOf !== null);
     const asOf = asOfs.length ? Math.max(...asOfs) : null;
     aggregates.regions.push(await aggregateRegion(connection, region, boundariesPath, asOf));
   }
@@ -130,31 +157,19 @@ function csvField(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function buildManifest(config: Config, id: string, now: number, results: SourceResult[], staging: string, rows: Record<string, number>): Manifest {
+function buildManifest(config: Config, id: string, now: number, results: SourceResult[], carried: Map<string, ManifestSource>, staging: string, rows: Record<string, number>): Manifest {
   const counts = { read: 0, accepted: 0, rejected: 0, duplicates: 0 };
   for (const result of results) {
     for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] += result.counts[key];
   }
   rows['rejects.csv'] = counts.rejected;
 
-  const sources: ManifestSource[] = results.map((result) => ({
-    id: result.source.id,
-    format: result.source.format,
-    region: result.source.region,
-    title: result.source.title,
-    url: result.source.url,
-    licence: result.source.licence,
-    attribution: result.source.attribution,
-    files: result.source.files.map((path) => ({ path: relative(config.root, path), sha256: sha256(path), bytes: statSync(path).size })),
-    asOf: result.asOf === null ? null : new Date(result.asOf).toISOString(),
-    asOfRule: result.asOfRule,
-    period: result.period ? { from: new Date(result.period.from).toISOString(), to: new Date(result.period.to).toISOString() } : null,
-    counts: result.counts,
-    reasons: result.reasons,
-    districtRules: result.districtRules,
-    status: 'ok',
-    staleReason: null,
-  }));
+  const sources: ManifestSource[] = results.map((result): ManifestSource => {
+    const stale = carried.get(result.source.id);
+    if (stale) return { ...stale, status: 'stale', staleReason: `${result.failure!.ru} · ${result.failure!.en}`, staleSince: stale.staleSince ?? stale.asOf };
+    if (result.failure) return { ...freshSource(config, result), status: 'failed', staleReason: `${result.failure.ru} · ${result.failure.en}` };
+    return freshSource(config, result);
+  });
 
   const references = config.regions.flatMap((region) => [
     { path: relative(config.root, region.boundaries.file), licence: region.boundaries.licence, attribution: region.boundaries.attribution },
@@ -174,6 +189,28 @@ function buildManifest(config: Config, id: string, now: number, results: SourceR
       sha256: sha256(join(staging, path)),
       rows: rows[path] ?? null,
     })),
+  };
+}
+
+function freshSource(config: Config, result: SourceResult): ManifestSource {
+  return {
+    id: result.source.id,
+    format: result.source.format,
+    region: result.source.region,
+    title: result.source.title,
+    url: result.source.url,
+    licence: result.source.licence,
+    attribution: result.source.attribution,
+    files: result.source.files.filter((path) => existsSync(path)).map((path) => ({ path: relative(config.root, path), sha256: sha256(path), bytes: statSync(path).size })),
+    asOf: result.asOf === null ? null : new Date(result.asOf).toISOString(),
+    asOfRule: result.asOfRule,
+    period: result.period ? { from: new Date(result.period.from).toISOString(), to: new Date(result.period.to).toISOString() } : null,
+    counts: result.counts,
+    reasons: result.reasons,
+    districtRules: result.districtRules,
+    status: 'ok',
+    staleReason: null,
+    staleSince: null,
   };
 }
 
@@ -213,10 +250,53 @@ export function readLatest(root: string): string | null {
 function removeIncomplete(root: string, logger: Logger): void {
   for (const entry of readdirSync(root)) {
     if (!entry.startsWith(INCOMPLETE_PREFIX)) continue;
+    const pid = Number(entry.split('-').at(-1));
+    if (pid !== process.pid && isAlive(pid)) continue;
     rmSync(join(root, entry), { recursive: true, force: true });
     logger.warn('recover', {
       ru: `Удалена незавершённая папка прерванного запуска: ${entry}`,
       en: `Removed the unfinished folder of an interrupted run: ${entry}`,
     });
   }
+}
+
+export interface PreviousSnapshot {
+  id: string;
+  directory: string;
+  manifest: Manifest;
+}
+
+/** Reads the published snapshot that this run follows, or null for the first run. */
+export function readPreviousSnapshot(root: string): PreviousSnapshot | null {
+  const id = readLatest(root);
+  if (!id) return null;
+  const directory = join(root, id);
+  const manifestPath = join(directory, 'manifest.json');
+  if (!existsSync(manifestPath)) return null;
+  return { id, directory, manifest: JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest };
+}
+
+/**
+ * Picks the failed sources whose rows the previous snapshot holds: they are copied forward and
+ * marked stale, keeping their previous as-of time, so readers see how old that data is.
+ */
+function carryFailedSources(results: SourceResult[], previous: PreviousSnapshot | null, logger: Logger): Map<string, ManifestSource> {
+  const carried = new Map<string, ManifestSource>();
+  for (const result of results) {
+    if (!result.failure) continue;
+    const before = previous?.manifest.sources.find((source) => source.id === result.source.id && source.status !== 'failed');
+    if (!before) {
+      logger.error('stale', {
+        ru: `Для источника ${result.source.id} нет прошлых данных: в снимке его не будет`,
+        en: `Source ${result.source.id} has no previous data: the snapshot will not include it`,
+      });
+      continue;
+    }
+    carried.set(result.source.id, before);
+    logger.warn('stale', {
+      ru: `Источник ${result.source.id}: оставлены данные из снимка ${previous!.id} (выгрузка ${before.asOf ?? '—'})`,
+      en: `Source ${result.source.id}: data kept from snapshot ${previous!.id} (as of ${before.asOf ?? '—'})`,
+    });
+  }
+  return carried;
 }

@@ -91,7 +91,7 @@ afterAll(() => cleanup());
 
 describe('published snapshot holds no personal data', () => {
   test('reads every published file', () => {
-    expect(files.sort()).toEqual(['aggregates.json', 'appeals.parquet', 'boundaries/spb.geojson', 'manifest.json', 'rejects.csv', 'status_events.parquet']);
+    expect(files.sort()).toEqual(['aggregates.json', 'appeals.parquet', 'boundaries/spb.geojson', 'changes.json', 'manifest.json', 'rejects.csv', 'status_events.parquet']);
   });
 
   test('the input holds every kind of personal data', () => {

@@ -1,0 +1,276 @@
+// Builds the poll part of a snapshot: reads every shipped poll dataset, checks the figures, draws
+// the okrug layer and writes polls.parquet, poll_results.parquet, poll_okrugs.geojson and
+// polls.json into one folder.
+
+import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { appendRows, createTable, openDatabase, sqlString } from '../lib/duckdb.ts';
+import { InputError } from '../lib/errors.ts';
+import { en, ru, type Logger } from '../lib/log.ts';
+import { parseCsvWithLines } from './csv.ts';
+import { readDegCsv } from './deg-csv.ts';
+import { DUMA_CROSSWALK_FILE, MOSCOW_DISTRICTS_FILE, readOkrugLayer, type OkrugLayer } from './okrugs.ts';
+import { readPabulib } from './pabulib.ts';
+import { readRunningCountCsv, type Observation } from './running-count-csv.ts';
+import { POLL_COLUMNS, POLL_OPTION_RESULT_COLUMNS, problem, type Poll, type PollBatch, type PollOptionResult, type PollProblem, type PollReject } from './schema.ts';
+import { AG_MOS_POLLS, FKGS_YAKUTSK_2025, MOSCOW_DEG_2021, MOSCOW_DISTRICTS_CROSSWALK_FILE, PABULIB_CZESTOCHOWA_2020, POLL_DATASETS } from './sources.ts';
+import { buildPollsSummary } from './summary.ts';
+import { readTranscribedCsv } from './transcribed-csv.ts';
+import { validatePolls } from './validate.ts';
+
+export const POLL_FILES = {
+  polls: 'polls.parquet',
+  results: 'poll_results.parquet',
+  okrugs: 'poll_okrugs.geojson',
+  summary: 'polls.json',
+} as const;
+
+const STEP = 'polls';
+
+export interface BuildPollsOptions {
+  /** The data folder that holds polls/ and geo/ (the repository's data/). */
+  readonly dataDir: string;
+  /** Folder to write into; created when missing. */
+  readonly outDir: string;
+  readonly logger: Logger;
+}
+
+export interface BuildPollsResult {
+  counts: {
+    polls: number;
+    results: number;
+    rejects: number;
+    problems: number;
+    okrugs: number;
+    okrugsWithMissingMembers: number;
+  };
+  /** Paths of the files written, keyed like POLL_FILES. */
+  files: Record<keyof typeof POLL_FILES, string>;
+}
+
+interface DatasetBatch {
+  dataset: string;
+  batch: PollBatch;
+  observations?: Observation[];
+}
+
+/**
+ * Reads the shipped poll datasets from `dataDir` and writes the poll files into `outDir`. Throws
+ * InputError when a data file is missing. Rows that cannot be read become rejects and doubtful
+ * figures become problems; neither stops the build.
+ */
+export async function buildPolls(options: BuildPollsOptions): Promise<BuildPollsResult> {
+  const { dataDir, outDir, logger } = options;
+  const geoDir = join(dataDir, 'geo');
+
+  const batches = await readDatasets(dataDir, logger);
+  const polls = batches.flatMap(({ batch }) => batch.polls);
+  const results = batches.flatMap(({ batch }) => batch.results);
+  const rejects = batches.flatMap(({ dataset, batch }) => batch.rejects.map((reject) => ({ ...reject, dataset })));
+
+  await requireFile(join(geoDir, MOSCOW_DISTRICTS_CROSSWALK_FILE));
+  const moscowDistricts = await readDistrictNames(join(geoDir, MOSCOW_DISTRICTS_CROSSWALK_FILE));
+  const problems = [
+    ...batches.flatMap(({ batch }) => batch.problems),
+    ...validatePolls(polls, results),
+    ...checkDistrictNames(polls, results, 'moscow', moscowDistricts),
+  ];
+  logProblems(problems, logger);
+
+  await requireFile(join(geoDir, MOSCOW_DISTRICTS_FILE));
+  await requireFile(join(geoDir, DUMA_CROSSWALK_FILE));
+  const okrugLayer = await readOkrugLayer(geoDir);
+  logOkrugs(okrugLayer, logger);
+
+  await mkdir(outDir, { recursive: true });
+  const files = {
+    polls: join(outDir, POLL_FILES.polls),
+    results: join(outDir, POLL_FILES.results),
+    okrugs: join(outDir, POLL_FILES.okrugs),
+    summary: join(outDir, POLL_FILES.summary),
+  };
+  await writeParquet(polls, results, files);
+  await writeFile(files.okrugs, JSON.stringify(okrugLayer.collection));
+
+  const summary = buildPollsSummary({
+    datasets: POLL_DATASETS,
+    pollDatasets: new Map(batches.flatMap(({ dataset, batch }) => batch.polls.map((poll) => [poll.poll_id, dataset] as const))),
+    polls,
+    results,
+    problems,
+    rejects,
+    observations: new Map(batches.flatMap((entry) => (entry.observations ? entry.batch.polls.map((poll) => [poll.poll_id, entry.observations!] as const) : []))),
+    okrugs: okrugLayer.report,
+    okrugLayerFile: POLL_FILES.okrugs,
+  });
+  await writeFile(files.summary, JSON.stringify(summary));
+
+  const counts = {
+    polls: polls.length,
+    results: results.length,
+    rejects: rejects.length,
+    problems: problems.length,
+    okrugs: okrugLayer.collection.features.length,
+    okrugsWithMissingMembers: okrugLayer.report.okrugsWithMissingMembers.length,
+  };
+  logger.info(STEP, { ru: `Записаны файлы опросов в ${outDir}`, en: `Poll files written to ${outDir}` }, counts);
+  return { counts, files };
+}
+
+async function readDatasets(dataDir: string, logger: Logger): Promise<DatasetBatch[]> {
+  const batches: DatasetBatch[] = [];
+
+  const agPath = join(dataDir, AG_MOS_POLLS.file);
+  await requireFile(agPath);
+  batches.push({
+    dataset: AG_MOS_POLLS.id,
+    batch: await readTranscribedCsv(agPath, { region: AG_MOS_POLLS.region, source: AG_MOS_POLLS.id, licence: AG_MOS_POLLS.licence, cityName: AG_MOS_POLLS.cityName }),
+  });
+
+  const degPath = join(dataDir, MOSCOW_DEG_2021.file);
+  await requireFile(degPath);
+  batches.push({
+    dataset: MOSCOW_DEG_2021.id,
+    batch: await readDegCsv(degPath, {
+      poll: { ...MOSCOW_DEG_2021.poll, region: MOSCOW_DEG_2021.region, source: MOSCOW_DEG_2021.id, source_url: MOSCOW_DEG_2021.originUrl, licence: MOSCOW_DEG_2021.licence },
+    }),
+  });
+
+  const pabulibDir = join(dataDir, PABULIB_CZESTOCHOWA_2020.folder);
+  await requireFile(pabulibDir);
+  const pabulibFiles = (await readdir(pabulibDir)).filter((name) => name.endsWith('.pb')).sort();
+  const pabulib: PollBatch = { polls: [], results: [], rejects: [], problems: [] };
+  for (const name of pabulibFiles) {
+    const batch = await readPabulib(join(pabulibDir, name), {
+      region: PABULIB_CZESTOCHOWA_2020.region,
+      source: PABULIB_CZESTOCHOWA_2020.id,
+      sourceUrl: PABULIB_CZESTOCHOWA_2020.originUrl,
+      licence: PABULIB_CZESTOCHOWA_2020.licence,
+      topic: PABULIB_CZESTOCHOWA_2020.topic,
+    });
+    pabulib.polls.push(...batch.polls);
+    pabulib.results.push(...batch.results);
+    pabulib.rejects.push(...batch.rejects);
+    pabulib.problems.push(...batch.problems);
+  }
+  batches.push({ dataset: PABULIB_CZESTOCHOWA_2020.id, batch: pabulib });
+
+  const fkgsPath = join(dataDir, FKGS_YAKUTSK_2025.file);
+  await requireFile(fkgsPath);
+  const fkgs = await readRunningCountCsv(fkgsPath, {
+    poll: { ...FKGS_YAKUTSK_2025.poll, region: FKGS_YAKUTSK_2025.region, source: FKGS_YAKUTSK_2025.id, source_url: FKGS_YAKUTSK_2025.originUrl, licence: FKGS_YAKUTSK_2025.licence },
+    areaKind: 'municipality',
+    area: FKGS_YAKUTSK_2025.area,
+    timeZone: FKGS_YAKUTSK_2025.timeZone,
+    optionIds: FKGS_YAKUTSK_2025.optionIds,
+  });
+  batches.push({ dataset: FKGS_YAKUTSK_2025.id, batch: fkgs, observations: fkgs.observations });
+  logger.info(STEP, {
+    ru: `${FKGS_YAKUTSK_2025.id}: ${ru(fkgs.textCountsRead)} ячеек с текстом «Всего проголосовало:» сведены к числу`,
+    en: `${FKGS_YAKUTSK_2025.id}: ${en(fkgs.textCountsRead)} cells with the text "Всего проголосовало:" were reduced to their number`,
+  });
+
+  for (const { dataset, batch } of batches) {
+    const counts = { polls: batch.polls.length, results: batch.results.length, rejects: batch.rejects.length, problems: batch.problems.length };
+    logger.info(STEP, { ru: `${dataset}: прочитано опросов ${ru(counts.polls)}, строк результатов ${ru(counts.results)}`, en: `${dataset}: polls read: ${en(counts.polls)}, result rows: ${en(counts.results)}` }, counts);
+    logRejects(dataset, batch.rejects, logger);
+  }
+  return batches;
+}
+
+async function requireFile(path: string): Promise<void> {
+  try {
+    await access(path);
+  } catch {
+    throw new InputError({
+      ru: `Не найден файл ${path}, нужный для опросов; восстановите его из репозитория (происхождение файлов — в data/polls/SOURCES.md)`,
+      en: `File ${path}, needed for the polls, not found; restore it from the repository (data/polls/SOURCES.md lists where each file comes from)`,
+    });
+  }
+}
+
+async function readDistrictNames(path: string): Promise<Set<string>> {
+  const [header, ...rows] = parseCsvWithLines(await readFile(path, 'utf8')).records;
+  const column = header.fields.indexOf('name');
+  return new Set(rows.map((row) => row.fields[column]?.trim()).filter((name): name is string => Boolean(name)));
+}
+
+/** Flags district rows of a region's polls whose name is not in the region's district list. */
+export function checkDistrictNames(polls: readonly Poll[], results: readonly PollOptionResult[], region: string, districts: ReadonlySet<string>): PollProblem[] {
+  const regionPolls = new Set(polls.filter((poll) => poll.region === region).map((poll) => poll.poll_id));
+  const seen = new Set<string>();
+  const problems: PollProblem[] = [];
+  for (const result of results) {
+    if (!regionPolls.has(result.poll_id) || result.area_kind !== 'district' || districts.has(result.area)) continue;
+    const key = `${result.poll_id}\u0000${result.area}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(
+      problem('unknown_district', {
+        poll_id: result.poll_id,
+        area: result.area,
+        message: {
+          ru: `Опрос ${result.poll_id}: района «${result.area}» нет в справочнике районов; исправьте название, иначе результат не попадёт на карту`,
+          en: `Poll ${result.poll_id}: district "${result.area}" is not in the district list; fix the name, or the result stays off the map`,
+        },
+      }),
+    );
+  }
+  return problems;
+}
+
+async function writeParquet(polls: readonly Poll[], results: readonly PollOptionResult[], files: { polls: string; results: string }): Promise<void> {
+  const { instance, connection } = await openDatabase();
+  try {
+    await createTable(connection, 'polls', POLL_COLUMNS);
+    await appendRows(connection, 'polls', POLL_COLUMNS, polls as unknown as Iterable<Record<string, unknown>>);
+    await connection.run(`COPY polls TO ${sqlString(files.polls)} (FORMAT parquet, COMPRESSION zstd)`);
+
+    await createTable(connection, 'poll_results', POLL_OPTION_RESULT_COLUMNS);
+    await appendRows(connection, 'poll_results', POLL_OPTION_RESULT_COLUMNS, results as unknown as Iterable<Record<string, unknown>>);
+    await connection.run(`COPY poll_results TO ${sqlString(files.results)} (FORMAT parquet, COMPRESSION zstd)`);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Logs the rejects of a dataset: one line per reason with its count and the first line it hit. */
+function logRejects(dataset: string, rejects: readonly PollReject[], logger: Logger): void {
+  const byReason = new Map<string, PollReject[]>();
+  for (const reject of rejects) byReason.set(reject.reason, [...(byReason.get(reject.reason) ?? []), reject]);
+  for (const [reason, entries] of byReason) {
+    const first = entries[0];
+    logger.warn(
+      STEP,
+      {
+        ru: `${dataset}: отклонено строк — ${ru(entries.length)}, причина ${reason} (первая: ${first.file}:${first.row}, ${first.message})`,
+        en: `${dataset}: ${en(entries.length)} rows rejected, reason ${reason} (first: ${first.file}:${first.row}, ${first.message})`,
+      },
+      { rejects: entries.length },
+    );
+  }
+}
+
+function logProblems(problems: readonly PollProblem[], logger: Logger): void {
+  for (const entry of problems) logger.warn(STEP, entry.message);
+}
+
+function logOkrugs(layer: OkrugLayer, logger: Logger): void {
+  const { okrugsWithMissingMembers, unplacedDistricts, unknownDistricts, invalidRows } = layer.report;
+  logger.info(
+    STEP,
+    {
+      ru: `Слой округов: ${layer.collection.features.length} округов; без части районов: ${okrugsWithMissingMembers.join(', ') || 'нет'}; районов вне округов: ${ru(unplacedDistricts.length)}`,
+      en: `Okrug layer: ${layer.collection.features.length} okrugs; with missing districts: ${okrugsWithMissingMembers.join(', ') || 'none'}; districts in no okrug: ${en(unplacedDistricts.length)}`,
+    },
+    { okrugs: layer.collection.features.length, okrugsWithMissingMembers: okrugsWithMissingMembers.length, unplacedDistricts: unplacedDistricts.length },
+  );
+  for (const name of unknownDistricts) {
+    logger.warn(STEP, { ru: `Район «${name}» из таблицы округов не найден в границах районов`, en: `District "${name}" of the okrug crosswalk has no polygon in the district boundaries` });
+  }
+  for (const row of invalidRows) {
+    logger.warn(STEP, { ru: `Строка таблицы округов не прочитана: ${row}`, en: `Okrug crosswalk row not read: ${row}` });
+  }
+}

@@ -1,0 +1,572 @@
+// Adapter for spreadsheet exports (format `table`): CSV or XLSX, read through a mapping file
+// (table-mapping.ts) that names the column of each canonical field, the date formats, the zone,
+// and the status and category maps.
+//
+// CSV encoding is detected (byte order mark, else strict UTF-8, else windows-1251) and so is the
+// delimiter (`,` `;` or tab, counted in the header line outside quotes). Only mapped columns are
+// read: free text, addresses and other columns never reach a draft.
+
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+import { InputError } from '../lib/errors.ts';
+import type { Logger } from '../lib/log.ts';
+import type { AppealStatus } from '../schema.ts';
+import { CsvParser, DELIMITERS, UnclosedQuoteError, countDelimiters, findHeaderLine, type Delimiter } from './csv.ts';
+import { parseDateText, wallClockDateToInstant } from './dates.ts';
+import { RecordProblem, cleanText, readPoint, toReject } from './row-helpers.ts';
+import type { MappableField, TableMapping, TimeField } from './table-mapping.ts';
+import { decodeChunks, scanEncoding, type TextEncoding } from './text-encoding.ts';
+import type { AdapterContext, AppealDraft, EventDraft, RowReject } from './types.ts';
+import { readXlsxRows, type CellValue } from './xlsx.ts';
+
+export const FORMAT = 'table';
+
+const CLOSED_STATUSES: readonly AppealStatus[] = ['resolved', 'closed_without_confirmation', 'closed'];
+
+/** Longest header line read while looking for its end; a longer one means the file is not a table. */
+const MAX_HEADER_CHARACTERS = 1_000_000;
+
+/** A table row: a ParsedRow whose appeal also says how its district and creation time were found. */
+export type TableRow =
+  | {
+      readonly kind: 'appeal';
+      readonly row: number;
+      readonly draft: AppealDraft;
+      /** The district name was read out of the agency name by agency_district_pattern. */
+      readonly district_inferred: boolean;
+      /** created_at is the mapping's created_at_fallback, not a value from the row. */
+      readonly created_at_fallback: boolean;
+    }
+  | { readonly kind: 'reject'; readonly reject: RowReject };
+
+/** How a file was read: what was detected and why. */
+export interface TableLayout {
+  readonly kind: 'csv' | 'xlsx';
+  readonly encoding: TextEncoding | null;
+  readonly encodingReason: string | null;
+  readonly delimiter: Delimiter | null;
+  readonly delimiterReason: string | null;
+  readonly header: readonly string[];
+}
+
+export interface TableOptions {
+  /** Receives the detected layout before the first row. */
+  readonly onLayout?: (layout: TableLayout) => void;
+  readonly logger?: Logger;
+}
+
+interface SourceRow {
+  readonly index: number;
+  readonly cells: readonly CellValue[];
+  /** What is malformed in the record (CSV only), or null. */
+  readonly problem?: string | null;
+}
+
+type ByteSource = () => AsyncIterable<Uint8Array>;
+
+/** Reads a CSV (plain or gzip) or XLSX file through a mapping and yields one row per record. */
+export async function* parseTable(path: string, context: AdapterContext, mapping: TableMapping, options: TableOptions = {}): AsyncGenerator<TableRow> {
+  const magic = await readMagic(path);
+  if (isXls(magic)) throw oldExcelError(context.displayName);
+  if (isZip(magic)) {
+    yield* convertRows(readXlsxRows(path, mapping.sheet, context.displayName), 'xlsx', null, context, mapping, options);
+    return;
+  }
+  const source: ByteSource = () => {
+    const stream = createReadStream(path);
+    if (!path.endsWith('.gz')) return stream;
+    const gunzip = createGunzip();
+    stream.on('error', (error) => gunzip.destroy(error));
+    return stream.pipe(gunzip);
+  };
+  yield* parseCsvSource(source, context, mapping, options);
+}
+
+/** Reads a CSV or XLSX file held in memory; used by tests and by callers that download a file. */
+export async function* parseTableBytes(bytes: Uint8Array, context: AdapterContext, mapping: TableMapping, options: TableOptions = {}): AsyncGenerator<TableRow> {
+  if (isXls(bytes)) throw oldExcelError(context.displayName);
+  if (isZip(bytes)) {
+    const stream = Readable.from([Buffer.from(bytes)]);
+    yield* convertRows(readXlsxRows(stream, mapping.sheet, context.displayName), 'xlsx', null, context, mapping, options);
+    return;
+  }
+  yield* parseCsvSource(() => oneChunk(bytes), context, mapping, options);
+}
+
+async function* parseCsvSource(source: ByteSource, context: AdapterContext, mapping: TableMapping, options: TableOptions): AsyncGenerator<TableRow> {
+  const encoding = await chooseEncoding(source, context.displayName, mapping);
+  const rows = readCsvRows(source, encoding, context, mapping);
+  yield* convertRows(rows.rows, 'csv', rows, context, mapping, options);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding and delimiter
+
+interface EncodingChoice {
+  readonly encoding: TextEncoding;
+  readonly reason: string;
+  /** The bytes are valid UTF-8 with non-ASCII text, though another encoding was chosen. */
+  readonly looksLikeUtf8: boolean;
+  /** windows-1251 was chosen only because the bytes are not UTF-8. */
+  readonly fellBack: boolean;
+}
+
+async function chooseEncoding(source: ByteSource, displayName: string, mapping: TableMapping): Promise<EncodingChoice> {
+  const scan = await scanEncoding(source());
+  const looksLikeUtf8 = scan.invalidUtf8At === null && scan.hasNonAscii;
+
+  if (scan.bom === 'utf-16le' || scan.bom === 'utf-16be') {
+    return { encoding: scan.bom, reason: 'UTF-16 byte order mark', looksLikeUtf8: false, fellBack: false };
+  }
+  if (scan.bom === 'utf-8' || mapping.encoding === 'utf-8') {
+    if (scan.invalidUtf8At !== null) {
+      const cause = scan.bom === 'utf-8' ? { ru: 'файл начинается с метки UTF-8', en: 'the file starts with a UTF-8 byte order mark' } : { ru: `в ${mapping.file} указано encoding "utf-8"`, en: `${mapping.file} sets encoding "utf-8"` };
+      throw new InputError({
+        ru: `${displayName}: ${cause.ru}, но байт ${scan.invalidUtf8At} не UTF-8; если файл в кодировке Windows (windows-1251), укажите encoding "windows-1251" или "auto"`,
+        en: `${displayName}: ${cause.en}, but byte ${scan.invalidUtf8At} is not valid UTF-8; if the file is in the Windows code page (windows-1251), set encoding to "windows-1251" or "auto"`,
+      });
+    }
+    return { encoding: 'utf-8', reason: scan.bom === 'utf-8' ? 'UTF-8 byte order mark' : 'set in the mapping', looksLikeUtf8, fellBack: false };
+  }
+  if (mapping.encoding === 'windows-1251') return { encoding: 'windows-1251', reason: 'set in the mapping', looksLikeUtf8, fellBack: false };
+
+  if (scan.invalidUtf8At === null) {
+    return { encoding: 'utf-8', reason: scan.hasNonAscii ? 'valid UTF-8' : 'ASCII only, read as UTF-8', looksLikeUtf8, fellBack: false };
+  }
+  return { encoding: 'windows-1251', reason: `not valid UTF-8 (byte ${scan.invalidUtf8At}), read as windows-1251`, looksLikeUtf8: false, fellBack: true };
+}
+
+interface CsvReading {
+  readonly rows: AsyncGenerator<SourceRow>;
+  layout: TableLayout | null;
+  encoding: EncodingChoice;
+}
+
+/** Reads CSV records; the first record is the header and comes first, with its layout set. */
+function readCsvRows(source: ByteSource, encoding: EncodingChoice, context: AdapterContext, mapping: TableMapping): CsvReading {
+  const reading: CsvReading = { rows: undefined as unknown as AsyncGenerator<SourceRow>, layout: null, encoding };
+
+  async function* rows(): AsyncGenerator<SourceRow> {
+    const texts = decodeChunks(source(), encoding.encoding)[Symbol.asyncIterator]();
+    let prefix = '';
+    let headerLine: string | null = null;
+    let exhausted = false;
+    while (headerLine === null) {
+      const next = await texts.next();
+      exhausted = next.done === true;
+      if (!exhausted) prefix += next.value;
+      headerLine = findHeaderLine(prefix, exhausted);
+      if (headerLine === null && prefix.length > MAX_HEADER_CHARACTERS) {
+        throw new InputError({
+          ru: `${context.displayName}: строка заголовка длиннее ${MAX_HEADER_CHARACTERS} знаков; это не таблица CSV или в заголовке незакрытая кавычка`,
+          en: `${context.displayName}: the header line is longer than ${MAX_HEADER_CHARACTERS} characters; this is not a CSV table, or the header has an unclosed quote`,
+        });
+      }
+    }
+
+    // Excel writes a first line `sep=;` to name the delimiter; it is not the header.
+    const hint = /^\uFEFF?sep=(.)$/.exec(headerLine);
+    let delimiterChoice: { delimiter: Delimiter; reason: string };
+    if (hint && (DELIMITERS as readonly string[]).includes(hint[1])) {
+      delimiterChoice = { delimiter: hint[1] as Delimiter, reason: 'named by the sep= line' };
+      prefix = prefix.slice(headerLine.length).replace(/^\r?\n|^\r/, '');
+    } else {
+      delimiterChoice = chooseDelimiter(headerLine, mapping);
+    }
+
+    const parser = new CsvParser(delimiterChoice.delimiter);
+    const emit = function* (records: ReturnType<CsvParser['push']>): Generator<SourceRow> {
+      for (const record of records) {
+        if (reading.layout === null) {
+          reading.layout = {
+            kind: 'csv',
+            encoding: encoding.encoding,
+            encodingReason: encoding.reason,
+            delimiter: delimiterChoice.delimiter,
+            delimiterReason: delimiterChoice.reason,
+            header: record.fields.map((name) => name.replace(/^\uFEFF/, '').trim()),
+          };
+        }
+        yield { index: record.index + (hint ? 1 : 0), cells: record.fields, problem: record.problem };
+      }
+    };
+
+    try {
+      yield* emit(parser.push(prefix));
+      while (!exhausted) {
+        const next = await texts.next();
+        if (next.done) break;
+        yield* emit(parser.push(next.value));
+      }
+      yield* emit(parser.finish());
+    } catch (error) {
+      if (!(error instanceof UnclosedQuoteError)) throw error;
+      throw new InputError({
+        ru: `${context.displayName}: кавычка, открытая в строке ${error.line}, не закрыта до конца файла; файл обрезан или в поле есть непарная кавычка`,
+        en: `${context.displayName}: ${error.message}; the file is truncated or a field has an unpaired quote`,
+      });
+    }
+  }
+
+  reading.rows = rows();
+  return reading;
+}
+
+/**
+ * Picks the delimiter the mapping sets, or the candidate under which the header holds every mapped
+ * column, trying the most frequent candidate first.
+ */
+function chooseDelimiter(headerLine: string, mapping: TableMapping): { delimiter: Delimiter; reason: string } {
+  if (mapping.delimiter !== 'auto') return { delimiter: mapping.delimiter, reason: 'set in the mapping' };
+
+  const counts = countDelimiters(headerLine);
+  const candidates = DELIMITERS.filter((delimiter) => counts[delimiter] > 0).sort((a, b) => counts[b] - counts[a]);
+  if (candidates.length === 0) return { delimiter: ',', reason: 'the header has no delimiter, read as one column' };
+
+  const wanted = mappedColumnNames(mapping);
+  for (const delimiter of candidates) {
+    const header = new Set(splitHeader(headerLine, delimiter).map(normalizeName));
+    if (wanted.every((name) => header.has(normalizeName(name)))) {
+      return { delimiter, reason: `${counts[delimiter]} in the header line, and it splits out every mapped column` };
+    }
+  }
+  return { delimiter: candidates[0], reason: `most frequent in the header line (${counts[candidates[0]]})` };
+}
+
+function splitHeader(headerLine: string, delimiter: Delimiter): string[] {
+  const parser = new CsvParser(delimiter);
+  const records = [...parser.push(headerLine), ...parser.finish()];
+  return (records[0]?.fields ?? []).map((name) => name.replace(/^\uFEFF/, '').trim());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header and rows
+
+async function* convertRows(
+  rows: AsyncIterable<SourceRow>,
+  kind: 'csv' | 'xlsx',
+  csv: CsvReading | null,
+  context: AdapterContext,
+  mapping: TableMapping,
+  options: TableOptions,
+): AsyncGenerator<TableRow> {
+  let converter: TableConverter | null = null;
+  for await (const row of rows) {
+    if (converter === null) {
+      const layout: TableLayout = csv?.layout ?? { kind, encoding: null, encodingReason: null, delimiter: null, delimiterReason: null, header: row.cells.map((cell) => String(cell ?? '').trim()) };
+      reportLayout(layout, context, options);
+      const columns = resolveColumns(layout, csv?.encoding ?? null, context, mapping);
+      converter = new TableConverter(context, mapping, columns, kind === 'csv' ? layout.header.length : null);
+      continue;
+    }
+    yield converter.convert(row);
+  }
+
+  if (converter === null) {
+    throw new InputError({
+      ru: `${context.displayName}: файл пуст, нет даже строки заголовка`,
+      en: `${context.displayName}: the file is empty, with no header row`,
+    });
+  }
+}
+
+function reportLayout(layout: TableLayout, context: AdapterContext, options: TableOptions): void {
+  options.onLayout?.(layout);
+  if (layout.kind === 'xlsx') {
+    options.logger?.info('table', { ru: `${context.displayName}: книга XLSX, столбцов: ${layout.header.length}`, en: `${context.displayName}: XLSX workbook, ${layout.header.length} columns` });
+    return;
+  }
+  const delimiterName = layout.delimiter === '\t' ? 'tab' : `"${layout.delimiter}"`;
+  options.logger?.info('table', {
+    ru: `${context.displayName}: кодировка ${layout.encoding} (${layout.encodingReason}), разделитель ${delimiterName} (${layout.delimiterReason})`,
+    en: `${context.displayName}: encoding ${layout.encoding} (${layout.encodingReason}), delimiter ${delimiterName} (${layout.delimiterReason})`,
+  });
+}
+
+/** Finds the index of every mapped column; throws one InputError listing all that are missing. */
+function resolveColumns(layout: TableLayout, encoding: EncodingChoice | null, context: AdapterContext, mapping: TableMapping): Map<MappableField, number> {
+  const exact = new Map<string, number[]>();
+  const loose = new Map<string, number[]>();
+  layout.header.forEach((name, index) => {
+    exact.set(name, [...(exact.get(name) ?? []), index]);
+    loose.set(normalizeName(name), [...(loose.get(normalizeName(name)) ?? []), index]);
+  });
+
+  const columns = new Map<MappableField, number>();
+  const missing: string[] = [];
+  for (const [field, name] of Object.entries(mapping.columns) as [MappableField, string | null][]) {
+    if (name === null) continue;
+    const indexes = exact.get(name) ?? loose.get(normalizeName(name)) ?? [];
+    if (indexes.length > 1) {
+      throw new InputError({
+        ru: `${context.displayName}: столбец «${name}» (columns.${field} в ${mapping.file}) встречается в заголовке ${indexes.length} раза; переименуйте повторы`,
+        en: `${context.displayName}: the column "${name}" (columns.${field} in ${mapping.file}) occurs ${indexes.length} times in the header; rename the repeats`,
+      });
+    }
+    if (indexes.length === 0) missing.push(`«${name}» (columns.${field})`);
+    else columns.set(field, indexes[0]);
+  }
+  if (missing.length === 0) return columns;
+
+  const hint = missingColumnHint(layout, encoding);
+  const header = layout.header.slice(0, 50).map((name) => `«${name}»`).join(', ');
+  throw new InputError({
+    ru: `${context.displayName}: нет столбцов ${missing.join(', ')}, названных в файле сопоставления ${mapping.file}. Заголовок: ${header}.${hint.ru}`,
+    en: `${context.displayName}: missing columns ${missing.join(', ')} named in the mapping file ${mapping.file}. Header: ${header}.${hint.en}`,
+  });
+}
+
+function missingColumnHint(layout: TableLayout, encoding: EncodingChoice | null): { ru: string; en: string } {
+  if (layout.kind === 'csv' && layout.header.length === 1) {
+    const counts = countDelimiters(layout.header[0]);
+    const other = DELIMITERS.filter((delimiter) => delimiter !== layout.delimiter && counts[delimiter] > 0);
+    const names = other.map((delimiter) => (delimiter === '\t' ? 'tab' : `"${delimiter}"`)).join(', ');
+    if (other.length > 0) {
+      return {
+        ru: ` Заголовок прочитан как один столбец с разделителем ${layout.delimiter === '\t' ? 'tab' : `"${layout.delimiter}"`}, но в нём есть ${names}: укажите delimiter ${names} или "auto".`,
+        en: ` The header was read as one column with the delimiter ${layout.delimiter === '\t' ? 'tab' : `"${layout.delimiter}"`}, but it contains ${names}: set delimiter to ${names} or "auto".`,
+      };
+    }
+  }
+  if (encoding?.fellBack) {
+    return {
+      ru: ' Файл не в UTF-8 и прочитан как windows-1251; если он в другой кодировке, пересохраните его в UTF-8.',
+      en: ' The file is not UTF-8 and was read as windows-1251; if it is in another encoding, save it as UTF-8.',
+    };
+  }
+  if (encoding?.encoding === 'windows-1251' && encoding.looksLikeUtf8) {
+    return {
+      ru: ' Файл похож на UTF-8, но прочитан как windows-1251 по настройке encoding: укажите "auto" или "utf-8".',
+      en: ' The file looks like UTF-8 but was read as windows-1251 as the encoding setting says: set it to "auto" or "utf-8".',
+    };
+  }
+  return { ru: '', en: '' };
+}
+
+/** Converts source rows into drafts, remembering ids to reject repeats. */
+class TableConverter {
+  private readonly seenIds = new Map<string, number>();
+  private readonly timeZone: string;
+
+  constructor(
+    private readonly context: AdapterContext,
+    private readonly mapping: TableMapping,
+    private readonly columns: ReadonlyMap<MappableField, number>,
+    private readonly headerLength: number | null,
+  ) {
+    this.timeZone = mapping.timeZone ?? context.timeZone;
+  }
+
+  convert(source: SourceRow): TableRow {
+    const recordId = this.text(source.cells, 'appeal_id');
+    try {
+      if (source.problem) throw new RecordProblem('(record)', null, 'malformed_csv', source.problem);
+      if (this.headerLength !== null && source.cells.length !== this.headerLength) {
+        throw new RecordProblem(
+          '(record)',
+          String(source.cells.length),
+          'wrong_field_count',
+          `the record has ${source.cells.length} fields but the header has ${this.headerLength}; look for an unquoted delimiter or line break inside a value`,
+        );
+      }
+      const row = this.toRow(source, recordId);
+      this.seenIds.set(row.draft.appeal_id, source.index);
+      return row;
+    } catch (error) {
+      if (error instanceof RecordProblem) return toReject(this.context.displayName, source.index, recordId, error) as TableRow;
+      throw error;
+    }
+  }
+
+  private toRow(source: SourceRow, recordId: string | null): Extract<TableRow, { kind: 'appeal' }> {
+    const cells = source.cells;
+    if (recordId === null) throw new RecordProblem(this.columnName('appeal_id'), null, 'missing_id', 'the row has no appeal id');
+    const firstRow = this.seenIds.get(recordId);
+    if (firstRow !== undefined) {
+      throw new RecordProblem(this.columnName('appeal_id'), recordId, 'duplicate_id', `the id already appeared in row ${firstRow}, which is kept; remove the repeated row from the export`);
+    }
+
+    const created = this.readCreatedAt(cells);
+    const { status, statusOriginal } = this.readStatus(cells);
+    const firstAnswerAt = this.time(cells, 'first_answer_at');
+    const finalAnswerAt = this.time(cells, 'final_answer_at');
+    const closedAt = this.readClosedAt(cells, status, created.at);
+
+    const point = this.columns.has('latitude')
+      ? readPoint(this.cell(cells, 'latitude'), this.cell(cells, 'longitude'), { latitude: this.columnName('latitude'), longitude: this.columnName('longitude') }, this.mapping.bounds)
+      : { latitude: null, longitude: null };
+
+    const agency = this.text(cells, 'agency');
+    const district = this.readDistrict(cells, agency);
+    const category = this.text(cells, 'category');
+
+    const draft: AppealDraft = {
+      appeal_id: recordId,
+      created_at: created.at,
+      first_answer_at: firstAnswerAt,
+      final_answer_at: finalAnswerAt,
+      closed_at: closedAt,
+      deadline_at: this.time(cells, 'deadline_at'),
+      status,
+      status_original: statusOriginal,
+      category: category === null ? null : (this.mapping.categoryMap[category] ?? category),
+      rubric: this.text(cells, 'rubric'),
+      object_type: this.text(cells, 'object_type'),
+      agency,
+      district_code: this.text(cells, 'district_code'),
+      district_name: district.name,
+      municipality_name: this.text(cells, 'municipality_name'),
+      latitude: point.latitude,
+      longitude: point.longitude,
+      repeat_messages: 0,
+      last_event_at: Math.max(created.at, firstAnswerAt ?? created.at, finalAnswerAt ?? created.at, closedAt ?? created.at),
+      events: buildEvents(created.at, firstAnswerAt, finalAnswerAt, closedAt, status, statusOriginal),
+    };
+    return { kind: 'appeal', row: source.index, draft, district_inferred: district.inferred, created_at_fallback: created.fallback };
+  }
+
+  private readCreatedAt(cells: readonly CellValue[]): { at: number; fallback: boolean } {
+    if (this.mapping.columns.created_at === null) {
+      if (this.mapping.createdAtFallback) return { at: this.mapping.createdAtFallback.at, fallback: true };
+      throw new RecordProblem(
+        'created_at',
+        null,
+        'missing_created_at',
+        `the mapping ${this.mapping.file} declares that the export has no creation time (columns.created_at is null); an appeal needs one, so set created_at_fallback only if one time holds for every row`,
+      );
+    }
+    const at = this.time(cells, 'created_at');
+    if (at === null) throw new RecordProblem(this.columnName('created_at'), null, 'missing_created_at', 'the row has no creation time');
+    return { at, fallback: false };
+  }
+
+  private readStatus(cells: readonly CellValue[]): { status: AppealStatus; statusOriginal: string } {
+    if (!this.columns.has('status')) {
+      if (this.mapping.statusDefault) return { status: this.mapping.statusDefault.status, statusOriginal: this.mapping.statusDefault.original };
+      throw new RecordProblem('status', null, 'missing_status', `the export has no status column; set status_default in ${this.mapping.file} if one status holds for every row`);
+    }
+    const original = this.text(cells, 'status');
+    if (original === null) throw new RecordProblem(this.columnName('status'), null, 'missing_status', 'the row has no status');
+    const status = this.mapping.statusMap[original] ?? lookUpIgnoringCase(this.mapping.statusMap, original);
+    if (!status) throw new RecordProblem(this.columnName('status'), original, 'unknown_status', `the status is not in status_map; add it to ${this.mapping.file}`);
+    return { status, statusOriginal: original };
+  }
+
+  private readClosedAt(cells: readonly CellValue[], status: AppealStatus, createdAt: number): number | null {
+    const closedAt = this.time(cells, 'closed_at');
+    if (!CLOSED_STATUSES.includes(status)) return null;
+    if (closedAt === null) {
+      const where = this.columns.has('closed_at') ? `the column ${this.columnName('closed_at')} is empty` : `no closed_at column is mapped in ${this.mapping.file}`;
+      throw new RecordProblem(this.columns.has('closed_at') ? this.columnName('closed_at') : 'closed_at', null, 'missing_closed_at', `the row is closed but ${where}, so its closing time is unknown`);
+    }
+    if (closedAt < createdAt) {
+      throw new RecordProblem(this.columnName('closed_at'), describeCell(this.cell(cells, 'closed_at')), 'closed_before_created', 'the closing time is earlier than the creation time; check both dates and their format');
+    }
+    return closedAt;
+  }
+
+  /** Returns the district name from its column or, failing that, read out of the agency name. */
+  private readDistrict(cells: readonly CellValue[], agency: string | null): { name: string | null; inferred: boolean } {
+    const name = this.text(cells, 'district_name');
+    if (name !== null || agency === null) return { name, inferred: false };
+    for (const rule of this.mapping.agencyDistrictRules) {
+      if (rule.pattern.test(agency)) return { name: cleanText(agency.replace(rule.pattern, rule.district)), inferred: true };
+    }
+    return { name: null, inferred: false };
+  }
+
+  private time(cells: readonly CellValue[], field: TimeField): number | null {
+    const value = this.cell(cells, field);
+    if (value === null || value === undefined || (typeof value === 'string' && value.trim() === '')) return null;
+    const column = this.columnName(field);
+    if (value instanceof Date) {
+      const at = wallClockDateToInstant(value, this.timeZone);
+      if (at === null) throw new RecordProblem(column, String(value), 'invalid_time', 'the cell holds an invalid date');
+      return at;
+    }
+    if (typeof value !== 'string') {
+      throw new RecordProblem(column, String(value), 'invalid_time', 'the cell holds a number or a boolean, not a date; format the column as a date or as text in the spreadsheet');
+    }
+    const parsed = parseDateText(value, this.mapping.dateFormats, this.timeZone);
+    if (!parsed.ok) throw new RecordProblem(column, value, parsed.reason, `${parsed.message}; the formats come from date_formats in ${this.mapping.file}`);
+    return parsed.at;
+  }
+
+  private text(cells: readonly CellValue[], field: MappableField): string | null {
+    const value = this.cell(cells, field);
+    if (value === null || value === undefined) return null;
+    if (value instanceof Date) return value.toISOString();
+    return cleanText(String(value));
+  }
+
+  private cell(cells: readonly CellValue[], field: MappableField): CellValue | undefined {
+    const index = this.columns.get(field);
+    return index === undefined ? undefined : (cells[index] ?? null);
+  }
+
+  private columnName(field: MappableField): string {
+    return this.mapping.columns[field] ?? field;
+  }
+}
+
+function buildEvents(createdAt: number, firstAnswerAt: number | null, finalAnswerAt: number | null, closedAt: number | null, status: AppealStatus, statusOriginal: string): EventDraft[] {
+  const events: EventDraft[] = [{ at: createdAt, kind: 'petition', status: null, status_original: null }];
+  if (firstAnswerAt !== null && firstAnswerAt !== finalAnswerAt) events.push({ at: firstAnswerAt, kind: 'interim_answer', status: null, status_original: null });
+  if (finalAnswerAt !== null) events.push({ at: finalAnswerAt, kind: 'answer', status: null, status_original: null });
+  if (closedAt !== null) events.push({ at: closedAt, kind: 'status', status, status_original: statusOriginal });
+  return events.sort((a, b) => a.at - b.at);
+}
+
+function lookUpIgnoringCase(map: Readonly<Record<string, AppealStatus>>, original: string): AppealStatus | undefined {
+  const wanted = normalizeName(original);
+  for (const [key, status] of Object.entries(map)) if (normalizeName(key) === wanted) return status;
+  return undefined;
+}
+
+function mappedColumnNames(mapping: TableMapping): string[] {
+  return Object.values(mapping.columns).filter((name): name is string => typeof name === 'string');
+}
+
+/** Folds case and runs of whitespace, for matching names that differ only in those. */
+function normalizeName(name: string): string {
+  return name.replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+function describeCell(value: CellValue | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value.toISOString() : String(value);
+}
+
+async function readMagic(path: string): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = new Uint8Array(8);
+    const { bytesRead } = await handle.read(buffer, 0, 8, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+function isZip(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
+/** The OLE2 signature of the old binary Excel format (.xls), which is not read. */
+function isXls(bytes: Uint8Array): boolean {
+  return bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0;
+}
+
+function oldExcelError(displayName: string): InputError {
+  return new InputError({
+    ru: `${displayName}: старый формат Excel (.xls) не читается; сохраните файл как .xlsx или CSV`,
+    en: `${displayName}: the old Excel format (.xls) is not read; save the file as .xlsx or CSV`,
+  });
+}
+
+async function* oneChunk(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}

@@ -1,0 +1,137 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { readPabulib } from '../../etl/polls/pabulib.ts';
+import type { PollBatch } from '../../etl/polls/schema.ts';
+
+const PABULIB_DIR = fileURLToPath(new URL('../../data/polls/pabulib_czestochowa_2020/', import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/polls/${name}`, import.meta.url));
+const options = { region: 'czestochowa', source: 'test', sourceUrl: null, licence: null, topic: null };
+
+// Computed with Python: META num_votes and the number of rows after the VOTES header, per file.
+// In every shipped file the two agree; the sum is 16,110 voters.
+const VOTERS: Record<string, number> = {
+  bleszno: 462,
+  'czestochowka-parkitka': 758,
+  dzbow: 887,
+  'gnaszyn-kawodrza': 750,
+  grabowka: 201,
+  kiedrzyn: 711,
+  lisiniec: 549,
+  mirow: 373,
+  'ostatni-grosz': 556,
+  podjasnogorska: 215,
+  polnoc: 1516,
+  rakow: 1162,
+  srodmiescie: 928,
+  'stare-miasto': 524,
+  stradom: 999,
+  'trzech-wieszczow': 687,
+  tysiaclecie: 1481,
+  wrzosowiak: 1388,
+  'wyczerpy-aniolow': 1317,
+  'zawodzie-dabie': 646,
+};
+
+describe('pabulib: real files', () => {
+  const batches = new Map<string, PollBatch>();
+  beforeAll(async () => {
+    for (const name of (await readdir(PABULIB_DIR)).filter((file) => file.endsWith('.pb'))) {
+      batches.set(name.replace(/^poland_czestochowa_2020_|\.pb$/g, ''), await readPabulib(join(PABULIB_DIR, name), options));
+    }
+  });
+
+  it('reads 20 district files', () => {
+    expect([...batches.keys()].sort()).toEqual(Object.keys(VOTERS).sort());
+  });
+
+  it.each(Object.entries(VOTERS))('%s has %i voters', (district, voters) => {
+    expect(batches.get(district)!.polls[0].participants).toBe(voters);
+  });
+
+  it.each(Object.entries(VOTERS))('%s META num_votes matches', (district, voters) => {
+    expect(batches.get(district)!.polls[0].participants_as_given).toBe(String(voters));
+  });
+
+  it('reports no problem', () => {
+    expect([...batches.values()].flatMap((batch) => batch.problems)).toEqual([]);
+  });
+
+  it('rejects no row', () => {
+    expect([...batches.values()].flatMap((batch) => batch.rejects)).toEqual([]);
+  });
+
+  it('totals 16,110 voters', () => {
+    expect([...batches.values()].reduce((sum, batch) => sum + batch.polls[0].participants!, 0)).toBe(16110);
+  });
+
+  it('takes votes and score from PROJECTS', () => {
+    const row = batches.get('grabowka')!.results.find((result) => result.option_id === '196')!;
+    expect([row.votes, row.points]).toEqual([72, 435]);
+  });
+
+  it('undoubles quotes in project names', () => {
+    const row = batches.get('grabowka')!.results.find((result) => result.option_id === '47')!;
+    expect(row.option_text).toBe('"Odkupmy" i my - zakup i montaż nowoczesnych koszy na psie nieczystości w dzielnicy Grabówka');
+  });
+
+  it('keeps Polish diacritics in the area', () => {
+    expect(batches.get('wyczerpy-aniolow')!.results[0].area).toBe('Wyczerpy - Aniołów');
+  });
+
+  it('vote type is cumulative', () => {
+    expect(batches.get('grabowka')!.polls[0].choice_type).toBe('cumulative');
+  });
+
+  it('altered data is partial', () => {
+    expect(batches.get('grabowka')!.polls[0].status).toBe('partial');
+  });
+
+  it('reads dotted dates', () => {
+    const poll = batches.get('grabowka')!.polls[0];
+    expect([poll.started_on, poll.ended_on]).toEqual(['2019-09-06', '2019-09-25']);
+  });
+});
+
+describe('pabulib: mismatched file', () => {
+  let batch: PollBatch;
+  beforeAll(async () => {
+    batch = await readPabulib(fixture('pabulib-mismatch.pb'), options);
+  });
+  const codes = () => batch.problems.map((entry) => [entry.code, entry.option_id, entry.numbers]);
+
+  it('flags num_votes against VOTES rows', () => {
+    expect(codes()).toContainEqual(['declared_count_mismatch', null, { declared: 5, counted: 4 }]);
+  });
+
+  it('flags num_projects against PROJECTS rows', () => {
+    expect(codes()).toContainEqual(['declared_count_mismatch', null, { declared: 3, counted: 2 }]);
+  });
+
+  it('flags project votes against ballots', () => {
+    expect(codes()).toContainEqual(['project_count_mismatch', '2', { given: 2, counted: 3 }]);
+  });
+
+  it('flags project score against ballots', () => {
+    expect(codes()).toContainEqual(['project_count_mismatch', '2', { given: 9, counted: 21 }]);
+  });
+
+  it('flags ballots over the points limit', () => {
+    expect(codes()).toContainEqual(['ballot_points_out_of_range', null, { ballots: 1, minimum: 1, maximum: 10 }]);
+  });
+
+  it('keeps the PROJECTS figures', () => {
+    expect(batch.results.find((row) => row.option_id === '2')!.votes).toBe(2);
+  });
+
+  it('reads a quoted name with a semicolon', () => {
+    expect(batch.results[0].option_text).toBe('"Zielony" skwer; ławki');
+  });
+
+  it('participants are the VOTES rows', () => {
+    expect(batch.polls[0].participants).toBe(4);
+  });
+});

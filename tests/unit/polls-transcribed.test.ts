@@ -1,0 +1,194 @@
+import { fileURLToPath } from 'node:url';
+
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { parseCsvWithLines } from '../../etl/polls/csv.ts';
+import type { PollBatch } from '../../etl/polls/schema.ts';
+import { inferChoiceType, inferStatus, readTranscribedCsv } from '../../etl/polls/transcribed-csv.ts';
+
+const POLLS_CSV = fileURLToPath(new URL('../../data/polls/ag_mos_polls/polls.csv', import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/polls/${name}`, import.meta.url));
+const options = { region: 'moscow', source: 'ag-mos-polls', licence: null, cityName: 'Москва' };
+
+describe('csv reader', () => {
+  it('keeps the start line of multi-line records', () => {
+    const { records } = parseCsvWithLines('a,b\r\n"x\ny",1\r\nz,2\r\n');
+    expect(records.map((record) => record.line)).toEqual([1, 2, 4]);
+  });
+
+  it('reads doubled quotes inside a quoted field', () => {
+    const { records } = parseCsvWithLines('"""Сквер ""Вечный, павшим"""\n');
+    expect(records[0].fields).toEqual(['"Сквер "Вечный, павшим"']);
+  });
+
+  it('reports an unterminated quote', () => {
+    expect(parseCsvWithLines('a\n"open\nstill open\n').unterminatedQuoteLine).toBe(2);
+  });
+});
+
+// Expected counts were read off the file with Python's csv module:
+// len(rows) == 46, len({r['poll_id'] for r in rows}) == 16.
+describe('transcribed csv: real polls.csv', () => {
+  let batch: PollBatch;
+  beforeAll(async () => {
+    batch = await readTranscribedCsv(POLLS_CSV, options);
+  });
+  const poll = (id: string) => batch.polls.find((entry) => entry.poll_id === id)!;
+
+  it('reads all 46 rows', () => {
+    expect(batch.results).toHaveLength(46);
+  });
+
+  it('finds 16 poll ids', () => {
+    expect(batch.polls).toHaveLength(16);
+  });
+
+  it('rejects no row', () => {
+    expect(batch.rejects).toEqual([]);
+  });
+
+  it('reports no problem', () => {
+    expect(batch.problems).toEqual([]);
+  });
+
+  it('keeps participants as given', () => {
+    expect(poll('newyear_format_2022').participants_as_given).toBe('около 300 тыс. (за два с половиной дня)');
+  });
+
+  it('keeps the exact participant count', () => {
+    expect(poll('lubyanka_2021').participants).toBe(319897);
+  });
+
+  it('leaves a rounded participant count empty', () => {
+    expect(poll('bkl_most_beautiful_2023').participants).toBeNull();
+  });
+
+  it('keeps the note', () => {
+    expect(poll('renovation_2017').note).toMatch(/^UNIT IS HOUSES, not people/);
+  });
+
+  it('joins differing notes of one poll', () => {
+    expect(poll('gazon_2016_week2_district_activity').note).toBe(
+      'participation per district (not per option); top-3 districts only | city-wide shares as printed in the week-2 article (identical to week 1 figures)',
+    );
+  });
+
+  it.each([
+    ['lubyanka_2021', 'final'],
+    ['lubyanka_2021_snap_20210225_1523', 'interim'],
+    ['voykovskaya_2015', 'final'],
+    ['newyear_format_2022', 'interim'],
+    ['bkl_most_beautiful_2023', 'final'],
+    ['gazon_2016_week2_district_activity', 'interim'],
+    ['gazon_2016_week7', 'interim'],
+    ['gazon_2018_donskoy', 'interim'],
+    ['tverskoy_ecoparking', 'interim'],
+    ['renovation_2017', 'final'],
+  ])('status of %s is %s', (id, status) => {
+    expect(poll(id).status).toBe(status);
+  });
+
+  it('marks the BKL poll multiple choice', () => {
+    expect(poll('bkl_most_beautiful_2023').choice_type).toBe('multiple');
+  });
+
+  it('marks the Lubyanka poll single choice', () => {
+    expect(poll('lubyanka_2021').choice_type).toBe('single');
+  });
+
+  it('counts renovation in houses', () => {
+    expect(poll('renovation_2017').unit).toBe('houses');
+  });
+
+  it('counts other polls in people', () => {
+    expect(batch.polls.filter((entry) => entry.unit === 'people')).toHaveLength(15);
+  });
+
+  it.each([
+    ['tverskoy_ecoparking', 'district'],
+    ['gazon_2018_donskoy', 'district'],
+    ['gazon_2016_week2_district_activity', 'city'],
+    ['voykovskaya_2015', 'city'],
+  ])('scope of %s is %s', (id, scope) => {
+    expect(poll(id).scope).toBe(scope);
+  });
+
+  it('uses reported_on as snapshot', () => {
+    expect(poll('gazon_2016_week7').snapshot_at).toBe('2016-07-12');
+  });
+
+  describe('gazon week 2 district rows', () => {
+    const rows = () => batch.results.filter((row) => row.poll_id === 'gazon_2016_week2_district_activity' && row.kind === 'participation');
+
+    it('are participation rows', () => {
+      expect(rows().map((row) => row.area)).toEqual(['Марьино', 'Южное Бутово', 'Люблино']);
+    });
+
+    it('carry the counts as participants', () => {
+      expect(rows().map((row) => row.participants)).toEqual([4188, 3377, 2792]);
+    });
+
+    it('carry no option votes', () => {
+      expect(rows().every((row) => row.votes === null && row.option_id === null)).toBe(true);
+    });
+  });
+
+  it('gives city rows the poll participants', () => {
+    const row = batch.results.find((entry) => entry.poll_id === 'gazon_2016_week7' && entry.option_id === '1')!;
+    expect(row.participants).toBe(193263);
+  });
+
+  it('gives district poll rows the poll participants', () => {
+    const row = batch.results.find((entry) => entry.poll_id === 'golyanovo_festival_site' && entry.option_id === '1')!;
+    expect(row.participants).toBe(2444);
+  });
+
+  it('records the file line as provenance', () => {
+    expect(batch.results[0].provenance).toBe('polls.csv:2');
+  });
+});
+
+describe('transcribed csv: inference', () => {
+  it('prefers interim markers over final ones', () => {
+    expect(inferStatus('Опрос', ['intermediate snapshot, not the final result'], '2021-01-01')).toBe('interim');
+  });
+
+  it('keeps a poll without end date interim', () => {
+    expect(inferStatus('Опрос', ['district poll'], null)).toBe('interim');
+  });
+
+  it('takes announced results as final', () => {
+    expect(inferStatus('Опрос', ['results announced 23.04.2023'], null)).toBe('final');
+  });
+
+  it('reads Russian multiple-choice wording', () => {
+    expect(inferChoiceType('Опрос', ['можно выбрать несколько вариантов'])).toBe('multiple');
+  });
+
+  it('defaults to single choice', () => {
+    expect(inferChoiceType('Опрос', ['shares as printed'])).toBe('single');
+  });
+});
+
+describe('transcribed csv: explicit columns', () => {
+  let batch: PollBatch;
+  beforeAll(async () => {
+    batch = await readTranscribedCsv(fixture('explicit-columns.csv'), options);
+  });
+
+  it('takes choice type from the column', () => {
+    expect(batch.polls[0].choice_type).toBe('multiple');
+  });
+
+  it('takes status from the column', () => {
+    expect(batch.polls[0].status).toBe('final');
+  });
+
+  it('takes district participants from the column', () => {
+    expect(batch.results[0].participants).toBe(300);
+  });
+
+  it('reads a participation row by row_kind', () => {
+    expect(batch.results[2]).toMatchObject({ kind: 'participation', area: 'Люблино', participants: 300 });
+  });
+});
