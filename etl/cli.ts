@@ -96,7 +96,7 @@ export async function main(argv: string[], write = (line: string) => process.std
   }
 }
 
-/** The run's clock: --now for tests and replays of a missed night, otherwise the wall clock. */
+/** Returns the run's clock: --now for tests and replays of a missed night, otherwise the wall clock. */
 function readNow(options: Options): number {
   if (!options.now) return Date.now();
   const now = Date.parse(options.now);

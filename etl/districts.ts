@@ -1,6 +1,6 @@
-// District assignment. A region's districts come from its boundaries file; a record is placed by,
-// in order: an explicit district code, a normalized district name (with the region's aliases),
-// and point-in-polygon on its coordinates. The rule that placed it is recorded.
+// District assignment. A region's districts come from its boundaries file. A record is placed by
+// an explicit district code first, then by a normalized district name (with the region's aliases),
+// then by point-in-polygon on its coordinates, and the rule that placed it is recorded.
 
 import { readFileSync } from 'node:fs';
 

@@ -35,7 +35,7 @@ export type AppealStatus = (typeof APPEAL_STATUSES)[number];
 /** Statuses that count as "still open" for the headline and the overdue rule. */
 export const OPEN_STATUSES: readonly AppealStatus[] = ['moderation', 'in_progress', 'interim_answer'];
 
-/** How a record was placed in a district, in the order the rules are tried. */
+/** Rules that place a record in a district, in the order they are tried. */
 export const DISTRICT_RULES = ['code', 'name', 'point'] as const;
 export type DistrictRule = (typeof DISTRICT_RULES)[number];
 

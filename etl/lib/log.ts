@@ -22,7 +22,7 @@ export interface Logger {
   progress(step: string, done: number, total: number | null): void;
 }
 
-/** A logger that keeps entries in memory; tests read them, nothing is printed. */
+/** Creates a logger that keeps entries in memory for tests to read and prints nothing. */
 export function createMemoryLogger(): Logger & { entries: LogEntry[] } {
   const entries: LogEntry[] = [];
   const push = (level: LogLevel) => (step: string, message: Message, counts?: Record<string, number>) => {
@@ -38,6 +38,8 @@ export interface ConsoleLoggerOptions {
   readonly writeProgress?: (line: string) => void;
 }
 
+const LEVEL_MARKERS: Record<LogLevel, string> = { info: '', warn: '! ', error: '✖ ' };
+
 /**
  * Prints each entry as one line: Russian first, then English, or as one JSON object per line for
  * machine logs. Quiet mode prints only warnings and errors.
@@ -50,7 +52,7 @@ export function createConsoleLogger(options: ConsoleLoggerOptions): Logger {
       options.write(JSON.stringify({ level, step, ru: message.ru, en: message.en, counts, elapsedMs: Date.now() - startedAt }));
       return;
     }
-    const marker = level === 'info' ? '' : level === 'warn' ? '! ' : '✖ ';
+    const marker = LEVEL_MARKERS[level];
     options.write(`${marker}[${step}] ${message.ru} · ${message.en}`);
   };
 
