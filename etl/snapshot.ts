@@ -125,7 +125,9 @@ async function countRows(connection: Awaited<ReturnType<typeof openDatabase>>['c
 
 async function writeAggregates(staging: string, id: string, regions: Map<string, Region>, results: SourceResult[], carried: Map<string, ManifestSource>, connection: Awaited<ReturnType<typeof openDatabase>>['connection']): Promise<Aggregates> {
   const aggregates: Aggregates = { snapshot: id, regions: [] };
+  const regionsWithSources = new Set(results.map((result) => result.source.region));
   for (const region of regions.values()) {
+    if (!regionsWithSources.has(region.config.id)) continue;
     const boundariesPath = `boundaries/${region.config.id}.geojson`;
     writeJson(join(staging, boundariesPath), simplifiedBoundaries(region));
 
@@ -171,7 +173,8 @@ function buildManifest(config: Config, id: string, now: number, results: SourceR
     return freshSource(config, result);
   });
 
-  const references = config.regions.flatMap((region) => [
+  const regionsWithSources = new Set(results.map((result) => result.source.region));
+  const references = config.regions.filter((region) => regionsWithSources.has(region.id)).flatMap((region) => [
     { path: relative(config.root, region.boundaries.file), licence: region.boundaries.licence, attribution: region.boundaries.attribution },
     ...(region.population?.file ? [{ path: relative(config.root, region.population.file), licence: region.population.licence, attribution: region.population.attribution }] : []),
   ]);

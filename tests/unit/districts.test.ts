@@ -88,3 +88,36 @@ describe('slugify', () => {
     expect(slugify('Хорошёво-Мнёвники')).toBe('khoroshevo-mnevniki');
   });
 });
+
+describe('shipped regions', () => {
+  const config = loadConfig(CONFIG_PATH, ROOT);
+  const byId = (id: string) => loadRegion(config.regions.find((entry) => entry.id === id)!);
+
+  test('Moscow has 132 districts', () => {
+    expect(byId('moscow').districts).toHaveLength(132);
+  });
+
+  test('Moscow places a 2012 OKTMO code', () => {
+    const result = assignDistrict(byId('moscow'), { district_code: '45301000', district_name: null, latitude: null, longitude: null });
+    expect(result.ok && result.district.name).toBe('Богородское');
+  });
+
+  test('Moscow places a point in Kremlin', () => {
+    const result = assignDistrict(byId('moscow'), { district_code: null, district_name: null, latitude: 55.752, longitude: 37.6175 });
+    expect(result.ok && result.district.name).toBe('Тверской');
+  });
+
+  test('Khabarovsk Krai keeps the municipal level only', () => {
+    expect(byId('khabarovsk-krai').districts).toHaveLength(19);
+  });
+
+  test('Khabarovsk Krai reads population from the boundaries', () => {
+    const population = byId('khabarovsk-krai').districts.reduce((sum, district) => sum + (district.population ?? 0), 0);
+    expect(population).toBe(1_334_552);
+  });
+
+  test('Khabarovsk Krai matches a name without «район»', () => {
+    const result = assignDistrict(byId('khabarovsk-krai'), { district_code: null, district_name: 'Бикинский', latitude: null, longitude: null });
+    expect(result.ok && result.district.name).toBe('Бикинский район');
+  });
+});
