@@ -23,17 +23,41 @@ export interface RegionChanges {
   agencies: ChangeRow[];
 }
 
+export interface PollChanges {
+  /** Polls published for the first time. */
+  opened: string[];
+  /** Polls whose results became final since the previous snapshot. */
+  closed: string[];
+}
+
 export interface Changes {
   /** The snapshot compared against; null for the first snapshot. */
   previous: string | null;
   totals: ChangeCounts;
   regions: RegionChanges[];
+  polls: PollChanges;
+}
+
+interface PollStatus {
+  id: string;
+  status: string;
+}
+
+/** Compares the poll lists of two `polls.json` files; a missing file counts as no polls. */
+export function comparePolls(previous: readonly PollStatus[] | null, current: readonly PollStatus[]): PollChanges {
+  if (previous === null) return { opened: [], closed: [] };
+  const before = new Map(previous.map((poll) => [poll.id, poll.status]));
+  return {
+    opened: current.filter((poll) => !before.has(poll.id)).map((poll) => poll.id),
+    closed: current.filter((poll) => poll.status === 'final' && before.has(poll.id) && before.get(poll.id) !== 'final').map((poll) => poll.id),
+  };
 }
 
 const TOP_AGENCIES = 15;
 
 export async function computeChanges(connection: DuckDBConnection, previousId: string | null, previousAppeals: string | null): Promise<Changes> {
-  if (!previousId || !previousAppeals) return { previous: null, totals: { new: 0, answered: 0, resolved: 0 }, regions: [] };
+  const polls = { opened: [], closed: [] };
+  if (!previousId || !previousAppeals) return { previous: null, totals: { new: 0, answered: 0, resolved: 0 }, regions: [], polls };
 
   await connection.run(`CREATE OR REPLACE TEMP VIEW changed AS
     SELECT a.region, a.district, a.agency,
@@ -61,7 +85,7 @@ export async function computeChanges(connection: DuckDBConnection, previousId: s
     regions.push({ region, totals: regionTotals, districts, agencies });
   }
 
-  return { previous: previousId, totals, regions };
+  return { previous: previousId, totals, regions, polls };
 }
 
 async function rows<T>(connection: DuckDBConnection, sql: string): Promise<T[]> {

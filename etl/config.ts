@@ -87,11 +87,18 @@ export interface SiteConfig {
   directory: string;
 }
 
+export interface PollsConfig {
+  /** Folder holding `polls/` (the poll datasets) and `geo/` (districts and the okrug crosswalk). */
+  dataDirectory: string;
+}
+
 export interface Config {
   /** Folder the relative paths of the configuration are resolved against. */
   root: string;
   snapshots: SnapshotsConfig;
   site: SiteConfig;
+  /** E-poll results to publish with each snapshot; absent means none. */
+  polls?: PollsConfig;
   privacy: PrivacyConfig;
   regions: RegionConfig[];
   sources: SourceConfig[];
@@ -125,7 +132,7 @@ export function loadConfig(path: string, root = process.cwd()): Config {
 
 export function validateConfig(raw: unknown, root: string): Config {
   const top = object(raw, '(root)');
-  allowKeys(top, '(root)', ['$schema', 'snapshots', 'site', 'privacy', 'regions', 'sources']);
+  allowKeys(top, '(root)', ['$schema', 'snapshots', 'site', 'polls', 'privacy', 'regions', 'sources']);
 
   const snapshotsJson = object(top.snapshots, 'snapshots');
   allowKeys(snapshotsJson, 'snapshots', ['directory', 'keep', 'keepMonthEnds']);
@@ -138,6 +145,12 @@ export function validateConfig(raw: unknown, root: string): Config {
   const siteJson = object(top.site ?? { directory: 'published' }, 'site');
   allowKeys(siteJson, 'site', ['directory']);
   const site: SiteConfig = { directory: resolve(root, string(siteJson.directory, 'site.directory')) };
+
+  const polls = optional(top.polls, (value) => {
+    const pollsJson = object(value, 'polls');
+    allowKeys(pollsJson, 'polls', ['dataDirectory']);
+    return { dataDirectory: directory(pollsJson.dataDirectory, 'polls.dataDirectory', root) };
+  });
 
   const privacyJson = object(top.privacy, 'privacy');
   allowKeys(privacyJson, 'privacy', ['gridLatitudeDegrees', 'gridLongitudeDegrees']);
@@ -152,7 +165,7 @@ export function validateConfig(raw: unknown, root: string): Config {
 
   unique(regions.map((region) => region.id), 'regions[].id');
   unique(sources.map((source) => source.id), 'sources[].id');
-  return { root, snapshots, site, privacy, regions, sources };
+  return { root, snapshots, site, polls, privacy, regions, sources };
 }
 
 function validateRegion(value: unknown, key: string, root: string): RegionConfig {
@@ -312,6 +325,12 @@ function timeZone(value: unknown, key: string): string {
 function file(value: unknown, key: string, root: string): string {
   const path = resolve(root, string(value, key));
   if (!existsSync(path)) fail(key, value, `an existing file (not found: ${path})`);
+  return path;
+}
+
+function directory(value: unknown, key: string, root: string): string {
+  const path = resolve(root, string(value, key));
+  if (!existsSync(path)) fail(key, value, `an existing folder (not found: ${path})`);
   return path;
 }
 

@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join, relative } from 'node:path';
 
 import { aggregateRegion } from './aggregates.ts';
-import { computeChanges } from './changes.ts';
+import { comparePolls, computeChanges } from './changes.ts';
+import { buildPolls } from './polls/write.ts';
 import { isAlive } from './lock.ts';
 import type { Aggregates, Manifest, ManifestFile, ManifestSource } from './aggregates-types.ts';
 import { simplifiedBoundaries } from './boundaries.ts';
@@ -55,7 +56,12 @@ export async function writeSnapshot(config: Config, regions: Map<string, Region>
   const tableCounts = await writeTables(staging, results, carried, previous, logger);
   writeRejects(staging, results);
   const aggregates = await writeAggregates(staging, id, regions, results, carried, tableCounts.connection);
+  if (config.polls) {
+    const polls = await buildPolls({ dataDir: config.polls.dataDirectory, outDir: staging, logger });
+    for (const [name, rows] of [['polls.parquet', polls.counts.polls], ['poll_results.parquet', polls.counts.results]] as const) tableCounts.rows[name] = rows;
+  }
   const changes = await computeChanges(tableCounts.connection, previous?.id ?? null, previous ? join(previous.directory, 'appeals.parquet') : null);
+  changes.polls = comparePolls(readPollList(previous?.directory ?? null), readPollList(staging) ?? []);
   writeJson(join(staging, 'changes.json'), changes);
   tableCounts.close();
   logger.info('changes', {
@@ -302,4 +308,11 @@ function carryFailedSources(results: SourceResult[], previous: PreviousSnapshot 
     });
   }
   return carried;
+}
+
+/** Reads the poll ids and statuses of a snapshot folder's `polls.json`, or null without one. */
+function readPollList(directory: string | null): { id: string; status: string }[] | null {
+  const path = directory ? join(directory, 'polls.json') : null;
+  if (!path || !existsSync(path)) return null;
+  return (JSON.parse(readFileSync(path, 'utf8')) as { polls: { id: string; status: string }[] }).polls;
 }

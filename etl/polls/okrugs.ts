@@ -4,7 +4,7 @@
 // The dissolve is a true union: the district polygons share their boundary vertices exactly, so a
 // topology built from them has shared arcs, and topojson-client's merge() drops the arcs inside an
 // okrug. When the union's area differs from the sum of its members' areas (members overlap), the
-// okrug falls back to a MultiPolygon of its members, and `geometry_method` says so. Members whose
+// okrug falls back to a MultiPolygon of its members, with `geometry_method` set to `members`. Members whose
 // common boundary has different vertices would stay separate parts of the union; the tests check
 // that the okrugs of the shipped file come out as one piece each, apart from district exclaves.
 //
@@ -97,7 +97,7 @@ export interface OkrugLayer {
   report: OkrugReport;
 }
 
-/** Reads the crosswalk CSV; unreadable rows go to `invalid` with their line. */
+/** Reads the crosswalk CSV. Rows that cannot be read go to `invalid` with their line. */
 export function parseDumaCrosswalk(text: string): { rows: DumaCrosswalkRow[]; invalid: string[] } {
   const [header, ...records] = parseCsvWithLines(text).records;
   const columns = header?.fields.map((name) => name.trim()) ?? [];
@@ -122,9 +122,9 @@ export function parseDumaCrosswalk(text: string): { rows: DumaCrosswalkRow[]; in
 }
 
 /**
- * Checks whether the crosswalk marks an okrug's list as incomplete: a row whose note says no list
- * of the okrug was found. Rows placed by elimination (`inferred`) say so too, but elimination
- * accounts for the rest of an administrative okrug, so their notes do not count.
+ * Checks whether the crosswalk marks an okrug's list as incomplete, by a note stating that no list
+ * of the okrug was found. Rows placed by elimination (`inferred`) carry the same note, but
+ * elimination accounts for the rest of an administrative okrug, so their notes do not count.
  */
 function listIsIncomplete(rows: readonly DumaCrosswalkRow[], okrug: number): boolean {
   const marker = new RegExp(`no list of ${okrug} found`, 'i');
@@ -235,7 +235,7 @@ function polygonsOf(geometry: DistrictGeometry): Position[][][] {
   return geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
 }
 
-/** Signed planar area of a ring in square degrees; positive when counter-clockwise. */
+/** Returns the signed planar area of a ring in square degrees, positive when counter-clockwise. */
 function ringArea(ring: readonly Position[]): number {
   let twice = 0;
   for (let index = 0, previous = ring.length - 1; index < ring.length; previous = index, index += 1) {
@@ -244,13 +244,13 @@ function ringArea(ring: readonly Position[]): number {
   return twice / 2;
 }
 
-/** Planar area of a polygon (outer ring minus holes) in square degrees; used only to compare. */
+/** Returns the planar area of a polygon (outer ring minus holes) in square degrees, for comparisons only. */
 function polygonArea(polygon: readonly Position[][]): number {
   const [outer, ...holes] = polygon;
   return Math.abs(ringArea(outer)) - holes.reduce((sum, hole) => sum + Math.abs(ringArea(hole)), 0);
 }
 
-/** Winds the outer ring counter-clockwise and holes clockwise, as RFC 7946 asks. */
+/** Winds the outer ring counter-clockwise and holes clockwise, as RFC 7946 requires. */
 function rewindPolygon(polygon: Position[][]): Position[][] {
   return polygon.map((ring, index) => {
     const counterClockwise = ringArea(ring) > 0;

@@ -1,11 +1,11 @@
 // Adapter for Pabulib `.pb` files (participatory budgeting, one file per district of a city): three
 // sections introduced by the lines META, PROJECTS and VOTES, each with its own header row. Fields
-// are `;`-separated and `"`-quoted with doubled quotes inside; lines end in CRLF (LF is read too).
+// are `;`-separated and `"`-quoted with doubled quotes inside. Lines end in CRLF (LF is read too).
 // A VOTES row lists the chosen projects and their points as comma lists inside one field.
 //
 // Per-district results are the PROJECTS section's `votes` (voters who chose the project) and
-// `score` (their points), as the file gives them. The VOTES rows are counted to check them and
-// META `num_votes`; a disagreement becomes a problem, never a silent correction.
+// `score` (their points), as the file gives them. The VOTES rows are counted to check these and
+// META `num_votes`. A disagreement becomes a problem, never a silent correction.
 
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -27,7 +27,7 @@ export const PABULIB_VOTE_TYPES: Readonly<Record<string, ChoiceType>> = {
   scoring: 'unknown',
 };
 
-/** A META comment that says the file is not the original count (Pabulib drops ambiguous voters). */
+/** META comment wording that marks the file as not the original count (Pabulib drops ambiguous voters). */
 const ALTERED_DATA = /not the original data|were removed/i;
 
 export interface PabulibOptions {
@@ -358,7 +358,7 @@ function readDate(meta: Map<string, string>, lines: Map<string, number>, key: st
   return value;
 }
 
-/** Keeps the budget facts that a reader needs next to the results. */
+/** Returns the budget facts that a reader needs next to the results, as one line for the poll note. */
 function metaSummary(meta: Map<string, string>): string | null {
   const parts = [
     meta.has('budget') ? `budget ${meta.get('budget')} ${meta.get('currency') ?? ''}`.trim() : null,

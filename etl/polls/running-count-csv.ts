@@ -2,14 +2,15 @@
 // `title,votes,timestamp`, one row per option per scrape. Written for the monitor of the federal
 // vote «Формирование комфортной городской среды» (ФКГС) on Госуслуги.
 //
-// Quirks it reads: quoted line breaks inside records (CRLF between records, bare LF inside cells);
-// titles wrapped in literal quotes, with stray quotes inside; vote cells that hold the page text
-// "Всего проголосовало:" followed by a line break and the number; timestamps `dd-mm-yyyy HH:MM:SS`
-// in the scraper's local time, with no zone.
+// The adapter reads these quirks:
+// - quoted line breaks inside records (CRLF between records, bare LF inside cells);
+// - titles wrapped in literal quotes, some with a stray quote inside;
+// - vote cells with the page text "Всего проголосовало:", a line break and the number;
+// - timestamps `dd-mm-yyyy HH:MM:SS` in the scraper's local time, with no zone.
 //
 // The result per option is its latest observed count. Exact duplicate rows (the scraper appended a
-// batch twice) and vote cells with other text are rejected; a count that goes down over time is a
-// problem, because a running total never decreases.
+// batch twice) and vote cells with other text are rejected. A count that goes down over time is
+// reported as a problem, because a running total never decreases.
 
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';

@@ -17,7 +17,7 @@ export const POLL_SCOPE_MEANINGS: Readonly<Record<PollScope, Message>> = {
   okrug: { ru: 'Результаты по избирательным округам', en: 'Results per electoral okrug' },
 };
 
-/** How final the figures are. */
+/** Finality of the figures. */
 export const POLL_STATUSES = ['final', 'interim', 'partial'] as const;
 export type PollStatus = (typeof POLL_STATUSES)[number];
 
@@ -33,7 +33,7 @@ export const POLL_STATUS_MEANINGS: Readonly<Record<PollStatus, Message>> = {
   },
 };
 
-/** What one participant counts as. */
+/** Unit that one participant counts as. */
 export const POLL_UNITS = ['people', 'houses'] as const;
 export type PollUnit = (typeof POLL_UNITS)[number];
 
@@ -76,7 +76,7 @@ export const AREA_KIND_MEANINGS: Readonly<Record<AreaKind, Message>> = {
   municipality: { ru: 'Муниципальное образование (название)', en: 'Municipality (name)' },
 };
 
-/** What a result row counts. */
+/** Quantity that a result row counts. */
 export const RESULT_KINDS = ['option', 'participation'] as const;
 export type ResultKind = (typeof RESULT_KINDS)[number];
 
@@ -408,7 +408,7 @@ export type PollProblemCode = (typeof POLL_PROBLEM_CODES)[number];
 
 /**
  * A doubt about figures that were read correctly: the rows stay in the output, and the problem
- * travels with the poll to the site as a flag. `numbers` holds the figures the message cites.
+ * travels with the poll to the site as a flag. `numbers` contains the figures the message cites.
  */
 export interface PollProblem {
   code: PollProblemCode;
@@ -421,7 +421,7 @@ export interface PollProblem {
   message: Message;
 }
 
-/** What every poll adapter returns for one file. */
+/** Output of every poll adapter for one file. */
 export interface PollBatch {
   polls: Poll[];
   results: PollOptionResult[];

@@ -8,7 +8,7 @@ export interface DatasetInfo {
   readonly id: string;
   readonly region: string;
   readonly title: Message;
-  /** Where the data comes from, for the poll's `source_url` when the file gives none. */
+  /** Origin of the data, used as the poll's `source_url` when the file gives none. */
   readonly originUrl: string;
   readonly licence: string;
   readonly attribution: Message;

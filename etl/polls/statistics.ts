@@ -1,6 +1,7 @@
-// Uncertainty of a poll share. The Wilson score interval (Wilson 1927, "Probable inference, the law
-// of succession, and statistical inference", JASA 22:209–212) stays inside 0..1 and behaves at
-// small counts and at shares near 0 or 1, where the normal approximation does not.
+// Uncertainty of a poll share. The Wilson score interval for k of n, with p = k / n,
+//   (p + z²/2n ± z·√(p(1 − p)/n + z²/4n²)) / (1 + z²/n),
+// inverts the score test, so it stays inside 0..1 and keeps its width sensible at small counts
+// and at shares near 0 or 1, where the plain p ± z·√(p(1 − p)/n) interval does not.
 //
 // NOTE: the interval covers only the randomness of who happened to take part, as if the
 // participants were a random sample. E-poll participants select themselves, and that bias is not

@@ -1,6 +1,6 @@
 // The shape of `polls.json`, the poll summary the site build reads, and the function that builds it
 // from the canonical rows. Shares and interval bounds are percentages (0–100). Dates are
-// "YYYY-MM-DD"; instants are ISO 8601 strings in UTC.
+// "YYYY-MM-DD", and instants are ISO 8601 strings in UTC.
 
 import type { Message } from '../lib/log.ts';
 import type { OkrugReport } from './okrugs.ts';
@@ -95,7 +95,7 @@ export interface AreaSummary {
   /** Display name: the okrug's name for an okrug number, else the name itself. */
   label: string;
   participants: number | null;
-  /** Sum of the option votes in the area; null when no option has votes. */
+  /** Sum of the option votes in the area, or null when no option has votes. */
   voteSum: number | null;
   results: ResultSummary[];
 }
@@ -107,7 +107,7 @@ export interface ResultSummary {
   points: number | null;
   /** The share as the source printed it. */
   sharePercentAsGiven: number | null;
-  /** 100 × votes / participants of the area, when an interval can be shown; otherwise null. */
+  /** 100 × votes / participants of the area when an interval can be shown, otherwise null. */
   sharePercentOfParticipants: number | null;
   /** 95% Wilson score interval of that share. */
   interval: { lowerPercent: number; upperPercent: number } | null;
@@ -117,9 +117,11 @@ export interface ResultSummary {
 }
 
 /**
- * Districts that the poll's figures belong to. `city`: the whole region, no district breakdown.
- * `districts`: the listed districts. `okrugs`: results per okrug, drawn through the districts
- * placed in them; `unplacedDistricts` are in some okrug that the crosswalk does not name.
+ * Districts that the poll's figures belong to.
+ * - `city`: the whole region, with no district breakdown.
+ * - `districts`: the listed districts.
+ * - `okrugs`: results per okrug, drawn through the districts placed in them. The
+ *   `unplacedDistricts` lie in some okrug that the crosswalk does not name.
  */
 export type Coverage =
   | { kind: 'city' }

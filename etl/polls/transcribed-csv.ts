@@ -27,9 +27,9 @@
  *   inference from the note.
  *
  * Without the last four columns the adapter infers them conservatively from the title and notes:
- * a poll is `final` only when the figures are shown to be final, `multiple` only when the note
- * says so, `houses` only when the note says so. A row is a participation count when the note says
- * so or its option text is a bracketed placeholder.
+ * a poll is `final` only when the figures are shown to be final, `multiple` or `houses` only when
+ * a note states it. A row is a participation count when the note mentions participation or its
+ * option text is a bracketed placeholder.
  */
 
 import { readFile } from 'node:fs/promises';
@@ -89,7 +89,7 @@ export interface TranscribedCsvOptions {
 }
 
 // Markers of figures taken while the vote was open. Checked before the final markers, because an
-// interim note can say "not the final result".
+// interim note can contain "not the final result".
 const INTERIM_MARKERS = /\binterim\b|\bintermediate\b|\bsnapshot\b|not (?:the )?final|промежуточн|не ?окончательн|по состоянию на|данные на \d|итоги [а-яё]+ недели/i;
 // Markers of results announced after the vote closed.
 const FINAL_MARKERS = /results announced|итоги объявлен|итоги подведен|окончательн/i;
@@ -277,7 +277,7 @@ function readEnum<T extends string>(text: string, field: string, allowed: readon
   return value as T;
 }
 
-/** A row counts participants when its note says so or its option text is a "[…]" placeholder. */
+/** Marks a row as a participation count when its note mentions it or its option text is a "[…]" placeholder. */
 function inferRowKind(optionText: string | null, note: string | null): ResultKind {
   if (note && PARTICIPATION_MARKERS.test(note)) return 'participation';
   if (optionText && optionText.startsWith('[') && optionText.endsWith(']')) return 'participation';
@@ -286,7 +286,7 @@ function inferRowKind(optionText: string | null, note: string | null): ResultKin
 
 /**
  * Infers the status from the title, the notes and the end date. Interim markers win. A poll is
- * final only with an end date or a note that the results were announced; with neither, the
+ * final only with an end date or a note that the results were announced. Without either, the
  * figures are not known to be final, so the poll is interim.
  */
 export function inferStatus(title: string, notes: readonly string[], endedOn: string | null): PollStatus {

@@ -12,7 +12,7 @@ import { problem, type Poll, type PollOptionResult, type PollProblem } from './s
 /** Extra margin for floating-point error on top of the rounding margin, in percentage points. */
 const FLOAT_MARGIN = 1e-9;
 
-/** Checks every poll against its option rows; returns the problems found, in poll order. */
+/** Checks every poll against its option rows and returns the problems found, in poll order. */
 export function validatePolls(polls: readonly Poll[], results: readonly PollOptionResult[]): PollProblem[] {
   const byPoll = new Map<string, PollOptionResult[]>();
   for (const result of results) {

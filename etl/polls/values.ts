@@ -39,12 +39,6 @@ export function readDecimal(text: string): number | null {
   return Number(trimmed.replace(',', '.'));
 }
 
-/** Counts the digits after the decimal mark, which sets the rounding of a printed share. */
-export function decimalPlaces(text: string): number {
-  const mark = text.trim().search(/[.,]/);
-  return mark === -1 ? 0 : text.trim().length - mark - 1;
-}
-
 /** Returns the text trimmed, or null when nothing is left. */
 export function optionalText(text: string | undefined): string | null {
   if (text === undefined) return null;

@@ -29,9 +29,9 @@ export const POLL_FILES = {
 const STEP = 'polls';
 
 export interface BuildPollsOptions {
-  /** The data folder that holds polls/ and geo/ (the repository's data/). */
+  /** Data folder with the subfolders polls/ and geo/ (the repository's data/). */
   readonly dataDir: string;
-  /** Folder to write into; created when missing. */
+  /** Folder to write into, created when missing. */
   readonly outDir: string;
   readonly logger: Logger;
 }
@@ -58,7 +58,7 @@ interface DatasetBatch {
 /**
  * Reads the shipped poll datasets from `dataDir` and writes the poll files into `outDir`. Throws
  * InputError when a data file is missing. Rows that cannot be read become rejects and doubtful
- * figures become problems; neither stops the build.
+ * figures become problems. Neither stops the build.
  */
 export async function buildPolls(options: BuildPollsOptions): Promise<BuildPollsResult> {
   const { dataDir, outDir, logger } = options;
@@ -271,6 +271,6 @@ function logOkrugs(layer: OkrugLayer, logger: Logger): void {
     logger.warn(STEP, { ru: `Район «${name}» из таблицы округов не найден в границах районов`, en: `District "${name}" of the okrug crosswalk has no polygon in the district boundaries` });
   }
   for (const row of invalidRows) {
-    logger.warn(STEP, { ru: `Строка таблицы округов не прочитана: ${row}`, en: `Okrug crosswalk row not read: ${row}` });
+    logger.warn(STEP, { ru: `Строка таблицы округов пропущена: ${row}; исправьте её в ${DUMA_CROSSWALK_FILE}`, en: `Okrug crosswalk row skipped: ${row}; fix it in ${DUMA_CROSSWALK_FILE}` });
   }
 }

@@ -16,7 +16,8 @@ export interface DuplicateKey {
 
 interface ObjectFrame {
   readonly kind: 'object';
-  readonly path: JsonPath;
+  /** Key or index of this container in its parent; null for the root. */
+  readonly segment: string | number | null;
   readonly start: number;
   readonly spans: Map<string, Array<[number, number]>>;
   key: string;
@@ -24,7 +25,7 @@ interface ObjectFrame {
 
 interface ArrayFrame {
   readonly kind: 'array';
-  readonly path: JsonPath;
+  readonly segment: string | number | null;
   readonly start: number;
   index: number;
 }
@@ -48,10 +49,18 @@ export function findDuplicateKeys(text: string): DuplicateKey[] {
     while (position < text.length && isJsonWhitespace(text.charCodeAt(position))) position += 1;
   };
 
-  const childPath = (): JsonPath => {
+  // Paths are built only for an object with a repeated key, from the stack of open containers,
+  // so deep nesting costs memory in proportion to its depth, not to its square.
+  const childSegment = (): string | number | null => {
     const top = frames.at(-1);
-    if (!top) return [];
-    return top.kind === 'object' ? [...top.path, top.key] : [...top.path, top.index];
+    if (!top) return null;
+    return top.kind === 'object' ? top.key : top.index;
+  };
+
+  const currentPath = (frame: Frame): JsonPath => {
+    const path = frames.map((open) => open.segment);
+    path.push(frame.segment);
+    return path.slice(1) as JsonPath;
   };
 
   const valueEnded = (start: number, end: number) => {
@@ -66,7 +75,7 @@ export function findDuplicateKeys(text: string): DuplicateKey[] {
     const frame = frames.pop()!;
     if (frame.kind === 'object') {
       for (const [key, spans] of frame.spans) {
-        if (spans.length > 1) found.push({ path: frame.path, key, values: spans.map(([start, end]) => text.slice(start, end)) });
+        if (spans.length > 1) found.push({ path: currentPath(frame), key, values: spans.map(([start, end]) => text.slice(start, end)) });
       }
     }
     valueEnded(frame.start, position);
@@ -80,9 +89,9 @@ export function findDuplicateKeys(text: string): DuplicateKey[] {
     if (expectation === 'value') {
       const start = position;
       if (char === '{' || char === '[') {
-        const path = childPath();
+        const segment = childSegment();
         position += 1;
-        frames.push(char === '{' ? { kind: 'object', path, start, spans: new Map(), key: '' } : { kind: 'array', path, start, index: 0 });
+        frames.push(char === '{' ? { kind: 'object', segment, start, spans: new Map(), key: '' } : { kind: 'array', segment, start, index: 0 });
         skipWhitespace();
         if (text[position] === (char === '{' ? '}' : ']')) {
           position += 1;

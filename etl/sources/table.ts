@@ -140,7 +140,7 @@ async function chooseEncoding(source: ByteSource, displayName: string, mapping: 
 }
 
 interface CsvReading {
-  readonly rows: AsyncGenerator<SourceRow>;
+  rows: AsyncGenerator<SourceRow>;
   layout: TableLayout | null;
   encoding: EncodingChoice;
 }

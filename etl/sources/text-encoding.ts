@@ -68,7 +68,7 @@ export class Utf8Validator {
 /** Reads the whole input once to find a byte order mark and the first byte that is not UTF-8. */
 export async function scanEncoding(chunks: AsyncIterable<Uint8Array>): Promise<EncodingScan> {
   const validator = new Utf8Validator();
-  let head = new Uint8Array(0);
+  let head: Uint8Array = new Uint8Array(0);
   let invalidAt = -1;
 
   for await (const chunk of chunks) {

@@ -2,6 +2,8 @@
 // never held in memory whole. Cells come back as plain values: text, numbers, booleans, and dates
 // as Date objects whose UTC fields are the cell's wall-clock time (spreadsheets store no zone).
 
+import type { Readable } from 'node:stream';
+
 import ExcelJS from 'exceljs';
 
 import { InputError } from '../lib/errors.ts';
@@ -18,7 +20,7 @@ export interface SheetRow {
  * Yields the non-empty rows of the named sheet, or of the first sheet when `sheet` is null.
  * `input` is a file path or a readable stream of the file's bytes.
  */
-export async function* readXlsxRows(input: string | NodeJS.ReadableStream, sheet: string | null, displayName: string): AsyncGenerator<SheetRow> {
+export async function* readXlsxRows(input: string | Readable, sheet: string | null, displayName: string): AsyncGenerator<SheetRow> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     sharedStrings: 'cache',
     styles: 'cache',

@@ -82,7 +82,7 @@ describe('okrug layer: real files', () => {
     expect(new Set(methods)).toEqual(new Set(['union']));
   });
 
-  // Part counts follow the district exclaves: 197 holds Кунцево's 5 parts, 205 Восточный's 4 parts
+  // Part counts follow the district exclaves: 197 contains Кунцево's 5 parts, 205 Восточный's 4 parts
   // plus the rest of the okrug, 202 Бекасово's exclave, 207 Zelenograd apart from Ховрино.
   it.each([
     [196, 1],

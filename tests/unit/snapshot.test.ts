@@ -8,6 +8,7 @@ import { readLatest, sha256, writeSnapshot } from '../../etl/snapshot.ts';
 import { APPEAL_COLUMNS, STATUS_EVENT_COLUMNS } from '../../etl/schema.ts';
 import { openDatabase } from '../../etl/lib/duckdb.ts';
 import type { Manifest } from '../../etl/aggregates-types.ts';
+import { POLL_COLUMNS, POLL_OPTION_RESULT_COLUMNS } from '../../etl/polls/schema.ts';
 import { buildTestSnapshot, FIXED_NOW } from '../helpers/snapshot.ts';
 
 let built: Awaited<ReturnType<typeof buildTestSnapshot>>;
@@ -72,6 +73,16 @@ describe('snapshot writer', () => {
   test('documents every status event column', async () => {
     const columns = await parquetColumns(join(built.snapshot.directory, 'status_events.parquet'));
     expect(columns).toEqual(STATUS_EVENT_COLUMNS.map((column) => column.name));
+  });
+
+  test('documents every poll column', async () => {
+    const columns = await parquetColumns(join(built.snapshot.directory, 'polls.parquet'));
+    expect(columns).toEqual(POLL_COLUMNS.map((column) => column.name));
+  });
+
+  test('documents every poll result column', async () => {
+    const columns = await parquetColumns(join(built.snapshot.directory, 'poll_results.parquet'));
+    expect(columns).toEqual(POLL_OPTION_RESULT_COLUMNS.map((column) => column.name));
   });
 
   test('writes aggregates for 18 districts', () => {
