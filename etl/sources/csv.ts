@@ -2,9 +2,9 @@
 // and doubled quotes (""), and records end with CRLF, LF or a lone CR. Text is fed in chunks of
 // any size, so a quoted field or a CRLF may be split between chunks.
 //
-// Two departures from the RFC, both common in real exports: a quote inside an unquoted field is
-// kept as a literal character (`5" pipe`), and text after a closing quote (`"ab"c`) marks the
-// record as malformed so that the caller can reject it, rather than failing the whole file.
+// The parser departs from the RFC in two ways, both common in real exports. A quote inside an
+// unquoted field is kept as a literal character (`5" pipe`). Text after a closing quote (`"ab"c`)
+// marks the record as malformed, so the caller can reject that record and read the rest.
 
 export const DELIMITERS = [',', ';', '\t'] as const;
 export type Delimiter = (typeof DELIMITERS)[number];
@@ -15,7 +15,7 @@ export interface CsvRecord {
   readonly index: number;
   /** Physical line on which the record starts, from 1. */
   readonly line: number;
-  /** What is malformed in the record, or null. */
+  /** Syntax problem found in the record, or null. */
   readonly problem: string | null;
 }
 
@@ -140,7 +140,7 @@ export function parseCsvText(text: string, delimiter: Delimiter): CsvRecord[] {
 }
 
 /**
- * Returns the first record's raw text (the header line), or null when `text` does not yet hold a
+ * Returns the first record's raw text (the header line), or null when `text` does not yet contain a
  * line break outside quotes. At the end of the input, pass `complete` to take all of the text.
  */
 export function findHeaderLine(text: string, complete: boolean): string | null {

@@ -17,7 +17,7 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\
 const RUSSIAN = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?$/;
 
-/** Longest offset from UTC accepted, in minutes: ISO 8601 and ECMAScript allow up to ±18:00. */
+/** Maximum offset from UTC accepted, in minutes. ECMAScript's Date accepts offsets up to ±18:00. */
 const MAX_OFFSET_MINUTES = 18 * 60;
 
 const EXAMPLES: Record<DateFormat, string> = {

@@ -1,12 +1,12 @@
 // Reads service requests from a live Open311 GeoReport v2 endpoint. The spec has no paging, and
-// servers cap each answer (often at 1,000 requests), so the date range is read in start_date /
-// end_date windows: a window whose answer reaches the cap is split in two and read again.
+// servers cap each response (often at 1,000 requests), so the date range is read in start_date /
+// end_date windows. A window whose response reaches the cap is split in two and read again.
 // Each HTTP request has a timeout and is retried with exponential backoff on 5xx, 408, 429,
 // network errors and timeouts. Other 4xx statuses fail at once because a retry cannot fix them.
 
 import { setTimeout as delay } from 'node:timers/promises';
 
-import { InputError } from '../lib/errors.ts';
+import { ConfigError, InputError } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
 import type { AppealStatus } from '../schema.ts';
 import { Open311Converter, readOpen311Document, parseOpen311Services, type Open311Row, type ServiceCatalog } from './open311.ts';
@@ -30,7 +30,7 @@ export interface Open311HttpOptions {
   readonly retries?: number;
   /** Wait before the first retry in milliseconds, doubled for each next one; default 1000. */
   readonly backoffMs?: number;
-  /** Longest wait between retries in milliseconds, also for a server's Retry-After; default 60,000. */
+  /** Maximum wait between retries in milliseconds, also for a server's Retry-After; default 60,000. */
   readonly maxBackoffMs?: number;
   /** Time allowed for one HTTP request including its body, in milliseconds; default 30,000. */
   readonly timeoutMs?: number;
@@ -47,7 +47,7 @@ export interface Open311FetchOptions extends Open311HttpOptions {
   readonly endDate: number;
   /** Width of the first windows in days; default 7. */
   readonly windowDays?: number;
-  /** Most requests the server returns in one answer; an answer this long splits the window. Default 1000. */
+  /** Maximum requests the server returns in one response; a response this long splits the window. Default 1000. */
   readonly pageCap?: number;
   readonly services?: ServiceCatalog | null;
   readonly statusMap?: Readonly<Record<string, AppealStatus>>;
@@ -68,6 +68,12 @@ interface Window {
  */
 export async function* fetchOpen311Requests(options: Open311FetchOptions): AsyncGenerator<Open311Row> {
   const pageCap = options.pageCap ?? 1000;
+  if (!(options.endDate > options.startDate) || !(pageCap >= 1)) {
+    throw new ConfigError({
+      ru: `Open311: нужен непустой период (startDate < endDate) и pageCap ≥ 1; получено ${formatInstant(options.startDate)}…${formatInstant(options.endDate)}, pageCap ${pageCap}`,
+      en: `Open311: expected a non-empty range (startDate < endDate) and pageCap ≥ 1; got ${formatInstant(options.startDate)}…${formatInstant(options.endDate)}, pageCap ${pageCap}`,
+    });
+  }
   const windowMs = Math.max(MIN_WINDOW_MS, Math.round((options.windowDays ?? 7) * MILLISECONDS_PER_DAY));
   const converter = new Open311Converter(options.context, options);
   const pending: Window[] = splitRange(options.startDate, options.endDate, windowMs).reverse();
@@ -109,8 +115,8 @@ export async function* fetchOpen311Requests(options: Open311FetchOptions): Async
       row += 1;
       yield converter.convert(record, row);
     }
-    // Repeats inside one answer are rejected as duplicate ids by the converter; only repeats
-    // across windows are boundary overlaps.
+    // The converter rejects repeats inside one response as duplicate ids. Only repeats across
+    // windows are boundary overlaps.
     for (const recordId of windowIds) earlierIds.add(recordId);
   }
 
@@ -215,7 +221,8 @@ function displayUrl(url: URL): string {
 
 /** Formats an instant as the W3C timestamp Open311 expects, `2012-05-23T00:00:00Z`. */
 function formatInstant(instant: number): string {
-  return new Date(instant).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const date = new Date(instant);
+  return Number.isNaN(date.getTime()) ? String(instant) : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function readRetryAfter(header: string | null): number | null {

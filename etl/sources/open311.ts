@@ -2,10 +2,10 @@
 // `requests.xml`. An optional service list (`GET services`) maps each service_code to its group,
 // which becomes the category. Fetching from a live endpoint is in open311-fetch.ts.
 //
-// Real endpoints bend the spec, and the adapter accepts what they write: a bare array or an object
-// that wraps it, `xsi:nil` elements, locations written as 0 or null, timestamps with a space and
-// no zone (read as local time of the source's zone), capitalised statuses, `lon` for `long` and
-// numeric ids. Service codes stay strings, so `015` keeps its leading zero.
+// Real endpoints bend the spec, and the adapter accepts what they write. That includes a bare array
+// or an object that wraps it, `xsi:nil` elements, locations written as 0 or null, capitalised
+// statuses, `lon` for `long` and numeric ids. Timestamps with a space and no zone are read as
+// local time of the source's zone. Service codes stay strings, so `015` keeps its leading zero.
 //
 // Free text (description, status_notes, service_notice) and address parts (address, address_id,
 // zipcode) and media_url are never put into a draft. Keys outside the spec come back beside the
@@ -20,7 +20,7 @@ import { InputError } from '../lib/errors.ts';
 import type { AppealStatus } from '../schema.ts';
 import { parseIsoDate } from './dates.ts';
 import { findDuplicateKeys, type DuplicateKey, type JsonPath } from './json-duplicate-keys.ts';
-import { RecordProblem, cleanText, cutValue, readPoint, toReject, type Bounds, type RowWarning, type WarningHandler } from './row-helpers.ts';
+import { RecordProblem, cleanText, cutValue, fileError, readPoint, toReject, type Bounds, type RowWarning, type WarningHandler } from './row-helpers.ts';
 import type { AdapterContext, AppealDraft, EventDraft, RowReject } from './types.ts';
 
 export const FORMAT = 'open311';
@@ -285,8 +285,23 @@ export function parseOpen311Services(text: string, displayName: string): Service
 }
 
 async function readUtf8File(path: string, displayName: string): Promise<string> {
-  const raw = await readFile(path);
-  const bytes = path.endsWith('.gz') ? gunzipSync(raw) : raw;
+  let raw: Buffer;
+  try {
+    raw = await readFile(path);
+  } catch (error) {
+    throw fileError(error, displayName);
+  }
+  let bytes: Uint8Array = raw;
+  if (path.endsWith('.gz')) {
+    try {
+      bytes = gunzipSync(raw);
+    } catch (error) {
+      throw new InputError({
+        ru: `${displayName}: архив gzip повреждён (${(error as Error).message}); скачайте файл заново`,
+        en: `${displayName}: the gzip archive is damaged (${(error as Error).message}); download the file again`,
+      });
+    }
+  }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
@@ -373,7 +388,7 @@ function recordIndex(path: JsonPath, prefix: JsonPath): number | null {
   return typeof index === 'number' ? index : null;
 }
 
-/** Throws when a server answered with a GeoReport error list (`[{code, description}]`). */
+/** Throws when a server returned a GeoReport error list (`[{code, description}]`). */
 function rejectErrorList(list: readonly unknown[], displayName: string): void {
   if (list.length === 0) return;
   const errors = list.map(asObject);

@@ -1,9 +1,10 @@
 // Helpers shared by the Open311 and table adapters: per-record problems turned into rejects,
 // warnings of the same shape, text cleaning and coordinate checks.
 
+import { InputError } from '../lib/errors.ts';
 import type { ParsedRow, RowReject } from './types.ts';
 
-/** Longest value copied into a reject or a warning, as the rejects table documents. */
+/** Maximum length of a value copied into a reject or a warning, as the rejects table documents. */
 export const MAX_VALUE_LENGTH = 200;
 
 /**
@@ -117,4 +118,12 @@ function readNumber(value: unknown, field: string): number | null {
     throw new RecordProblem(field, text, 'invalid_coordinate', 'expected a number in decimal degrees, like 55.7558');
   }
   return Number(normalized);
+}
+
+/** Wraps a file-system error (not found, no permission) in an InputError that names the file. */
+export function fileError(error: unknown, displayName: string): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code !== 'ENOENT' && code !== 'EACCES' && code !== 'EISDIR') return error;
+  const reason = code === 'ENOENT' ? { ru: 'файл не найден', en: 'file not found' } : { ru: 'файл не прочитан', en: 'file could not be read' };
+  return new InputError({ ru: `${displayName}: ${reason.ru} (${code})`, en: `${displayName}: ${reason.en} (${code})` });
 }

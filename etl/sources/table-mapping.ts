@@ -1,5 +1,5 @@
-// Mapping files for spreadsheet exports (format `table`): which column holds which canonical field,
-// how dates are written, and how statuses and categories translate. See etl/mappings/README.md for
+// Mapping files for spreadsheet exports (format `table`). A mapping names the column of each
+// canonical field, the date formats, and the translations of statuses and categories. See etl/mappings/README.md for
 // the keys and two real examples.
 
 import { readFile } from 'node:fs/promises';

@@ -16,7 +16,7 @@ import type { Logger } from '../lib/log.ts';
 import type { AppealStatus } from '../schema.ts';
 import { CsvParser, DELIMITERS, UnclosedQuoteError, countDelimiters, findHeaderLine, type Delimiter } from './csv.ts';
 import { parseDateText, wallClockDateToInstant } from './dates.ts';
-import { RecordProblem, cleanText, readPoint, toReject } from './row-helpers.ts';
+import { RecordProblem, cleanText, fileError, readPoint, toReject } from './row-helpers.ts';
 import type { MappableField, TableMapping, TimeField } from './table-mapping.ts';
 import { decodeChunks, scanEncoding, type TextEncoding } from './text-encoding.ts';
 import type { AdapterContext, AppealDraft, EventDraft, RowReject } from './types.ts';
@@ -26,10 +26,10 @@ export const FORMAT = 'table';
 
 const CLOSED_STATUSES: readonly AppealStatus[] = ['resolved', 'closed_without_confirmation', 'closed'];
 
-/** Longest header line read while looking for its end; a longer one means the file is not a table. */
+/** Maximum length of the header line in characters; a longer one means the file is not a table. */
 const MAX_HEADER_CHARACTERS = 1_000_000;
 
-/** A table row: a ParsedRow whose appeal also says how its district and creation time were found. */
+/** A table row: a ParsedRow whose appeal also records how its district and creation time were found. */
 export type TableRow =
   | {
       readonly kind: 'appeal';
@@ -42,7 +42,7 @@ export type TableRow =
     }
   | { readonly kind: 'reject'; readonly reject: RowReject };
 
-/** How a file was read: what was detected and why. */
+/** Layout of a file as detected, with the reason for each choice. */
 export interface TableLayout {
   readonly kind: 'csv' | 'xlsx';
   readonly encoding: TextEncoding | null;
@@ -61,7 +61,7 @@ export interface TableOptions {
 interface SourceRow {
   readonly index: number;
   readonly cells: readonly CellValue[];
-  /** What is malformed in the record (CSV only), or null. */
+  /** Syntax problem found in the CSV record, or null. */
   readonly problem?: string | null;
 }
 
@@ -69,7 +69,7 @@ type ByteSource = () => AsyncIterable<Uint8Array>;
 
 /** Reads a CSV (plain or gzip) or XLSX file through a mapping and yields one row per record. */
 export async function* parseTable(path: string, context: AdapterContext, mapping: TableMapping, options: TableOptions = {}): AsyncGenerator<TableRow> {
-  const magic = await readMagic(path);
+  const magic = await readMagic(path, context.displayName);
   if (isXls(magic)) throw oldExcelError(context.displayName);
   if (isZip(magic)) {
     yield* convertRows(readXlsxRows(path, mapping.sheet, context.displayName), 'xlsx', null, context, mapping, options);
@@ -216,8 +216,8 @@ function readCsvRows(source: ByteSource, encoding: EncodingChoice, context: Adap
 }
 
 /**
- * Picks the delimiter the mapping sets, or the candidate under which the header holds every mapped
- * column, trying the most frequent candidate first.
+ * Picks the delimiter the mapping sets. Otherwise picks the first candidate, most frequent first,
+ * under which the header contains every mapped column.
  */
 function chooseDelimiter(headerLine: string, mapping: TableMapping): { delimiter: Delimiter; reason: string } {
   if (mapping.delimiter !== 'auto') return { delimiter: mapping.delimiter, reason: 'set in the mapping' };
@@ -446,7 +446,7 @@ class TableConverter {
   private readStatus(cells: readonly CellValue[]): { status: AppealStatus; statusOriginal: string } {
     if (!this.columns.has('status')) {
       if (this.mapping.statusDefault) return { status: this.mapping.statusDefault.status, statusOriginal: this.mapping.statusDefault.original };
-      throw new RecordProblem('status', null, 'missing_status', `the export has no status column; set status_default in ${this.mapping.file} if one status holds for every row`);
+      throw new RecordProblem('status', null, 'missing_status', `the export has no status column; set status_default in ${this.mapping.file} if one status is true of every row`);
     }
     const original = this.text(cells, 'status');
     if (original === null) throw new RecordProblem(this.columnName('status'), null, 'missing_status', 'the row has no status');
@@ -484,11 +484,11 @@ class TableConverter {
     const column = this.columnName(field);
     if (value instanceof Date) {
       const at = wallClockDateToInstant(value, this.timeZone);
-      if (at === null) throw new RecordProblem(column, String(value), 'invalid_time', 'the cell holds an invalid date');
+      if (at === null) throw new RecordProblem(column, String(value), 'invalid_time', 'the cell contains an invalid date');
       return at;
     }
     if (typeof value !== 'string') {
-      throw new RecordProblem(column, String(value), 'invalid_time', 'the cell holds a number or a boolean, not a date; format the column as a date or as text in the spreadsheet');
+      throw new RecordProblem(column, String(value), 'invalid_time', 'the cell contains a number or a boolean, not a date; format the column as a date or as text in the spreadsheet');
     }
     const parsed = parseDateText(value, this.mapping.dateFormats, this.timeZone);
     if (!parsed.ok) throw new RecordProblem(column, value, parsed.reason, `${parsed.message}; the formats come from date_formats in ${this.mapping.file}`);
@@ -540,8 +540,13 @@ function describeCell(value: CellValue | undefined): string | null {
   return value instanceof Date ? value.toISOString() : String(value);
 }
 
-async function readMagic(path: string): Promise<Uint8Array> {
-  const handle = await open(path, 'r');
+async function readMagic(path: string, displayName: string): Promise<Uint8Array> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw fileError(error, displayName);
+  }
   try {
     const buffer = new Uint8Array(8);
     const { bytesRead } = await handle.read(buffer, 0, 8, 0);
@@ -555,7 +560,7 @@ function isZip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }
 
-/** The OLE2 signature of the old binary Excel format (.xls), which is not read. */
+/** Checks for the OLE2 signature of the old binary Excel format (.xls), which is not read. */
 function isXls(bytes: Uint8Array): boolean {
   return bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0;
 }

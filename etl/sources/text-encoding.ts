@@ -79,7 +79,10 @@ export async function scanEncoding(chunks: AsyncIterable<Uint8Array>): Promise<E
   if (invalidAt < 0) invalidAt = validator.end();
 
   const bom = readBom(head);
-  return { bom, invalidUtf8At: bom === null || bom === 'utf-8' ? (invalidAt < 0 ? null : invalidAt) : null, hasNonAscii: validator.nonAscii };
+  // A UTF-16 file is not UTF-8 by design, so its validity as UTF-8 is not reported.
+  const checksUtf8 = bom === null || bom === 'utf-8';
+  const invalidUtf8At = checksUtf8 && invalidAt >= 0 ? invalidAt : null;
+  return { bom, invalidUtf8At, hasNonAscii: validator.nonAscii };
 }
 
 function readBom(head: Uint8Array): EncodingScan['bom'] {

@@ -35,11 +35,7 @@ export async function* readXlsxRows(input: string | Readable, sheet: string | nu
     for await (const worksheet of reader as AsyncIterable<AsyncIterable<ExcelJS.Row> & { name?: string; id?: number }>) {
       const name = worksheet.name ?? `#${worksheet.id}`;
       seen.push(name);
-      if (found || (sheet !== null && name !== sheet)) {
-        // Each worksheet stream must be drained before the reader moves on to the next one.
-        for await (const _row of worksheet) void _row;
-        continue;
-      }
+      if (found || (sheet !== null && name !== sheet)) continue;
       found = true;
       for await (const row of worksheet) {
         const cells = toCells(row.values as unknown[]);

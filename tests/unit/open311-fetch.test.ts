@@ -5,14 +5,15 @@ import { fileURLToPath } from 'node:url';
 
 import { afterEach, describe, expect, test } from 'vitest';
 
-import { InputError } from '../../etl/lib/errors.ts';
+import { ConfigError, InputError } from '../../etl/lib/errors.ts';
 import { createMemoryLogger } from '../../etl/lib/log.ts';
 import { fetchOpen311Requests, fetchOpen311Services, splitRange, type Open311FetchOptions } from '../../etl/sources/open311-fetch.ts';
 import type { Open311Row } from '../../etl/sources/open311.ts';
 
-// The test server answers with the 21 real Bloomington requests, filtered by start_date and
-// end_date (both inclusive, so a request on a window boundary comes back twice) and cut at a cap.
-const SAMPLES = process.env.OPEN_DISTRICT_SAMPLES ?? fileURLToPath(new URL('../../../shared/data/real/', import.meta.url));
+// The test server returns the 21 real Bloomington requests, filtered by start_date and end_date.
+// Both bounds are inclusive, so a request on a window boundary comes back twice. Each response is
+// cut at a cap.
+const SAMPLES = process.env.OPEN_DISTRICT_SAMPLES ?? fileURLToPath(new URL('../fixtures/real/', import.meta.url));
 const REQUESTS: Record<string, unknown>[] = JSON.parse(readFileSync(SAMPLES + 'open311_bloomington_2012/bloomington_requests.json', 'utf8'));
 const SERVICES_TEXT = readFileSync(SAMPLES + 'open311_bloomington_2012/bloomington_services.json', 'utf8');
 
@@ -153,7 +154,7 @@ describe('open311 endpoint paging and retries', () => {
 
   test('retries a timed-out request', async () => {
     const { baseUrl } = await startServer((request, response, count) => {
-      if (count === 1) return; // never answers; the client's timeout aborts it
+      if (count === 1) return; // never responds, so the client's timeout aborts the request
       answerWindow(request, response, 1000);
     });
     const rows = await collect(fetchOpen311Requests(options(baseUrl, { timeoutMs: 200 })));
@@ -179,6 +180,11 @@ describe('open311 endpoint paging and retries', () => {
     });
     const error = await failure(collect(fetchOpen311Requests(options(baseUrl, { startDate: START, endDate: START + 8000, pageCap: 2 }))));
     expect(error?.message).toContain('cannot be split further');
+  });
+
+  test('rejects an empty range', async () => {
+    const error = await failure(collect(fetchOpen311Requests(options('http://127.0.0.1:9/', { endDate: START }))));
+    expect(error).toBeInstanceOf(ConfigError);
   });
 
   test('reads the service list', async () => {

@@ -7,7 +7,7 @@ import { parseOpen311, parseOpen311Text, readOpen311Services, type Open311Option
 import type { RowWarning } from '../../etl/sources/row-helpers.ts';
 
 // Real samples live in shared/data/real beside the repository (CI lays out a copy there too).
-const SAMPLES = process.env.OPEN_DISTRICT_SAMPLES ?? fileURLToPath(new URL('../../../shared/data/real/', import.meta.url));
+const SAMPLES = process.env.OPEN_DISTRICT_SAMPLES ?? fileURLToPath(new URL('../fixtures/real/', import.meta.url));
 
 type Appeal = Extract<Open311Row, { kind: 'appeal' }>;
 
@@ -374,6 +374,16 @@ describe('open311 bad inputs', () => {
     });
   }
 
+  test('raises InputError for a missing file', async () => {
+    let caught: unknown = null;
+    try {
+      await parseOpen311(SAMPLES + 'no-such-requests.json', CONTEXT).next();
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as EtlError | null)?.bilingual.en).toBe('requests.json: file not found (ENOENT)');
+  });
+
   test('raises InputError for a broken file', () => {
     expect(() => parseText('[{')).toThrow(InputError);
   });
@@ -390,7 +400,7 @@ describe('open311 bad inputs', () => {
 
   test('rejects a repeated id', () => {
     const rows = parseText(JSON.stringify([BASE, BASE]));
-    expect(rows[1].kind === 'reject' && rows[1].reject.reason).toBe('duplicate_id');
+    expect(rows[1]).toMatchObject({ reject: { reason: 'duplicate_id' } });
   });
 
   test('keeps the first of repeated ids', () => {
@@ -400,11 +410,11 @@ describe('open311 bad inputs', () => {
 
   test('rejects a point on the other side of the world', () => {
     const rows = parseText(JSON.stringify([{ ...BASE, lat: -39.146551871103, long: 93.514551662536 }]), { bounds: { south: 38.9, west: -86.8, north: 39.4, east: -86.3 } });
-    expect(rows[0].kind === 'reject' && rows[0].reject.reason).toBe('coordinates_out_of_bounds');
+    expect(rows[0]).toMatchObject({ reject: { reason: 'coordinates_out_of_bounds' } });
   });
 
   test('names the fix for a far point', () => {
     const rows = parseText(JSON.stringify([{ ...BASE, long: 86.485448337464 }]), { bounds: { south: 38.9, west: -86.8, north: 39.4, east: -86.3 } });
-    expect(rows[0].kind === 'reject' && rows[0].reject.message).toContain('check the signs and the order of latitude and longitude');
+    expect(rows[0]).toMatchObject({ reject: { message: expect.stringContaining('check the signs and the order of latitude and longitude') } });
   });
 });

@@ -5,11 +5,11 @@ import { describe, expect, test } from 'vitest';
 
 import { ConfigError, InputError, type EtlError } from '../../etl/lib/errors.ts';
 import { parseCsv } from '../../etl/lib/csv.ts';
-import { parseTableBytes, type TableRow } from '../../etl/sources/table.ts';
+import { parseTable, parseTableBytes, type TableRow } from '../../etl/sources/table.ts';
 import { validateTableMapping, type TableMapping } from '../../etl/sources/table-mapping.ts';
 
 // Each bad input is built from the first two real rows of the NYC 311 sample, changed in one place.
-const SAMPLES = process.env.OPEN_DISTRICT_SAMPLES ?? fileURLToPath(new URL('../../../shared/data/real/', import.meta.url));
+const SAMPLES = process.env.OPEN_DISTRICT_SAMPLES ?? fileURLToPath(new URL('../fixtures/real/', import.meta.url));
 const MAPPINGS = fileURLToPath(new URL('../../etl/mappings/', import.meta.url));
 const NYC_MAPPING: Record<string, unknown> = JSON.parse(readFileSync(MAPPINGS + 'nyc-311.json', 'utf8'));
 const [HEADER, FIRST, SECOND] = parseCsv(readFileSync(SAMPLES + 'nyc_311_2022_sample/311_Service_Requests_from_2010_to_Present.csv', 'utf8'));
@@ -117,12 +117,12 @@ describe('table bad rows', () => {
 
   test('names the first row of a repeated id', async () => {
     const rows = await read(toCsv([HEADER, FIRST, FIRST]));
-    expect(rows[1].kind === 'reject' && rows[1].reject.message).toContain('already appeared in row 2');
+    expect(rows[1]).toMatchObject({ reject: { message: expect.stringContaining('already appeared in row 2') } });
   });
 
   test('names the accepted formats', async () => {
     const rows = await read(toCsv([HEADER, withCell(FIRST, 'Created Date', 'null')]));
-    expect(rows[0].kind === 'reject' && rows[0].reject.message).toContain('05/01/2022 12:00:03 AM');
+    expect(rows[0]).toMatchObject({ reject: { message: expect.stringContaining('05/01/2022 12:00:03 AM') } });
   });
 });
 
@@ -193,9 +193,15 @@ describe('table bad files', () => {
     expect(error?.bilingual.ru).toContain('нет столбцов «Created Date» (columns.created_at)');
   });
 
+  test('raises InputError for a missing file', async () => {
+    const rows = parseTable(FIXTURES + 'no-such-export.csv', { timeZone: 'Europe/Moscow', displayName: 'no-such-export.csv' }, mapping());
+    const error = await failure(rows.next());
+    expect(error?.bilingual.en).toBe('no-such-export.csv: file not found (ENOENT)');
+  });
+
   test('reads windows-1251 when detecting', async () => {
     const rows = await read(KURSK_CP1251, validateTableMapping(KURSK_MAPPING, 'kursk.json'));
-    expect(rows[0].kind === 'appeal' && rows[0].draft.agency).toBe('Администрация Льговского района');
+    expect(rows[0]).toMatchObject({ draft: { agency: 'Администрация Льговского района' } });
   });
 });
 

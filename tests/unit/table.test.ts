@@ -7,7 +7,7 @@ import { parseTable, parseTableBytes, type TableLayout, type TableRow } from '..
 import { readTableMapping, validateTableMapping, type TableMapping } from '../../etl/sources/table-mapping.ts';
 
 // Real samples live in shared/data/real beside the repository (CI lays out a copy there too).
-const SAMPLES = process.env.OPEN_DISTRICT_SAMPLES ?? fileURLToPath(new URL('../../../shared/data/real/', import.meta.url));
+const SAMPLES = process.env.OPEN_DISTRICT_SAMPLES ?? fileURLToPath(new URL('../fixtures/real/', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/table/', import.meta.url));
 const MAPPINGS = fileURLToPath(new URL('../../etl/mappings/', import.meta.url));
 const NYC = SAMPLES + 'nyc_311_2022_sample/311_Service_Requests_from_2010_to_Present.csv';
@@ -281,6 +281,16 @@ describe('table NYC rows converted to XLSX', () => {
 
   test('matches the CSV coordinates', () => {
     expect(appeals(xlsx.rows).map((row) => row.draft.longitude)).toEqual(appeals(csv.rows).map((row) => row.draft.longitude));
+  });
+
+  test('reads the sheet the mapping names', async () => {
+    const mapping = validateTableMapping({ ...rawMapping('nyc-311.json'), sheet: '311 requests' }, 'nyc-311-sheet.json');
+    expect(appeals((await readTable(FIXTURES + 'nyc-311-converted.xlsx', mapping)).rows)).toHaveLength(200);
+  });
+
+  test('lists the sheets when one is missing', async () => {
+    const mapping = validateTableMapping({ ...rawMapping('nyc-311.json'), sheet: 'Обращения' }, 'nyc-311-sheet.json');
+    await expect(readTable(FIXTURES + 'nyc-311-converted.xlsx', mapping)).rejects.toThrow('no sheet "Обращения"; the workbook has: 311 requests');
   });
 
   test('reads the same bytes from memory', async () => {

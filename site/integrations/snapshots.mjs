@@ -1,0 +1,70 @@
+// Astro integration that publishes the ETL's snapshots beside the pages: after a build it copies
+// every snapshot folder and `latest.json` into `dist/snapshots/`, so the Parquet, CSV and GeoJSON
+// files can be downloaded and queried from the site's own origin. During `astro dev` it serves the
+// same files from the snapshots folder under `/snapshots/`.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveSnapshotsDir } from './snapshots-dir.mjs';
+
+const CONTENT_TYPES = {
+  '.json': 'application/json; charset=utf-8',
+  '.geojson': 'application/geo+json; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.parquet': 'application/vnd.apache.parquet',
+};
+
+/** Lists snapshot folders: directories with a `manifest.json`, skipping hidden work folders. */
+function listSnapshotFolders(snapshotsDir) {
+  return fs
+    .readdirSync(snapshotsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .filter((entry) => fs.existsSync(path.join(snapshotsDir, entry.name, 'manifest.json')))
+    .map((entry) => entry.name);
+}
+
+export default function snapshotsIntegration() {
+  const snapshotsDir = resolveSnapshotsDir();
+
+  return {
+    name: 'open-district-snapshots',
+    hooks: {
+      'astro:config:setup': ({ addWatchFile }) => {
+        addWatchFile(path.join(snapshotsDir, 'latest.json'));
+      },
+
+      'astro:server:setup': ({ server }) => {
+        server.middlewares.use('/snapshots', (request, response, next) => {
+          const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+          const filePath = path.resolve(snapshotsDir, `.${pathname}`);
+          const insideSnapshots = filePath.startsWith(snapshotsDir + path.sep);
+          if (!insideSnapshots || !fs.existsSync(filePath) || !fs.statSync(filePath).isFile()) {
+            next();
+            return;
+          }
+          response.setHeader('Content-Type', CONTENT_TYPES[path.extname(filePath)] ?? 'application/octet-stream');
+          fs.createReadStream(filePath).pipe(response);
+        });
+      },
+
+      'astro:build:done': ({ dir, logger }) => {
+        const latestPath = path.join(snapshotsDir, 'latest.json');
+        if (!fs.existsSync(latestPath)) {
+          throw new Error(
+            `Snapshot pointer not found: ${latestPath}. Run "npm run etl -- run" first, or set OPEN_DISTRICT_SNAPSHOTS to the folder that contains latest.json.`,
+          );
+        }
+
+        const target = path.join(fileURLToPath(dir), 'snapshots');
+        fs.mkdirSync(target, { recursive: true });
+        const folders = listSnapshotFolders(snapshotsDir);
+        for (const folder of folders) {
+          fs.cpSync(path.join(snapshotsDir, folder), path.join(target, folder), { recursive: true });
+        }
+        fs.copyFileSync(latestPath, path.join(target, 'latest.json'));
+        logger.info(`copied ${folders.length} snapshot folder(s) and latest.json from ${snapshotsDir} to ${target}`);
+      },
+    },
+  };
+}

@@ -1,0 +1,381 @@
+// The one dictionary of the site's interface: every string in Russian and English under the same
+// typed key. Keys use the field's terms (appeal, district, snapshot, manifest, choropleth).
+// Placeholders in braces ({region}, {count}) are filled by `translate`.
+
+import { APPEAL_STATUSES, ANSWER_DEADLINE_DAYS, type AppealStatus } from '../../../etl/schema.ts';
+import type { AppealMetrics } from '../../../etl/aggregates-types.ts';
+import type { Locale } from './format.ts';
+
+export type { Locale } from './format.ts';
+export const LOCALES: readonly Locale[] = ['ru', 'en'];
+
+type StatusKey = `status.${AppealStatus}`;
+type MetricKey = `metric.${keyof AppealMetrics}`;
+
+const ru = {
+  'language.name': 'Русский',
+  product: 'Открытый район',
+  tagline: 'Обращения жителей на карте районов',
+  skipToContent: 'Перейти к содержанию',
+  'nav.label': 'Разделы сайта',
+  'nav.map': 'Карта',
+  'nav.methodology': 'Методика',
+
+  appeal: 'обращение',
+  appeals: 'Обращения',
+  district: 'Район',
+  districtName: '{name} район',
+  city: 'Город',
+  snapshot: 'Снимок данных',
+  asOf: 'Данные источника на',
+  manifest: 'Манифест снимка',
+  choropleth: 'Карта районов',
+  noData: 'нет данных',
+  population: 'Население',
+
+  'metric.received': 'Поступило обращений',
+  'metric.answered': 'Получили ответ',
+  'metric.resolved': 'Решено',
+  'metric.closedWithoutConfirmation': 'Закрыто без подтверждения',
+  'metric.inProgress': 'В работе',
+  'metric.overdue': 'Просрочено',
+  'metric.medianDaysToFirstAnswer': 'Медиана дней до первого ответа',
+  'metric.overdueShare': 'Доля просроченных',
+  'metric.resolvedShare': 'Доля решённых',
+  'metric.answeredShare': 'Доля с ответом',
+  'metric.perThousand': 'Обращений на 1 000 жителей',
+
+  'status.moderation': 'Модерация',
+  'status.in_progress': 'Рассмотрение',
+  'status.interim_answer': 'Промежуточный ответ',
+  'status.answered': 'Получен ответ',
+  'status.resolved': 'Решено',
+  'status.closed_without_confirmation': 'Закрыто без подтверждения',
+  'status.closed': 'Закрыто',
+
+  'home.title': 'Обращения жителей: {region}',
+  'home.lede': 'Обращения жителей по районам города за период {from} — {to}. Источник: {source}',
+  'home.sampleNote':
+    'Это выборка: в неё вошли только темы ЖКХ и благоустройства и только часть карточек по ним, поэтому числа — не итоги по городу.',
+  'home.sampleNoteLink': 'Подробнее — в методике',
+  'home.headlineHeading': 'Город в целом',
+  'home.headlineOverdueNote': 'без ответа дольше {days} дней',
+  'home.mapHeading': 'Карта районов',
+  'home.metricSwitch': 'Показатель на карте',
+  'home.mapLabel': 'Карта районов, цвет — {metric}',
+  'home.mapHint': 'Наведите курсор или перейдите к строке таблицы, чтобы увидеть значение; нажмите на район, чтобы открыть его страницу.',
+  'home.mapNoScript': 'Для карты нужен JavaScript. Все значения есть в таблице ниже.',
+  'home.mapFailed': 'Карта не загрузилась (нужен WebGL 2). Все значения есть в таблице.',
+  'home.legend': 'Легенда',
+  'home.tooltipOpen': 'Нажмите, чтобы открыть страницу района',
+  'home.tooltipKeyboard': 'Нажмите Enter, чтобы открыть страницу района',
+  'home.tableCaption': 'Районы: {metric}',
+
+  'district.title': '{name} район',
+  'district.lede': 'Обращения жителей района за период {from} — {to}; рядом с каждым числом — значение по городу.',
+  'district.back': 'Вернуться к карте',
+  'district.metricsHeading': 'Показатели',
+  'district.metricColumn': 'Показатель',
+  'district.districtColumn': 'Район',
+  'district.cityColumn': 'Город',
+  'district.weeklyHeading': 'Обращения по неделям',
+  'district.weeklyChart': 'Число обращений по неделям создания',
+  'district.rubricsHeading': 'Частые рубрики',
+  'district.rubricsChart': 'Рубрики с наибольшим числом обращений',
+  'district.agenciesHeading': 'Ведомства',
+  'district.statusesHeading': 'Текущие статусы',
+  'district.statusesChart': 'Обращения по текущему статусу',
+  'district.municipalitiesHeading': 'Муниципальные округа',
+  'district.populationNote': 'Население: {population}. {source}',
+  'district.agenciesNote':
+    'Медиана дней до ответа — от создания обращения до первого ответа, по обращениям с ответом. Просрочено — доля обращений ведомства без ответа дольше {days} дней.',
+
+  'table.week': 'Неделя (с понедельника)',
+  'table.count': 'Обращений',
+  'table.rubric': 'Рубрика',
+  'table.agency': 'Ведомство',
+  'table.status': 'Статус',
+  'table.municipality': 'Муниципальный округ',
+  'table.share': 'Доля',
+  'table.medianDays': 'Медиана дней до ответа',
+  'table.overdueShare': 'Просрочено',
+  'table.empty': 'Нет обращений.',
+  'chart.dataTable': 'Данные графика таблицей',
+
+  'methodology.title': 'Методика',
+  'methodology.lede': 'Откуда данные, что в них входит и как посчитаны показатели.',
+  'methodology.sourceHeading': 'Источник',
+  'methodology.sourceIntro':
+    'Данные — открытые карточки обращений жителей с портала, собранные сторонним исследователем и обработанные нашим конвейером. Мы публикуем только очищенные поля и агрегаты, но не исходные записи.',
+  'methodology.sourceTitle': 'Источник',
+  'methodology.sourceFiles': 'Файлы источника',
+  'methodology.sourceCounts': 'Прочитано записей: {read}; принято: {accepted}; отклонено: {rejected}; дублей: {duplicates}.',
+  'methodology.period': 'Период (создание обращений)',
+  'methodology.asOf': 'Момент выгрузки источника',
+  'methodology.licence': 'Лицензия',
+  'methodology.coverageHeading': 'Что входит в выборку',
+  'methodology.coverageIncluded':
+    'Обращения по темам ЖКХ и благоустройства (содержание домов, дворы, уборка, фасады и т. п.) во всех районах города за указанный период.',
+  'methodology.coverageExcluded':
+    'Не входят обращения по другим темам (дороги, транспорт, торговля и прочие) и часть карточек даже по собранным темам: исходный набор — выборка. Поэтому числа — не итоги по городу и их нельзя сравнивать с официальной статистикой обращений. Сопоставлять районы между собой можно.',
+  'methodology.definitionsHeading': 'Определения',
+  'methodology.createdTerm': 'Создание',
+  'methodology.createdDefinition': 'время первого сообщения жителя в карточке обращения.',
+  'methodology.firstAnswerTerm': 'Первый ответ',
+  'methodology.firstAnswerDefinition': 'первый ответ ведомства, промежуточный или окончательный.',
+  'methodology.overdueTerm': 'Просрочено',
+  'methodology.overdueDefinition':
+    'нет ответа в течение {days} дней с момента создания (ч. 1 ст. 12 Федерального закона № 59-ФЗ «О порядке рассмотрения обращений граждан Российской Федерации»). Для обращений без ответа срок отсчитывается до момента выгрузки источника, а не до сегодняшнего дня.',
+  'methodology.resolvedTerm': 'Решено',
+  'methodology.resolvedDefinition': 'текущий статус «Решено»: житель или народный контролёр подтвердил решение проблемы.',
+  'methodology.inProgressTerm': 'В работе',
+  'methodology.inProgressDefinition': 'текущий статус «Модерация», «Рассмотрение» или «Промежуточный ответ».',
+  'methodology.perThousandTerm': 'На 1 000 жителей',
+  'methodology.perThousandDefinition': 'число обращений, делённое на население района и умноженное на 1 000. {source}',
+  'methodology.censoringHeading': 'Незавершённые обращения (цензурирование)',
+  'methodology.censoringBody':
+    'К моменту выгрузки часть обращений ещё без ответа: их время до ответа неизвестно, известна лишь нижняя граница. Медиана дней до первого ответа считается только по обращениям с ответом, поэтому для последних недель периода она занижена. Обращение без ответа считается просроченным, только если к моменту выгрузки с его создания прошло больше {days} дней; более свежие обращения без ответа не считаются просроченными, пока срок не истёк.',
+  'methodology.privacyHeading': 'Персональные данные',
+  'methodology.privacyBody':
+    'До записи снимка конвейер удаляет имена, телефоны, адреса электронной почты, адреса и идентификаторы домов, фотографии и тексты обращений и ответов. У ведомств остаётся только название организации, без должностных лиц. Координаты огрублены до центра ячейки сетки, точный адрес по ним не восстановить.',
+  'methodology.columnsHeading': 'Столбцы опубликованных файлов',
+  'methodology.appealColumns': 'appeals.parquet — одна строка на обращение',
+  'methodology.eventColumns': 'status_events.parquet — одна строка на событие обращения',
+  'methodology.rejectColumns': 'rejects.csv — одна строка на отклонённую запись источника',
+  'methodology.sourceStatus': 'Состояние источника: {status}.',
+  'methodology.column': 'Столбец',
+  'methodology.type': 'Тип',
+  'methodology.nullable': 'Может быть пустым',
+  'methodology.unit': 'Единица',
+  'methodology.description': 'Описание',
+  'methodology.yes': 'да',
+  'methodology.no': 'нет',
+  'methodology.licencesHeading': 'Лицензии и атрибуция',
+  'methodology.reference': 'Файл',
+  'methodology.attribution': 'Атрибуция',
+  'methodology.filesHeading': 'Файлы снимка',
+  'methodology.filesIntro': 'Снимок {snapshot} создан {createdAt}, версия схемы {schemaVersion}. Контрольные суммы SHA-256 взяты из манифеста.',
+  'methodology.file': 'Файл',
+  'methodology.bytes': 'Размер, байт',
+  'methodology.rows': 'Строк',
+
+  'footer.snapshot': 'Снимок данных',
+  'footer.asOf': 'данные источника на',
+  'map.attribution': '© участники OpenStreetMap',
+  'map.cooperativeGestures': 'Двигайте карту двумя пальцами',
+  'map.zoomIn': 'Приблизить',
+  'map.zoomOut': 'Отдалить',
+  'map.toggleAttribution': 'Показать или скрыть источники карты',
+} as const satisfies Record<string, string> & Record<StatusKey | MetricKey, string>;
+
+export type MessageKey = keyof typeof ru;
+
+const en: Record<MessageKey, string> & Record<StatusKey | MetricKey, string> = {
+  'language.name': 'English',
+  product: 'Open District',
+  tagline: "Residents' appeals on a district map",
+  skipToContent: 'Skip to content',
+  'nav.label': 'Site sections',
+  'nav.map': 'Map',
+  'nav.methodology': 'Methodology',
+
+  appeal: 'appeal',
+  appeals: 'Appeals',
+  district: 'District',
+  districtName: '{name} district',
+  city: 'City',
+  snapshot: 'Data snapshot',
+  asOf: 'Source data as of',
+  manifest: 'Snapshot manifest',
+  choropleth: 'District map',
+  noData: 'no data',
+  population: 'Population',
+
+  'metric.received': 'Appeals received',
+  'metric.answered': 'Answered',
+  'metric.resolved': 'Resolved',
+  'metric.closedWithoutConfirmation': 'Closed without confirmation',
+  'metric.inProgress': 'In progress',
+  'metric.overdue': 'Overdue',
+  'metric.medianDaysToFirstAnswer': 'Median days to first answer',
+  'metric.overdueShare': 'Share overdue',
+  'metric.resolvedShare': 'Share resolved',
+  'metric.answeredShare': 'Share answered',
+  'metric.perThousand': 'Appeals per 1,000 residents',
+
+  'status.moderation': 'Moderation',
+  'status.in_progress': 'Under review',
+  'status.interim_answer': 'Interim answer',
+  'status.answered': 'Answered',
+  'status.resolved': 'Resolved',
+  'status.closed_without_confirmation': 'Closed without confirmation',
+  'status.closed': 'Closed',
+
+  'home.title': "Residents' appeals: {region}",
+  'home.lede': "Residents' appeals by city district from {from} to {to}. Source: {source}",
+  'home.sampleNote':
+    'This is a sample: it holds only housing and landscaping topics, and only part of the records on them, so the numbers are not city totals.',
+  'home.sampleNoteLink': 'See the methodology',
+  'home.headlineHeading': 'The city as a whole',
+  'home.headlineOverdueNote': 'no answer for more than {days} days',
+  'home.mapHeading': 'District map',
+  'home.metricSwitch': 'Metric on the map',
+  'home.mapLabel': 'District map, colour shows {metric}',
+  'home.mapHint': 'Hover over a district or move to a table row to see its value; click a district to open its page.',
+  'home.mapNoScript': 'The map needs JavaScript. The table below has every value.',
+  'home.mapFailed': 'The map failed to load (it needs WebGL 2). The table has every value.',
+  'home.legend': 'Legend',
+  'home.tooltipOpen': 'Click to open the district page',
+  'home.tooltipKeyboard': 'Press Enter to open the district page',
+  'home.tableCaption': 'Districts: {metric}',
+
+  'district.title': '{name} district',
+  'district.lede': "Residents' appeals in the district from {from} to {to}; each number has the city's value beside it.",
+  'district.back': 'Back to the map',
+  'district.metricsHeading': 'Metrics',
+  'district.metricColumn': 'Metric',
+  'district.districtColumn': 'District',
+  'district.cityColumn': 'City',
+  'district.weeklyHeading': 'Appeals per week',
+  'district.weeklyChart': 'Number of appeals by week of creation',
+  'district.rubricsHeading': 'Top rubrics',
+  'district.rubricsChart': 'Rubrics with the most appeals',
+  'district.agenciesHeading': 'Agencies',
+  'district.statusesHeading': 'Current statuses',
+  'district.statusesChart': 'Appeals by current status',
+  'district.municipalitiesHeading': 'Municipal okrugs',
+  'district.populationNote': 'Population: {population}. {source}',
+  'district.agenciesNote':
+    "Median days to answer runs from the creation of an appeal to its first answer, over answered appeals. Overdue is the share of the agency's appeals with no answer for more than {days} days.",
+
+  'table.week': 'Week (from Monday)',
+  'table.count': 'Appeals',
+  'table.rubric': 'Rubric',
+  'table.agency': 'Agency',
+  'table.status': 'Status',
+  'table.municipality': 'Municipal okrug',
+  'table.share': 'Share',
+  'table.medianDays': 'Median days to answer',
+  'table.overdueShare': 'Overdue',
+  'table.empty': 'No appeals.',
+  'chart.dataTable': 'Chart data as a table',
+
+  'methodology.title': 'Methodology',
+  'methodology.lede': 'Where the data comes from, what it covers and how the metrics are computed.',
+  'methodology.sourceHeading': 'Source',
+  'methodology.sourceIntro':
+    "The data are the public appeal records of the portal, collected by a third-party researcher and processed by our pipeline. We publish only cleaned fields and aggregates, never the raw records.",
+  'methodology.sourceTitle': 'Source',
+  'methodology.sourceFiles': 'Source files',
+  'methodology.sourceCounts': 'Records read: {read}; accepted: {accepted}; rejected: {rejected}; duplicates: {duplicates}.',
+  'methodology.period': 'Period (creation of appeals)',
+  'methodology.asOf': "Source's as-of time",
+  'methodology.licence': 'Licence',
+  'methodology.coverageHeading': 'What the sample covers',
+  'methodology.coverageIncluded':
+    'Appeals on housing and landscaping topics (building upkeep, courtyards, cleaning, facades and the like) in every district of the city during the period.',
+  'methodology.coverageExcluded':
+    'Not included: appeals on other topics (roads, transport, trade and others), and part of the records even on the collected topics, because the source set is a sample. The numbers are therefore not city totals and cannot be compared with official appeal statistics. Comparing districts with each other is fine.',
+  'methodology.definitionsHeading': 'Definitions',
+  'methodology.createdTerm': 'Created',
+  'methodology.createdDefinition': "the time of the resident's first message in the appeal.",
+  'methodology.firstAnswerTerm': 'First answer',
+  'methodology.firstAnswerDefinition': "the agency's first answer, interim or final.",
+  'methodology.overdueTerm': 'Overdue',
+  'methodology.overdueDefinition':
+    'no answer within {days} days of creation (Federal Law No. 59-FZ “On the procedure for considering appeals of citizens of the Russian Federation”, art. 12 part 1). For appeals without an answer the time is counted to the source’s as-of time, not to today.',
+  'methodology.resolvedTerm': 'Resolved',
+  'methodology.resolvedDefinition': 'current status “Resolved”: the resident or a public inspector confirmed that the problem was solved.',
+  'methodology.inProgressTerm': 'In progress',
+  'methodology.inProgressDefinition': 'current status “Moderation”, “Under review” or “Interim answer”.',
+  'methodology.perThousandTerm': 'Per 1,000 residents',
+  'methodology.perThousandDefinition': "the number of appeals divided by the district's population, times 1,000. {source}",
+  'methodology.censoringHeading': 'Unfinished appeals (censoring)',
+  'methodology.censoringBody':
+    'At the as-of time some appeals still have no answer: their time to answer is unknown, only its lower bound is. The median days to first answer is taken over answered appeals only, so it is too low for the last weeks of the period. An appeal without an answer counts as overdue only if more than {days} days passed from its creation to the as-of time; newer appeals without an answer are not overdue while their deadline runs.',
+  'methodology.privacyHeading': 'Personal data',
+  'methodology.privacyBody':
+    'Before a snapshot is written, the pipeline removes names, phone numbers, e-mail addresses, street addresses and building ids, photos and the texts of appeals and answers. Agencies keep only the organisation name, with no officials. Coordinates are coarsened to the centre of a grid cell, so no exact address can be recovered from them.',
+  'methodology.columnsHeading': 'Columns of the published files',
+  'methodology.appealColumns': 'appeals.parquet: one row per appeal',
+  'methodology.eventColumns': 'status_events.parquet: one row per event of an appeal',
+  'methodology.rejectColumns': 'rejects.csv: one row per rejected source record',
+  'methodology.sourceStatus': 'Source status: {status}.',
+  'methodology.column': 'Column',
+  'methodology.type': 'Type',
+  'methodology.nullable': 'Can be empty',
+  'methodology.unit': 'Unit',
+  'methodology.description': 'Description',
+  'methodology.yes': 'yes',
+  'methodology.no': 'no',
+  'methodology.licencesHeading': 'Licences and attribution',
+  'methodology.reference': 'File',
+  'methodology.attribution': 'Attribution',
+  'methodology.filesHeading': 'Snapshot files',
+  'methodology.filesIntro': 'Snapshot {snapshot} was created on {createdAt}, schema version {schemaVersion}. The SHA-256 checksums come from the manifest.',
+  'methodology.file': 'File',
+  'methodology.bytes': 'Size, bytes',
+  'methodology.rows': 'Rows',
+
+  'footer.snapshot': 'Data snapshot',
+  'footer.asOf': 'source data as of',
+  'map.attribution': '© OpenStreetMap contributors',
+  'map.cooperativeGestures': 'Use two fingers to move the map',
+  'map.zoomIn': 'Zoom in',
+  'map.zoomOut': 'Zoom out',
+  'map.toggleAttribution': 'Show or hide map credits',
+};
+
+export const DICTIONARY: Record<Locale, Record<MessageKey, string>> = { ru, en };
+
+/** Returns the string for a key in a locale, with `{name}` placeholders replaced from `params`. */
+export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
+  return DICTIONARY[locale][key].replace(/\{(\w+)\}/g, (placeholder, name: string) =>
+    name in params ? String(params[name]) : placeholder,
+  );
+}
+
+export function statusLabel(locale: Locale, status: AppealStatus): string {
+  return DICTIONARY[locale][`status.${status}`];
+}
+
+export function metricLabel(locale: Locale, metric: keyof AppealMetrics): string {
+  return DICTIONARY[locale][`metric.${metric}`];
+}
+
+/**
+ * Ends a sentence with a full stop unless it already ends with one, as after "г." in a date or an
+ * abbreviation taken from the data.
+ */
+export function endSentence(text: string): string {
+  return /[.!?…]$/.test(text.trimEnd()) ? text.trimEnd() : `${text.trimEnd()}.`;
+}
+
+/** Returns the other language of the site, the target of the language switch. */
+export function otherLocale(locale: Locale): Locale {
+  return locale === 'ru' ? 'en' : 'ru';
+}
+
+/**
+ * Returns the site path of a page in a locale: Russian pages live at the root, English ones under
+ * `/en/`. `path` is the locale-free path with a leading and a trailing slash, e.g. "/methodology/".
+ */
+export function localizedPath(locale: Locale, path: string): string {
+  const base = import.meta.env.BASE_URL.replace(/\/$/, '');
+  return `${base}${locale === 'en' ? '/en' : ''}${path}`;
+}
+
+/**
+ * Returns a district's display name. English pages spell the name from its ASCII slug
+ * ("admiralteysky" becomes "Admiralteysky"), because the snapshot carries Russian names only.
+ */
+export function districtDisplayName(locale: Locale, district: { district: string; slug: string }): string {
+  if (locale === 'ru') return district.district;
+  return district.slug
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(' ');
+}
+
+export const STATUS_ORDER: readonly AppealStatus[] = APPEAL_STATUSES;
+export { ANSWER_DEADLINE_DAYS };
