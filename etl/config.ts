@@ -136,8 +136,11 @@ export function validateConfig(raw: unknown, root: string): Config {
 
   const snapshotsJson = object(top.snapshots, 'snapshots');
   allowKeys(snapshotsJson, 'snapshots', ['directory', 'keep', 'keepMonthEnds']);
+  // OPEN_DISTRICT_SNAPSHOTS overrides the folder for the ETL and the site build alike, so a test or
+  // a staging run can write and read snapshots elsewhere with the same configuration.
+  const snapshotsDirectory = process.env.OPEN_DISTRICT_SNAPSHOTS?.trim() || string(snapshotsJson.directory, 'snapshots.directory');
   const snapshots: SnapshotsConfig = {
-    directory: resolve(root, string(snapshotsJson.directory, 'snapshots.directory')),
+    directory: resolve(root, snapshotsDirectory),
     keep: positiveInteger(snapshotsJson.keep, 'snapshots.keep'),
     keepMonthEnds: boolean(snapshotsJson.keepMonthEnds, 'snapshots.keepMonthEnds'),
   };
