@@ -18,7 +18,10 @@ export interface CheckSummary {
   districts: Record<string, number>;
   districtRules: Record<string, number>;
   pointsOutsideDistrict: number;
+  districtsInferred: number;
+  /** JSON keys written twice inside one record (the last value is kept, as JSON.parse does). */
   duplicateKeys: number;
+  warnings: Record<string, number>;
   period: { from: string; to: string } | null;
   asOf: string | null;
   metrics: { answered: number; medianDaysToFirstAnswer: number | null; overdue: number };
@@ -26,14 +29,22 @@ export interface CheckSummary {
   examples: { row: number; field: string; value: string | null; reason: string; message: string }[];
 }
 
-export async function checkFile(config: Config, file: string, format: SourceFormat, regionId: string, logger: Logger, timeZone?: string): Promise<CheckSummary> {
+export interface CheckOptions {
+  mapping?: string;
+  services?: string;
+  timeZone?: string;
+}
+
+export async function checkFile(config: Config, file: string, format: SourceFormat, regionId: string, logger: Logger, options: CheckOptions = {}): Promise<CheckSummary> {
   const regionConfig = config.regions.find((region) => region.id === regionId)!;
   const source: SourceConfig = {
     id: 'check',
     format,
     region: regionId,
     files: [file],
-    timeZone: timeZone ?? regionConfig.timeZone,
+    mapping: options.mapping,
+    services: options.services,
+    timeZone: options.timeZone ?? regionConfig.timeZone,
     asOf: null,
     title: { ru: file, en: file },
     url: null,
@@ -70,7 +81,9 @@ export function summarize(file: string, format: SourceFormat, region: string, re
     districts: Object.fromEntries(Object.entries(districts).sort(([, a], [, b]) => b - a)),
     districtRules: result.districtRules,
     pointsOutsideDistrict: result.pointsOutsideDistrict,
-    duplicateKeys: 0,
+    districtsInferred: result.districtsInferred,
+    duplicateKeys: result.warnings.duplicate_key ?? 0,
+    warnings: result.warnings,
     period: result.period ? { from: new Date(result.period.from).toISOString(), to: new Date(result.period.to).toISOString() } : null,
     asOf: result.asOf === null ? null : new Date(result.asOf).toISOString(),
     metrics: { answered, medianDaysToFirstAnswer: median(days), overdue },

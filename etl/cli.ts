@@ -25,8 +25,11 @@ const USAGE = `Использование · Usage:
       снимок, сборка сайта, атомарная публикация · snapshot, site build, atomic switch of the served site
   npm run etl -- rollback SNAPSHOT [--config FILE]
       снова опубликовать прежний снимок · publish an earlier snapshot again
-  npm run etl -- check FILE --format ${SOURCE_FORMATS.join('|')} [--region ID] [--json]
+  npm run etl -- check FILE --format ${SOURCE_FORMATS.join('|')} [--mapping M] [--services S]
+                   [--region ID] [--time-zone TZ] [--json]
       проверить файл без публикации · validate a file without publishing
+      (--mapping: файл сопоставления столбцов для table · column mapping for table;
+       --services: список услуг Open311 · Open311 service list)
 Коды выхода · exit codes: 0 ok, 1 сбой · failure, 2 аргументы · usage, 3 конфигурация · config,
   4 входные данные · input, 5 часть данных не обновлена или отклонена · some data stale or rejected,
   6 уже идёт другой запуск · another run holds the lock`;
@@ -34,6 +37,9 @@ const USAGE = `Использование · Usage:
 interface Options {
   config: string;
   format?: string;
+  mapping?: string;
+  services?: string;
+  'time-zone'?: string;
   region?: string;
   json: boolean;
   quiet: boolean;
@@ -50,6 +56,9 @@ export async function main(argv: string[], write = (line: string) => process.std
       options: {
         config: { type: 'string', default: DEFAULT_CONFIG },
         format: { type: 'string' },
+        mapping: { type: 'string' },
+        services: { type: 'string' },
+        'time-zone': { type: 'string' },
         region: { type: 'string' },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -196,7 +205,17 @@ async function checkCommand(config: Config, rest: string[], values: Options, log
     throw new InputError({ ru: `Файл не найден: ${file}`, en: `File not found: ${file}` });
   }
 
-  const summary = await checkFile(config, resolve(file), format, regionId, logger);
+  if (format === 'table' && !values.mapping) {
+    throw new UsageError({
+      ru: 'Для --format table нужен --mapping ФАЙЛ: какие столбцы какие поля (см. etl/mappings/README.md).',
+      en: '--format table needs --mapping FILE: which column is which field (see etl/mappings/README.md).',
+    });
+  }
+  const summary = await checkFile(config, resolve(file), format, regionId, logger, {
+    mapping: values.mapping ? resolve(values.mapping) : undefined,
+    services: values.services ? resolve(values.services) : undefined,
+    timeZone: values['time-zone'],
+  });
   if (values.json) {
     write(JSON.stringify(summary));
   } else {

@@ -56,12 +56,28 @@ export interface RegionConfig {
   aliases: Record<string, string>;
 }
 
+/** What happens to a record whose district is in doubt: "reject" it, or "keep" it with a flag. */
+export interface DistrictPolicy {
+  /** The district code and the district name point to different districts (keep: the code wins). */
+  conflict: 'reject' | 'keep';
+  /** The record's point lies outside the district its code or name gave. */
+  pointMismatch: 'reject' | 'keep';
+  /** No rule placed the record (keep: published with an empty district). */
+  unplaced: 'reject' | 'keep';
+}
+
+export const DEFAULT_DISTRICT_POLICY: DistrictPolicy = { conflict: 'reject', pointMismatch: 'keep', unplaced: 'reject' };
+
 export interface SourceConfig {
   id: string;
+  districtPolicy?: DistrictPolicy;
   format: SourceFormat;
   region: string;
   files: string[];
+  /** Mapping file of a `table` source: which column is which canonical field. */
   mapping?: string;
+  /** Service list of an `open311` source (services.json or .xml), for categories. */
+  services?: string;
   timeZone: string;
   /** ISO instant when the data was extracted; null takes the latest event in the data. */
   asOf: string | null;
@@ -230,7 +246,7 @@ function validatePopulation(value: unknown, key: string, root: string): Populati
 
 function validateSource(value: unknown, key: string, root: string, regionIds: Set<string>): SourceConfig {
   const json = object(value, key);
-  allowKeys(json, key, ['id', 'format', 'region', 'files', 'mapping', 'timeZone', 'asOf', 'title', 'url', 'licence', 'attribution']);
+  allowKeys(json, key, ['id', 'format', 'region', 'files', 'mapping', 'services', 'districtPolicy', 'timeZone', 'asOf', 'title', 'url', 'licence', 'attribution']);
 
   const format = string(json.format, `${key}.format`);
   if (!(SOURCE_FORMATS as readonly string[]).includes(format)) {
@@ -238,6 +254,8 @@ function validateSource(value: unknown, key: string, root: string, regionIds: Se
   }
   const region = string(json.region, `${key}.region`);
   if (!regionIds.has(region)) fail(`${key}.region`, region, `one of the region ids: ${[...regionIds].join(', ')}`);
+
+  if (format === 'table' && json.mapping === undefined) fail(`${key}.mapping`, undefined, 'the path of a mapping file, which a table source needs (see etl/mappings/README.md)');
 
   const asOf = json.asOf === null || json.asOf === undefined ? null : string(json.asOf, `${key}.asOf`);
   if (asOf !== null && (!/[zZ]|[+-]\d\d:\d\d$/.test(asOf) || Number.isNaN(Date.parse(asOf)))) {
@@ -250,6 +268,8 @@ function validateSource(value: unknown, key: string, root: string, regionIds: Se
     region,
     files: array(json.files, `${key}.files`).map((v, index) => file(v, `${key}.files[${index}]`, root)),
     mapping: optional(json.mapping, (v) => file(v, `${key}.mapping`, root)),
+    services: optional(json.services, (v) => file(v, `${key}.services`, root)),
+    districtPolicy: optional(json.districtPolicy, (v) => validateDistrictPolicy(v, `${key}.districtPolicy`)),
     timeZone: timeZone(json.timeZone, `${key}.timeZone`),
     asOf,
     title: localized(json.title, `${key}.title`),
@@ -257,6 +277,18 @@ function validateSource(value: unknown, key: string, root: string, regionIds: Se
     licence: string(json.licence, `${key}.licence`),
     attribution: localized(json.attribution, `${key}.attribution`),
   };
+}
+
+function validateDistrictPolicy(value: unknown, key: string): DistrictPolicy {
+  const json = object(value, key);
+  allowKeys(json, key, ['conflict', 'pointMismatch', 'unplaced']);
+  const policy = { ...DEFAULT_DISTRICT_POLICY };
+  for (const name of ['conflict', 'pointMismatch', 'unplaced'] as const) {
+    if (json[name] === undefined) continue;
+    if (json[name] !== 'reject' && json[name] !== 'keep') fail(`${key}.${name}`, json[name], '"reject" or "keep"');
+    policy[name] = json[name] as 'reject' | 'keep';
+  }
+  return policy;
 }
 
 function fail(key: string, value: unknown, expected: string): never {

@@ -29,7 +29,14 @@ export interface Region {
 
 export type Assignment =
   | { readonly ok: true; readonly district: District; readonly rule: DistrictRule; readonly pointOutside: boolean }
-  | { readonly ok: false; readonly reason: 'district_unknown' | 'district_conflict' | 'outside_region'; readonly field: string; readonly value: string | null };
+  | {
+      readonly ok: false;
+      readonly reason: 'district_unknown' | 'district_conflict' | 'outside_region';
+      readonly field: string;
+      readonly value: string | null;
+      /** For a conflict, the district the code gives, which a keeping policy uses. */
+      readonly codeDistrict?: District;
+    };
 
 export interface DistrictInput {
   district_code: string | null;
@@ -165,7 +172,7 @@ export function assignDistrict(region: Region, input: DistrictInput): Assignment
   const byName = input.district_name ? region.byName.get(normalizeDistrictName(input.district_name)) : undefined;
 
   if (byCode && byName && byCode !== byName) {
-    return { ok: false, reason: 'district_conflict', field: 'district_name', value: `${input.district_code} ≠ ${input.district_name}` };
+    return { ok: false, reason: 'district_conflict', field: 'district_name', value: `${input.district_code} ≠ ${input.district_name}`, codeDistrict: byCode };
   }
 
   const hasPoint = input.latitude !== null && input.longitude !== null;

@@ -3,16 +3,19 @@
 
 import { basename } from 'node:path';
 
-import type { Config, SourceConfig } from './config.ts';
+import { DEFAULT_DISTRICT_POLICY, type Config, type DistrictPolicy, type SourceConfig } from './config.ts';
 import { assignDistrict, loadRegion, type Region } from './districts.ts';
 import { en, ru, type Logger, type Message } from './lib/log.ts';
 import { EtlError } from './lib/errors.ts';
 import { measureAppeal } from './metrics.ts';
-import { coarsenPoint, scrubText } from './privacy.ts';
+import { coarsenPoint, filterExtras, scrubText } from './privacy.ts';
 import type { Appeal, Reject, StatusEvent } from './schema.ts';
+import { parseOpen311, readOpen311Services } from './sources/open311.ts';
 import { parseSpbPortal } from './sources/spb-portal.ts';
-import type { AdapterContext, AppealDraft, ParsedRow, RowReject } from './sources/types.ts';
-import type { DistrictRule } from './schema.ts';
+import { parseTable } from './sources/table.ts';
+import { readTableMapping } from './sources/table-mapping.ts';
+import type { AdapterContext, AppealDraft, ParsedAppeal, ParsedRow, RowReject, RowWarning } from './sources/types.ts';
+import type { DistrictFlag, DistrictRule } from './schema.ts';
 
 export interface SourceCounts {
   read: number;
@@ -30,6 +33,12 @@ export interface SourceResult {
   pointsOutsideDistrict: number;
   /** Values removed from kept fields by the personal data scrubber. */
   scrubbed: number;
+  /** Accepted appeals whose district was inferred from another field (an agency's name). */
+  districtsInferred: number;
+  /** Accepted appeals by district flag; "none" counts those with no flag. */
+  districtFlags: Record<string, number>;
+  /** Warnings about accepted records by reason, e.g. duplicate_key. */
+  warnings: Record<string, number>;
   asOf: number | null;
   asOfRule: 'configured' | 'latest_event';
   period: { from: number; to: number } | null;
@@ -42,20 +51,38 @@ export interface SourceResult {
 
 export type Adapter = (path: string, context: AdapterContext) => AsyncIterable<ParsedRow>;
 
-export const ADAPTERS: Record<string, Adapter> = {
-  'spb-portal': parseSpbPortal,
-};
+/** Prepares a source's adapter, reading its mapping or service list once. */
+export async function createAdapter(source: SourceConfig): Promise<Adapter> {
+  switch (source.format) {
+    case 'spb-portal':
+      return parseSpbPortal;
+    case 'open311': {
+      const services = source.services ? await readOpen311Services(source.services) : null;
+      return (path, context) => parseOpen311(path, context, { services, onWarning: context.warn });
+    }
+    case 'table': {
+      const mapping = await readTableMapping(source.mapping!);
+      return (path, context) => parseTable(path, context, mapping);
+    }
+  }
+}
 
 /** Runs one source: reads its files, then validates, places and cleans every record. */
 export async function runSource(config: Config, source: SourceConfig, region: Region, logger: Logger): Promise<SourceResult> {
-  const adapter = ADAPTERS[source.format];
-  const drafts: { draft: AppealDraft; file: string; row: number }[] = [];
+  const adapter = await createAdapter(source);
+  const drafts: { parsed: ParsedAppeal; file: string }[] = [];
+  const warnings: Record<string, number> = {};
+  const firstWarnings: RowWarning[] = [];
+  const warn = (warning: RowWarning) => {
+    warnings[warning.reason] = (warnings[warning.reason] ?? 0) + 1;
+    if (warnings[warning.reason] === 1) firstWarnings.push(warning);
+  };
   const rejects: Reject[] = [];
   const seen = new Set<string>();
   const counts: SourceCounts = { read: 0, accepted: 0, rejected: 0, duplicates: 0 };
 
   for (const file of source.files) {
-    const context: AdapterContext = { timeZone: source.timeZone, displayName: basename(file) };
+    const context: AdapterContext = { timeZone: source.timeZone, displayName: basename(file), warn };
     for await (const parsed of adapter(file, context)) {
       counts.read += 1;
       logger.progress(source.id, counts.read, null);
@@ -68,7 +95,7 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
         continue;
       }
       seen.add(parsed.draft.appeal_id);
-      drafts.push({ draft: parsed.draft, file: context.displayName, row: parsed.row });
+      drafts.push({ parsed, file: context.displayName });
     }
   }
   logger.info('read', {
@@ -77,7 +104,14 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
   }, { read: counts.read, parseErrors: rejects.length, duplicates: counts.duplicates });
 
   const asOfRule = source.asOf ? 'configured' : 'latest_event';
-  const asOf = source.asOf ? Date.parse(source.asOf) : drafts.reduce((latest, { draft }) => Math.max(latest, draft.last_event_at), -Infinity);
+  for (const warning of firstWarnings) {
+    logger.warn('validate', {
+      ru: `${source.id}: ${warning.file}, запись ${warning.row}, поле ${warning.field}: ${warning.reason} (${warnings[warning.reason]} раз) — ${warning.message}`,
+      en: `${source.id}: ${warning.file}, record ${warning.row}, field ${warning.field}: ${warning.reason} (${warnings[warning.reason]} times) — ${warning.message}`,
+    });
+  }
+
+  const asOf = source.asOf ? Date.parse(source.asOf) : drafts.reduce((latest, { parsed }) => Math.max(latest, parsed.draft.last_event_at), -Infinity);
 
   const result: SourceResult = {
     source,
@@ -86,6 +120,9 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
     districtRules: { code: 0, name: 0, point: 0 },
     pointsOutsideDistrict: 0,
     scrubbed: 0,
+    districtsInferred: 0,
+    districtFlags: {},
+    warnings,
     asOf: Number.isFinite(asOf) ? asOf : null,
     asOfRule,
     period: null,
@@ -95,25 +132,20 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
     failure: null,
   };
 
-  for (const { draft, file, row } of drafts) {
-    const assignment = assignDistrict(region, draft);
-    if (!assignment.ok) {
-      rejects.push({
-        source: source.id,
-        file,
-        row,
-        record_id: draft.appeal_id,
-        field: assignment.field,
-        value: assignment.value,
-        reason: assignment.reason,
-        message: districtRejectMessage(assignment.reason, region),
-      });
+  const policy = source.districtPolicy ?? DEFAULT_DISTRICT_POLICY;
+  for (const { parsed, file } of drafts) {
+    const { draft, row } = parsed;
+    const placement = placeRecord(region, parsed, policy);
+    if ('reason' in placement) {
+      rejects.push({ source: source.id, file, row, record_id: draft.appeal_id, ...placement });
       continue;
     }
-    result.districtRules[assignment.rule] += 1;
-    if (assignment.pointOutside) result.pointsOutsideDistrict += 1;
+    if (placement.rule) result.districtRules[placement.rule] += 1;
+    if (placement.flag === 'point_outside_district') result.pointsOutsideDistrict += 1;
+    if (parsed.district_inferred) result.districtsInferred += 1;
+    result.districtFlags[placement.flag ?? 'none'] = (result.districtFlags[placement.flag ?? 'none'] ?? 0) + 1;
 
-    const appeal = toAppeal(config, source, region, draft, assignment.district.name, assignment.rule, asOf, result);
+    const appeal = toAppeal(config, source, region, parsed, placement, asOf, result);
     result.appeals.push(appeal);
     result.events.push(...toEvents(source, draft));
   }
@@ -133,7 +165,39 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
   return result;
 }
 
-function toAppeal(config: Config, source: SourceConfig, region: Region, draft: AppealDraft, district: string, rule: DistrictRule, asOf: number, result: SourceResult): Appeal {
+interface Placement {
+  district: string | null;
+  rule: DistrictRule | null;
+  flag: DistrictFlag | null;
+}
+
+/** Places a record in a district and applies the source's policy to doubtful cases. */
+function placeRecord(region: Region, parsed: ParsedAppeal, policy: DistrictPolicy): Placement | Pick<Reject, 'field' | 'value' | 'reason' | 'message'> {
+  const assignment = assignDistrict(region, parsed.draft);
+  const rejectWith = (reason: string, field: string, value: string | null) => ({ field, value, reason, message: districtRejectMessage(reason, region) });
+
+  if (!assignment.ok) {
+    if (assignment.reason === 'district_conflict' && policy.conflict === 'keep' && assignment.codeDistrict) {
+      return { district: assignment.codeDistrict.name, rule: 'code', flag: 'code_name_conflict' };
+    }
+    if (assignment.reason !== 'district_conflict' && policy.unplaced === 'keep') return { district: null, rule: null, flag: 'unplaced' };
+    return rejectWith(assignment.reason, assignment.field, assignment.value);
+  }
+
+  if (assignment.pointOutside) {
+    if (policy.pointMismatch === 'reject') {
+      const { latitude, longitude } = parsed.draft;
+      return rejectWith('point_outside_district', 'latitude/longitude', `${latitude}, ${longitude} ∉ ${assignment.district.name}`);
+    }
+    return { district: assignment.district.name, rule: assignment.rule, flag: 'point_outside_district' };
+  }
+  const flag = parsed.district_inferred ? 'inferred_from_agency' : null;
+  return { district: assignment.district.name, rule: assignment.rule, flag };
+}
+
+function toAppeal(config: Config, source: SourceConfig, region: Region, parsed: ParsedAppeal, placement: Placement, asOf: number, result: SourceResult): Appeal {
+  const { draft } = parsed;
+  const extras = filterExtras(parsed.extras);
   const point = coarsenPoint(draft.latitude, draft.longitude, config.privacy);
   const clean = (value: string | null) => {
     if (value === null) return null;
@@ -158,13 +222,15 @@ function toAppeal(config: Config, source: SourceConfig, region: Region, draft: A
     rubric: clean(draft.rubric),
     object_type: clean(draft.object_type),
     agency: clean(draft.agency),
-    district,
-    district_rule: rule,
+    district: placement.district,
+    district_rule: placement.rule,
+    district_flag: placement.flag,
     municipality: clean(municipality),
     repeat_messages: draft.repeat_messages,
     ...measureAppeal(draft, asOf),
     latitude: point.latitude,
     longitude: point.longitude,
+    extras: extras.json,
     as_of: asOf,
   };
 }
@@ -186,7 +252,8 @@ function toReject(source: SourceConfig, reject: RowReject): Reject {
   return { ...reject, source: source.id, value };
 }
 
-function districtRejectMessage(reason: 'district_unknown' | 'district_conflict' | 'outside_region', region: Region): string {
+function districtRejectMessage(reason: string, region: Region): string {
+  if (reason === 'point_outside_district') return `the point lies outside the district its code or name gives; check the coordinates, or set districtPolicy.pointMismatch to "keep"`;
   if (reason === 'district_conflict') return `the district code and the district name name different districts; fix the record or the code table of region ${region.config.id}`;
   if (reason === 'district_unknown') return `no district of region ${region.config.id} has this name or code; add an alias to regions[].aliases if it is another spelling`;
   return `the record has no district and its point lies in no district of region ${region.config.id}`;
@@ -242,6 +309,9 @@ export function failedResult(source: SourceConfig, failure: Message): SourceResu
     districtRules: { code: 0, name: 0, point: 0 },
     pointsOutsideDistrict: 0,
     scrubbed: 0,
+    districtsInferred: 0,
+    districtFlags: {},
+    warnings: {},
     asOf: null,
     asOfRule: source.asOf ? 'configured' : 'latest_event',
     period: null,

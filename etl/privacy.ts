@@ -65,3 +65,31 @@ export function scrubText(text: string): ScrubResult {
 function countDigits(text: string): number {
   return text.replace(/\D/g, '').length;
 }
+
+/**
+ * Key names that may carry free text, addresses, contacts or links to a person's media; such
+ * extra fields are dropped whatever their value.
+ */
+const PERSONAL_KEY = /addr|name|phone|mail|desc|note|comment|text|media|photo|image|url|contact|person|zip|post|author|user|account|lat|lon|coord/i;
+
+/** Longest extra value kept: short codes and flags, never a sentence. */
+const MAX_EXTRA_LENGTH = 40;
+
+/**
+ * Keeps the vendor extensions that are short scalars under neutral keys, with personal data
+ * scrubbed, as a JSON object; returns null when nothing is left.
+ */
+export function filterExtras(extras: Readonly<Record<string, unknown>> | null | undefined): { json: string | null; removed: number } {
+  if (!extras) return { json: null, removed: 0 };
+  const kept: Record<string, string | number | boolean> = {};
+  let removed = 0;
+  for (const [key, value] of Object.entries(extras)) {
+    const scalar = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+    if (!scalar || PERSONAL_KEY.test(key) || String(value).length > MAX_EXTRA_LENGTH) {
+      removed += 1;
+      continue;
+    }
+    kept[key] = typeof value === 'string' ? scrubText(value).text : value;
+  }
+  return { json: Object.keys(kept).length ? JSON.stringify(kept) : null, removed };
+}

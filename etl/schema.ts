@@ -39,6 +39,14 @@ export const OPEN_STATUSES: readonly AppealStatus[] = ['moderation', 'in_progres
 export const DISTRICT_RULES = ['code', 'name', 'point'] as const;
 export type DistrictRule = (typeof DISTRICT_RULES)[number];
 
+/**
+ * Flags on a district assignment: the point lies outside the district its code or name gave, the
+ * code and name disagreed (the code won), no district was found, or the district was inferred
+ * from the agency's name.
+ */
+export const DISTRICT_FLAGS = ['point_outside_district', 'code_name_conflict', 'unplaced', 'inferred_from_agency'] as const;
+export type DistrictFlag = (typeof DISTRICT_FLAGS)[number];
+
 /** Kinds of events in an appeal's public progress. No event carries text. */
 export const EVENT_KINDS = ['petition', 'status', 'answer', 'interim_answer', 'route', 'rubric_change'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
@@ -176,18 +184,31 @@ export const APPEAL_COLUMNS: readonly ColumnDefinition[] = [
   {
     name: 'district',
     type: 'VARCHAR',
-    nullable: false,
+    nullable: true,
     unit: null,
-    description: { ru: 'Район', en: 'District' },
+    description: {
+      ru: 'Район; пусто, если запись не удалось отнести к району и настройка источника велит её сохранить',
+      en: "District; empty when the record could not be placed and the source's policy keeps it",
+    },
   },
   {
     name: 'district_rule',
     type: 'VARCHAR',
-    nullable: false,
+    nullable: true,
     unit: null,
     description: {
       ru: `Правило, по которому определён район: ${DISTRICT_RULES.join(', ')}`,
       en: `Rule that assigned the district: ${DISTRICT_RULES.join(', ')}`,
+    },
+  },
+  {
+    name: 'district_flag',
+    type: 'VARCHAR',
+    nullable: true,
+    unit: null,
+    description: {
+      ru: `Отметка о районе: ${DISTRICT_FLAGS.join(', ')}; пусто, если всё сходится`,
+      en: `District flag: ${DISTRICT_FLAGS.join(', ')}; empty when everything agrees`,
     },
   },
   {
@@ -258,6 +279,16 @@ export const APPEAL_COLUMNS: readonly ColumnDefinition[] = [
     description: {
       ru: 'Долгота центра ячейки сетки, в которую попало место (не точный адрес)',
       en: 'Longitude of the centre of the grid cell holding the place (not an exact address)',
+    },
+  },
+  {
+    name: 'extras',
+    type: 'VARCHAR',
+    nullable: true,
+    unit: null,
+    description: {
+      ru: 'Дополнительные поля источника (JSON) без свободного текста, адресов и контактов; пусто, если их нет',
+      en: "The source's extra fields (JSON) without free text, addresses or contacts; empty when there are none",
     },
   },
   {
@@ -408,8 +439,9 @@ export interface Appeal {
   rubric: string | null;
   object_type: string | null;
   agency: string | null;
-  district: string;
-  district_rule: DistrictRule;
+  district: string | null;
+  district_rule: DistrictRule | null;
+  district_flag: DistrictFlag | null;
   municipality: string | null;
   repeat_messages: number;
   days_to_first_answer: number | null;
@@ -417,6 +449,7 @@ export interface Appeal {
   overdue: boolean;
   latitude: number | null;
   longitude: number | null;
+  extras: string | null;
   as_of: number;
 }
 

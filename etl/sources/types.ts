@@ -40,11 +40,28 @@ export interface EventDraft {
 /** A reject as an adapter reports it; the pipeline adds the source id. */
 export type RowReject = Omit<Reject, 'source'>;
 
-export type ParsedRow = { readonly kind: 'appeal'; readonly row: number; readonly draft: AppealDraft } | { readonly kind: 'reject'; readonly reject: RowReject };
+export interface ParsedAppeal {
+  readonly kind: 'appeal';
+  readonly row: number;
+  readonly draft: AppealDraft;
+  /** Keys outside the format's standard (vendor extensions); filtered for personal data before publishing. */
+  readonly extras?: Readonly<Record<string, unknown>> | null;
+  /** The district was inferred from another field (an agency's name), not written by the source. */
+  readonly district_inferred?: boolean;
+  /** created_at is a fallback declared by the mapping, not a value from the row. */
+  readonly created_at_fallback?: boolean;
+}
+
+export type ParsedRow = ParsedAppeal | { readonly kind: 'reject'; readonly reject: RowReject };
+
+/** A problem in an accepted record (a duplicated JSON key, an unknown service code), reported but not rejected. */
+export type RowWarning = RowReject;
 
 export interface AdapterContext {
   /** Time zone of timestamps written without an offset, e.g. "Europe/Moscow". */
   readonly timeZone: string;
   /** File name as shown in messages and rejects. */
   readonly displayName: string;
+  /** Receives warnings about accepted records; adapters that find none never call it. */
+  readonly warn?: (warning: RowWarning) => void;
 }

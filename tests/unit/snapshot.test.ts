@@ -107,7 +107,7 @@ describe('failed snapshot run', () => {
     const root = built.config.snapshots.directory;
     const before = readLatest(root);
     const { regions, results } = await runAllSources(built.config, createMemoryLogger());
-    const broken = results.map((result) => ({ ...result, appeals: [...result.appeals, { ...result.appeals[0], district: null as unknown as string }] }));
+    const broken = results.map((result) => ({ ...result, appeals: [...result.appeals, { ...result.appeals[0], created_at: null as unknown as number }] }));
 
     await expect(writeSnapshot(built.config, regions, broken, FIXED_NOW + 86_400_000, createMemoryLogger())).rejects.toThrow();
     expect(readLatest(root)).toBe(before);
