@@ -113,6 +113,10 @@ export interface ManifestSource {
   counts: { read: number; accepted: number; rejected: number; duplicates: number };
   reasons: Record<string, number>;
   districtRules: Record<string, number>;
+  /** Accepted appeals by district flag ("none" for no flag). */
+  districtFlags: Record<string, number>;
+  /** Warnings about accepted records by reason, e.g. duplicate_key. */
+  warnings: Record<string, number>;
   /** ok: read in this run; stale: this run failed, rows kept from an earlier snapshot; failed: no data. */
   status: 'ok' | 'stale' | 'failed';
   staleReason: string | null;

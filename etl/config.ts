@@ -56,6 +56,25 @@ export interface RegionConfig {
   aliases: Record<string, string>;
 }
 
+/** An Open311 GeoReport v2 endpoint read over HTTP in date windows. */
+export interface EndpointConfig {
+  /** Base URL of the endpoint, e.g. https://city.example/open311/v2 (requests.json is appended). */
+  url: string;
+  /** First creation date to read, ISO 8601. */
+  startDate: string;
+  /** Last creation date to read, ISO 8601; null reads up to the run's clock. */
+  endDate: string | null;
+  /** Width of one request window in days; windows that return the server's cap are split. */
+  windowDays: number;
+  /** The most requests a server returns in one answer. */
+  pageCap: number;
+  /** Tries per request on 5xx answers and time-outs, with exponential backoff. */
+  retries: number;
+  /** Time-out of one request in milliseconds. */
+  timeoutMs: number;
+  format: 'json' | 'xml';
+}
+
 /** What happens to a record whose district is in doubt: "reject" it, or "keep" it with a flag. */
 export interface DistrictPolicy {
   /** The district code and the district name point to different districts (keep: the code wins). */
@@ -78,6 +97,8 @@ export interface SourceConfig {
   mapping?: string;
   /** Service list of an `open311` source (services.json or .xml), for categories. */
   services?: string;
+  /** An `open311` source read from a live endpoint instead of files. */
+  endpoint?: EndpointConfig;
   timeZone: string;
   /** ISO instant when the data was extracted; null takes the latest event in the data. */
   asOf: string | null;
@@ -246,7 +267,8 @@ function validatePopulation(value: unknown, key: string, root: string): Populati
 
 function validateSource(value: unknown, key: string, root: string, regionIds: Set<string>): SourceConfig {
   const json = object(value, key);
-  allowKeys(json, key, ['id', 'format', 'region', 'files', 'mapping', 'services', 'districtPolicy', 'timeZone', 'asOf', 'title', 'url', 'licence', 'attribution']);
+  allowKeys(json, key, ['id', 'format', 'region', 'files', 'mapping', 'services', 'endpoint', 'districtPolicy', 'timeZone', 'asOf', 'title', 'url', 'licence', 'attribution']);
+  if (json.endpoint !== undefined && format !== 'open311') fail(`${key}.endpoint`, json.endpoint, 'no endpoint: only open311 sources are read from a URL');
 
   const format = string(json.format, `${key}.format`);
   if (!(SOURCE_FORMATS as readonly string[]).includes(format)) {
@@ -255,6 +277,9 @@ function validateSource(value: unknown, key: string, root: string, regionIds: Se
   const region = string(json.region, `${key}.region`);
   if (!regionIds.has(region)) fail(`${key}.region`, region, `one of the region ids: ${[...regionIds].join(', ')}`);
 
+  if ((json.files === undefined || (Array.isArray(json.files) && json.files.length === 0)) && json.endpoint === undefined) {
+    fail(`${key}.files`, json.files, 'a list of at least one file, or an endpoint for an open311 source');
+  }
   if (format === 'table' && json.mapping === undefined) fail(`${key}.mapping`, undefined, 'the path of a mapping file, which a table source needs (see etl/mappings/README.md)');
 
   const asOf = json.asOf === null || json.asOf === undefined ? null : string(json.asOf, `${key}.asOf`);
@@ -266,7 +291,8 @@ function validateSource(value: unknown, key: string, root: string, regionIds: Se
     id: identifier(json.id, `${key}.id`),
     format: format as SourceFormat,
     region,
-    files: array(json.files, `${key}.files`).map((v, index) => file(v, `${key}.files[${index}]`, root)),
+    files: array(json.files ?? [], `${key}.files`).map((v, index) => file(v, `${key}.files[${index}]`, root)),
+    endpoint: optional(json.endpoint, (v) => validateEndpoint(v, `${key}.endpoint`)),
     mapping: optional(json.mapping, (v) => file(v, `${key}.mapping`, root)),
     services: optional(json.services, (v) => file(v, `${key}.services`, root)),
     districtPolicy: optional(json.districtPolicy, (v) => validateDistrictPolicy(v, `${key}.districtPolicy`)),
@@ -276,6 +302,29 @@ function validateSource(value: unknown, key: string, root: string, regionIds: Se
     url: json.url === null || json.url === undefined ? null : string(json.url, `${key}.url`),
     licence: string(json.licence, `${key}.licence`),
     attribution: localized(json.attribution, `${key}.attribution`),
+  };
+}
+
+function validateEndpoint(value: unknown, key: string): EndpointConfig {
+  const json = object(value, key);
+  allowKeys(json, key, ['url', 'startDate', 'endDate', 'windowDays', 'pageCap', 'retries', 'timeoutMs', 'format']);
+  const url = string(json.url, `${key}.url`);
+  if (!/^https?:\/\//.test(url)) fail(`${key}.url`, url, 'an http:// or https:// URL');
+  const date = (name: string, text: string) => {
+    if (Number.isNaN(Date.parse(text))) fail(`${key}.${name}`, text, 'an ISO 8601 date, e.g. 2024-01-01');
+    return text;
+  };
+  const format = json.format ?? 'json';
+  if (format !== 'json' && format !== 'xml') fail(`${key}.format`, format, '"json" or "xml"');
+  return {
+    url,
+    startDate: date('startDate', string(json.startDate, `${key}.startDate`)),
+    endDate: json.endDate === null || json.endDate === undefined ? null : date('endDate', string(json.endDate, `${key}.endDate`)),
+    windowDays: json.windowDays === undefined ? 7 : positiveNumber(json.windowDays, `${key}.windowDays`),
+    pageCap: json.pageCap === undefined ? 1000 : positiveInteger(json.pageCap, `${key}.pageCap`),
+    retries: json.retries === undefined ? 3 : positiveInteger(json.retries, `${key}.retries`),
+    timeoutMs: json.timeoutMs === undefined ? 30_000 : positiveInteger(json.timeoutMs, `${key}.timeoutMs`),
+    format,
   };
 }
 

@@ -217,6 +217,8 @@ function freshSource(config: Config, result: SourceResult): ManifestSource {
     counts: result.counts,
     reasons: result.reasons,
     districtRules: result.districtRules,
+    districtFlags: result.districtFlags,
+    warnings: result.warnings,
     status: 'ok',
     staleReason: null,
     staleSince: null,
