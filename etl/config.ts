@@ -141,6 +141,24 @@ export interface Config {
   sources: SourceConfig[];
 }
 
+/** Allowed keys of each section of the configuration, documented in docs/configuration.md. */
+export const CONFIG_KEYS = {
+  root: ['$schema', 'snapshots', 'site', 'polls', 'privacy', 'regions', 'sources'],
+  snapshots: ['directory', 'keep', 'keepMonthEnds'],
+  site: ['directory'],
+  polls: ['dataDirectory'],
+  privacy: ['gridLatitudeDegrees', 'gridLongitudeDegrees'],
+  region: ['id', 'name', 'timeZone', 'boundaries', 'population', 'districtCodes', 'municipalities', 'aliases'],
+  boundaries: ['file', 'nameProperty', 'codeProperty', 'filter', 'licence', 'attribution'],
+  districtCodes: ['file', 'codeColumn', 'districtColumn'],
+  municipalities: ['file', 'nameColumn', 'shortNameColumn', 'districtColumn'],
+  population: ['file', 'districtColumn', 'valueColumn', 'year', 'licence', 'attribution'],
+  source: ['id', 'format', 'region', 'files', 'mapping', 'services', 'endpoint', 'districtPolicy', 'timeZone', 'asOf', 'title', 'url', 'licence', 'attribution'],
+  endpoint: ['url', 'startDate', 'endDate', 'windowDays', 'pageCap', 'retries', 'timeoutMs', 'format'],
+  districtPolicy: ['conflict', 'pointMismatch', 'unplaced'],
+  localized: ['ru', 'en'],
+} as const;
+
 type Json = Record<string, unknown>;
 
 /**
@@ -169,10 +187,10 @@ export function loadConfig(path: string, root = process.cwd()): Config {
 
 export function validateConfig(raw: unknown, root: string): Config {
   const top = object(raw, '(root)');
-  allowKeys(top, '(root)', ['$schema', 'snapshots', 'site', 'polls', 'privacy', 'regions', 'sources']);
+  allowKeys(top, '(root)', CONFIG_KEYS.root);
 
   const snapshotsJson = object(top.snapshots, 'snapshots');
-  allowKeys(snapshotsJson, 'snapshots', ['directory', 'keep', 'keepMonthEnds']);
+  allowKeys(snapshotsJson, 'snapshots', CONFIG_KEYS.snapshots);
   // OPEN_DISTRICT_SNAPSHOTS overrides the folder for the ETL and the site build alike, so a test or
   // a staging run can write and read snapshots elsewhere with the same configuration.
   const snapshotsDirectory = process.env.OPEN_DISTRICT_SNAPSHOTS?.trim() || string(snapshotsJson.directory, 'snapshots.directory');
@@ -183,17 +201,17 @@ export function validateConfig(raw: unknown, root: string): Config {
   };
 
   const siteJson = object(top.site ?? { directory: 'published' }, 'site');
-  allowKeys(siteJson, 'site', ['directory']);
+  allowKeys(siteJson, 'site', CONFIG_KEYS.site);
   const site: SiteConfig = { directory: resolve(root, string(siteJson.directory, 'site.directory')) };
 
   const polls = optional(top.polls, (value) => {
     const pollsJson = object(value, 'polls');
-    allowKeys(pollsJson, 'polls', ['dataDirectory']);
+    allowKeys(pollsJson, 'polls', CONFIG_KEYS.polls);
     return { dataDirectory: directory(pollsJson.dataDirectory, 'polls.dataDirectory', root) };
   });
 
   const privacyJson = object(top.privacy, 'privacy');
-  allowKeys(privacyJson, 'privacy', ['gridLatitudeDegrees', 'gridLongitudeDegrees']);
+  allowKeys(privacyJson, 'privacy', CONFIG_KEYS.privacy);
   const privacy: PrivacyConfig = {
     gridLatitudeDegrees: positiveNumber(privacyJson.gridLatitudeDegrees, 'privacy.gridLatitudeDegrees'),
     gridLongitudeDegrees: positiveNumber(privacyJson.gridLongitudeDegrees, 'privacy.gridLongitudeDegrees'),
@@ -210,10 +228,10 @@ export function validateConfig(raw: unknown, root: string): Config {
 
 function validateRegion(value: unknown, key: string, root: string): RegionConfig {
   const json = object(value, key);
-  allowKeys(json, key, ['id', 'name', 'timeZone', 'boundaries', 'population', 'districtCodes', 'municipalities', 'aliases']);
+  allowKeys(json, key, CONFIG_KEYS.region);
 
   const boundariesJson = object(json.boundaries, `${key}.boundaries`);
-  allowKeys(boundariesJson, `${key}.boundaries`, ['file', 'nameProperty', 'codeProperty', 'filter', 'licence', 'attribution']);
+  allowKeys(boundariesJson, `${key}.boundaries`, CONFIG_KEYS.boundaries);
   const boundaries: BoundariesConfig = {
     file: file(boundariesJson.file, `${key}.boundaries.file`, root),
     nameProperty: string(boundariesJson.nameProperty, `${key}.boundaries.nameProperty`),
@@ -231,7 +249,7 @@ function validateRegion(value: unknown, key: string, root: string): RegionConfig
     population: optional(json.population, (v) => validatePopulation(v, `${key}.population`, root)),
     districtCodes: optional(json.districtCodes, (v) => {
       const codes = object(v, `${key}.districtCodes`);
-      allowKeys(codes, `${key}.districtCodes`, ['file', 'codeColumn', 'districtColumn']);
+      allowKeys(codes, `${key}.districtCodes`, CONFIG_KEYS.districtCodes);
       return {
         file: file(codes.file, `${key}.districtCodes.file`, root),
         codeColumn: string(codes.codeColumn, `${key}.districtCodes.codeColumn`),
@@ -240,7 +258,7 @@ function validateRegion(value: unknown, key: string, root: string): RegionConfig
     }),
     municipalities: optional(json.municipalities, (v) => {
       const table = object(v, `${key}.municipalities`);
-      allowKeys(table, `${key}.municipalities`, ['file', 'nameColumn', 'shortNameColumn', 'districtColumn']);
+      allowKeys(table, `${key}.municipalities`, CONFIG_KEYS.municipalities);
       return {
         file: file(table.file, `${key}.municipalities.file`, root),
         nameColumn: string(table.nameColumn, `${key}.municipalities.nameColumn`),
@@ -254,7 +272,7 @@ function validateRegion(value: unknown, key: string, root: string): RegionConfig
 
 function validatePopulation(value: unknown, key: string, root: string): PopulationConfig {
   const json = object(value, key);
-  allowKeys(json, key, ['file', 'districtColumn', 'valueColumn', 'year', 'licence', 'attribution']);
+  allowKeys(json, key, CONFIG_KEYS.population);
   return {
     file: optional(json.file, (v) => file(v, `${key}.file`, root)),
     districtColumn: string(json.districtColumn, `${key}.districtColumn`),
@@ -267,7 +285,7 @@ function validatePopulation(value: unknown, key: string, root: string): Populati
 
 function validateSource(value: unknown, key: string, root: string, regionIds: Set<string>): SourceConfig {
   const json = object(value, key);
-  allowKeys(json, key, ['id', 'format', 'region', 'files', 'mapping', 'services', 'endpoint', 'districtPolicy', 'timeZone', 'asOf', 'title', 'url', 'licence', 'attribution']);
+  allowKeys(json, key, CONFIG_KEYS.source);
   if (json.endpoint !== undefined && format !== 'open311') fail(`${key}.endpoint`, json.endpoint, 'no endpoint: only open311 sources are read from a URL');
 
   const format = string(json.format, `${key}.format`);
@@ -307,7 +325,7 @@ function validateSource(value: unknown, key: string, root: string, regionIds: Se
 
 function validateEndpoint(value: unknown, key: string): EndpointConfig {
   const json = object(value, key);
-  allowKeys(json, key, ['url', 'startDate', 'endDate', 'windowDays', 'pageCap', 'retries', 'timeoutMs', 'format']);
+  allowKeys(json, key, CONFIG_KEYS.endpoint);
   const url = string(json.url, `${key}.url`);
   if (!/^https?:\/\//.test(url)) fail(`${key}.url`, url, 'an http:// or https:// URL');
   const date = (name: string, text: string) => {
@@ -330,7 +348,7 @@ function validateEndpoint(value: unknown, key: string): EndpointConfig {
 
 function validateDistrictPolicy(value: unknown, key: string): DistrictPolicy {
   const json = object(value, key);
-  allowKeys(json, key, ['conflict', 'pointMismatch', 'unplaced']);
+  allowKeys(json, key, CONFIG_KEYS.districtPolicy);
   const policy = { ...DEFAULT_DISTRICT_POLICY };
   for (const name of ['conflict', 'pointMismatch', 'unplaced'] as const) {
     if (json[name] === undefined) continue;
@@ -386,7 +404,7 @@ function identifier(value: unknown, key: string): string {
 
 function localized(value: unknown, key: string): LocalizedText {
   const json = object(value, key);
-  allowKeys(json, key, ['ru', 'en']);
+  allowKeys(json, key, CONFIG_KEYS.localized);
   return { ru: string(json.ru, `${key}.ru`), en: string(json.en, `${key}.en`) };
 }
 
