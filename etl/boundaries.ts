@@ -27,7 +27,7 @@ export function simplifiedBoundaries(region: Region): GeoJSON.FeatureCollection 
     })),
   };
 
-  const shared = presimplify(topology({ districts: source }));
+  const shared = presimplify(topology({ districts: source }) as Parameters<typeof presimplify>[0]);
   const simplified = simplify(shared, MINIMUM_TRIANGLE_AREA);
   const result = feature(simplified, simplified.objects.districts) as GeoJSON.FeatureCollection;
   for (const item of result.features) item.geometry = roundGeometry(item.geometry);

@@ -29,6 +29,9 @@ export interface CheckSummary {
   examples: { row: number; field: string; value: string | null; reason: string; message: string }[];
 }
 
+/** Key of the `districts` count for records kept without a district by the source's policy. */
+export const UNPLACED = '(без района · unplaced)';
+
 export interface CheckOptions {
   mapping?: string;
   services?: string;
@@ -61,7 +64,8 @@ export function summarize(file: string, format: SourceFormat, region: string, re
   let overdue = 0;
   const days: number[] = [];
   for (const appeal of result.appeals) {
-    districts[appeal.district] = (districts[appeal.district] ?? 0) + 1;
+    const district = appeal.district ?? UNPLACED;
+    districts[district] = (districts[district] ?? 0) + 1;
     if (appeal.overdue) overdue += 1;
     if (appeal.days_to_first_answer !== null) {
       answered += 1;

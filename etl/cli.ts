@@ -47,7 +47,17 @@ interface Options {
   now?: string;
 }
 
-export async function main(argv: string[], write = (line: string) => process.stdout.write(line + '\n'), writeError = (line: string) => process.stderr.write(line + '\n')): Promise<number> {
+type WriteLine = (line: string) => void;
+
+const writeOutput: WriteLine = (line) => {
+  process.stdout.write(line + '\n');
+};
+
+const writeErrorOutput: WriteLine = (line) => {
+  process.stderr.write(line + '\n');
+};
+
+export async function main(argv: string[], write: WriteLine = writeOutput, writeError: WriteLine = writeErrorOutput): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({

@@ -286,12 +286,12 @@ function validatePopulation(value: unknown, key: string, root: string): Populati
 function validateSource(value: unknown, key: string, root: string, regionIds: Set<string>): SourceConfig {
   const json = object(value, key);
   allowKeys(json, key, CONFIG_KEYS.source);
-  if (json.endpoint !== undefined && format !== 'open311') fail(`${key}.endpoint`, json.endpoint, 'no endpoint: only open311 sources are read from a URL');
 
   const format = string(json.format, `${key}.format`);
   if (!(SOURCE_FORMATS as readonly string[]).includes(format)) {
     fail(`${key}.format`, format, SOURCE_FORMATS.join(' | '));
   }
+  if (json.endpoint !== undefined && format !== 'open311') fail(`${key}.endpoint`, json.endpoint, 'no endpoint: only open311 sources are read from a URL');
   const region = string(json.region, `${key}.region`);
   if (!regionIds.has(region)) fail(`${key}.region`, region, `one of the region ids: ${[...regionIds].join(', ')}`);
 

@@ -1,22 +1,26 @@
 // The contract between a source adapter and the pipeline: an adapter parses one format into appeal
 // drafts (canonical fields before district assignment and privacy) and per-row rejects.
 
-import type { AppealStatus, EventKind, Reject } from '../schema.ts';
+import type { Appeal, AppealStatus, EventKind, Reject } from '../schema.ts';
+
+/** Fields an adapter reads straight into the published appeal. */
+type ReadFields =
+  | 'appeal_id'
+  | 'created_at'
+  | 'first_answer_at'
+  | 'final_answer_at'
+  | 'closed_at'
+  | 'deadline_at'
+  | 'status'
+  | 'status_original'
+  | 'category'
+  | 'rubric'
+  | 'object_type'
+  | 'agency'
+  | 'repeat_messages';
 
 /** Canonical appeal fields as read, before district assignment, privacy and derived metrics. */
-export interface AppealDraft {
-  appeal_id: string;
-  created_at: number;
-  first_answer_at: number | null;
-  final_answer_at: number | null;
-  closed_at: number | null;
-  deadline_at: number | null;
-  status: AppealStatus;
-  status_original: string;
-  category: string | null;
-  rubric: string | null;
-  object_type: string | null;
-  agency: string | null;
+export interface AppealDraft extends Pick<Appeal, ReadFields> {
   /** District code as the source writes it (a portal id, OKTMO…), resolved through the region. */
   district_code: string | null;
   district_name: string | null;
@@ -24,7 +28,6 @@ export interface AppealDraft {
   /** Exact coordinates as read; privacy coarsens them before anything is written. */
   latitude: number | null;
   longitude: number | null;
-  repeat_messages: number;
   /** Time of the latest event of any kind: the default as-of time is the maximum over a source. */
   last_event_at: number;
   events: EventDraft[];

@@ -9,7 +9,15 @@ import { CONFIG_PATH, SPB_SLICE } from '../helpers/fixtures.ts';
 async function runCli(args: string[]) {
   const output: string[] = [];
   const errors: string[] = [];
-  const code = await main(args, (line) => output.push(line), (line) => errors.push(line));
+  const code = await main(
+    args,
+    (line) => {
+      output.push(line);
+    },
+    (line) => {
+      errors.push(line);
+    },
+  );
   return { code, output: output.join('\n'), errors: errors.join('\n') };
 }
 

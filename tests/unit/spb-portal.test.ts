@@ -35,7 +35,7 @@ describe('spb-portal adapter on the 2,000-record slice', () => {
 
   test('counts appeals per district', () => {
     const counts: Record<string, number> = {};
-    for (const appeal of result.appeals) counts[appeal.district] = (counts[appeal.district] ?? 0) + 1;
+    for (const appeal of result.appeals) counts[String(appeal.district)] = (counts[String(appeal.district)] ?? 0) + 1;
     expect(counts).toEqual(EXPECTED_DISTRICTS);
   });
 
