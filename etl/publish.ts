@@ -12,7 +12,7 @@ import type { Changes } from './changes.ts';
 import type { Config } from './config.ts';
 import { EtlError, EXIT_CODES } from './lib/errors.ts';
 import { en, ru, type Logger } from './lib/log.ts';
-import { acquireLock } from './lock.ts';
+import { acquireLock, isAlive } from './lock.ts';
 import { runAllSources } from './pipeline.ts';
 import { LATEST_POINTER, publishLatest, readLatest, sha256, writeSnapshot } from './snapshot.ts';
 
@@ -221,7 +221,9 @@ export function pruneSnapshots(config: Config, logger: Logger): string[] {
   const current = currentSiteSnapshot(config);
   if (existsSync(builds)) {
     for (const build of readdirSync(builds)) {
-      if (build !== current && !build.startsWith('.incomplete-') && !kept.has(build)) rmSync(join(builds, build), { recursive: true, force: true });
+      const unfinished = build.startsWith('.incomplete-');
+      const abandoned = unfinished && !isAlive(Number(build.split('-').at(-1)));
+      if (abandoned || (!unfinished && build !== current && !kept.has(build))) rmSync(join(builds, build), { recursive: true, force: true });
     }
   }
 

@@ -1,12 +1,14 @@
-// Astro integration that publishes the ETL's snapshots beside the pages: after a build it copies
-// every snapshot folder and `latest.json` into `dist/snapshots/`, so the Parquet, CSV and GeoJSON
-// files can be downloaded and queried from the site's own origin. During `astro dev` it serves the
+// Astro integration that publishes the ETL's snapshots beside the pages. After a build it copies
+// every snapshot folder into `dist/snapshots/` and writes `latest.json` (the snapshot the build
+// shows) and `index.json` (every kept snapshot). The Parquet, CSV and GeoJSON files can then be
+// downloaded and queried from the site's own origin. During `astro dev` it serves the
 // same files from the snapshots folder under `/snapshots/`.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveSnapshotsDir } from './snapshots-dir.mjs';
+import { resolveSnapshotId, resolveSnapshotsDir } from './snapshots-dir.mjs';
+import { readSnapshotIndex } from '../src/lib/archive.ts';
 
 const CONTENT_TYPES = {
   '.json': 'application/json; charset=utf-8',
@@ -37,6 +39,11 @@ export default function snapshotsIntegration() {
       'astro:server:setup': ({ server }) => {
         server.middlewares.use('/snapshots', (request, response, next) => {
           const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+          if (pathname === '/index.json') {
+            response.setHeader('Content-Type', CONTENT_TYPES['.json']);
+            response.end(JSON.stringify(readSnapshotIndex(snapshotsDir, resolveSnapshotId(snapshotsDir))) + '\n');
+            return;
+          }
           const filePath = path.resolve(snapshotsDir, `.${pathname}`);
           const insideSnapshots = filePath.startsWith(snapshotsDir + path.sep);
           if (!insideSnapshots || !fs.existsSync(filePath) || !fs.statSync(filePath).isFile()) {
@@ -49,12 +56,7 @@ export default function snapshotsIntegration() {
       },
 
       'astro:build:done': ({ dir, logger }) => {
-        const latestPath = path.join(snapshotsDir, 'latest.json');
-        if (!fs.existsSync(latestPath)) {
-          throw new Error(
-            `Snapshot pointer not found: ${latestPath}. Run "npm run etl -- run" first, or set OPEN_DISTRICT_SNAPSHOTS to the folder that contains latest.json.`,
-          );
-        }
+        const current = resolveSnapshotId(snapshotsDir);
 
         const target = path.join(fileURLToPath(dir), 'snapshots');
         fs.mkdirSync(target, { recursive: true });
@@ -62,8 +64,11 @@ export default function snapshotsIntegration() {
         for (const folder of folders) {
           fs.cpSync(path.join(snapshotsDir, folder), path.join(target, folder), { recursive: true });
         }
-        fs.copyFileSync(latestPath, path.join(target, 'latest.json'));
-        logger.info(`copied ${folders.length} snapshot folder(s) and latest.json from ${snapshotsDir} to ${target}`);
+        // The built site's latest.json names the snapshot it was built for, which during publish
+        // and rollback is not yet the one the source folder's latest.json names.
+        fs.writeFileSync(path.join(target, 'latest.json'), JSON.stringify({ snapshot: current }) + '\n');
+        fs.writeFileSync(path.join(target, 'index.json'), JSON.stringify(readSnapshotIndex(snapshotsDir, current)) + '\n');
+        logger.info(`copied ${folders.length} snapshot folder(s) from ${snapshotsDir} to ${target}; latest.json names ${current}; wrote index.json`);
       },
     },
   };

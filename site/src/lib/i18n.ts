@@ -5,6 +5,7 @@
 import { APPEAL_STATUSES, ANSWER_DEADLINE_DAYS, type AppealStatus } from '../../../etl/schema.ts';
 import type { AppealMetrics } from '../../../etl/aggregates-types.ts';
 import type { Locale } from './format.ts';
+import { POLL_MESSAGES_EN, POLL_MESSAGES_RU } from './poll-messages.ts';
 
 export type { Locale } from './format.ts';
 export const LOCALES: readonly Locale[] = ['ru', 'en'];
@@ -13,12 +14,14 @@ type StatusKey = `status.${AppealStatus}`;
 type MetricKey = `metric.${keyof AppealMetrics}`;
 
 const ru = {
+  ...POLL_MESSAGES_RU,
   'language.name': 'Русский',
   product: 'Открытый район',
   tagline: 'Обращения жителей на карте районов',
   skipToContent: 'Перейти к содержанию',
   'nav.label': 'Разделы сайта',
   'nav.map': 'Карта',
+  'nav.explorer': 'Исследовать данные',
   'nav.methodology': 'Методика',
 
   appeal: 'обращение',
@@ -54,10 +57,11 @@ const ru = {
   'status.closed': 'Закрыто',
 
   'home.title': 'Обращения жителей: {region}',
-  'home.lede': 'Обращения жителей по районам города за период {from} — {to}. Источник: {source}',
+  'home.lede': 'Обращения жителей по районам города с {from} по {to}; источник: {source}',
   'home.sampleNote':
     'Это выборка: в неё вошли только темы ЖКХ и благоустройства и только часть карточек по ним, поэтому числа — не итоги по городу.',
   'home.sampleNoteLink': 'Подробнее — в методике',
+  'home.explorerLink': 'Отобрать обращения, скачать выборку или задать запрос SQL',
   'home.headlineHeading': 'Город в целом',
   'home.headlineOverdueNote': 'без ответа дольше {days} дней',
   'home.mapHeading': 'Карта районов',
@@ -161,6 +165,65 @@ const ru = {
 
   'footer.snapshot': 'Снимок данных',
   'footer.asOf': 'данные источника на',
+  'footer.archive': 'Все снимки и файлы',
+  'footer.feed': 'Лента новых снимков (Atom)',
+
+  'archive.title': 'Архив снимков данных',
+  'archive.lede':
+    'Каждую ночь конвейер записывает новый снимок данных. Здесь все сохранённые снимки: когда создан каждый, сколько в нём записей, в каком состоянии были источники, и файлы для скачивания с контрольными суммами SHA-256 из манифеста.',
+  'archive.links': 'Новые снимки можно получать через {feed}; список снимков для программ — {index}.',
+  'archive.feedLink': 'ленту Atom',
+  'archive.indexLink': 'index.json',
+  'archive.snapshotHeading': 'Снимок {id}',
+  'archive.current': 'показан на сайте',
+  'archive.createdAt': 'Создан {date}.',
+  'archive.appealsRows': 'Обращений в appeals.parquet: {count}.',
+  'archive.sourcesCaption': 'Источники снимка {id}',
+  'archive.source': 'Источник',
+  'archive.status': 'Состояние',
+  'archive.records': 'Записей принято',
+  'archive.status.ok': 'обновлён, данные на {date}',
+  'archive.status.okUndated': 'обновлён',
+  'archive.status.stale': 'не обновлён, данные на {date}',
+  'archive.status.staleUndated': 'не обновлён, показаны прежние данные',
+  'archive.status.failed': 'не загружен, данных нет',
+  'archive.files': 'Файлы снимка ({count})',
+  'archive.filesCaption': 'Файлы снимка {id}',
+  'archive.sha256': 'SHA-256',
+  'archive.manifest': 'Манифест снимка со всеми суммами:',
+  'archive.verifyHint': 'Чтобы проверить скачанный файл, выполните «sha256sum ИМЯ_ФАЙЛА»: сумма должна совпасть со столбцом SHA-256.',
+  'archive.changes': 'С прошлого снимка {previous}: новых обращений {new}, получили ответ {answered}, решено {resolved}.',
+  'archive.noPrevious': 'Первый снимок: прошлого нет, сравнивать не с чем.',
+  'archive.noChanges': 'Сведений об изменениях в этом снимке нет.',
+  'archive.polls': 'Голосований: новых {opened}, завершено {closed}.',
+  reason: 'Причина: {reason}',
+
+  'changes.heading': 'Что изменилось с прошлого снимка',
+  'changes.districtHeading': 'Изменения в районе с прошлого снимка',
+  'changes.comparedWith': 'Снимок {current} сравнивается со снимком {previous}',
+  'changes.new': 'Новые обращения',
+  'changes.answered': 'Впервые получили ответ',
+  'changes.resolved': 'Стали решёнными',
+  'changes.pollsOpened': 'Новые голосования',
+  'changes.pollsClosed': 'Завершённые голосования',
+  'changes.hint':
+    'Новые — обращения, которых не было в прошлом снимке. «Впервые получили ответ» и «Стали решёнными» — обращения, у которых первый ответ или статус «Решено» появились после прошлого снимка.',
+  'changes.none': 'Это первый снимок: прошлого снимка нет, поэтому сравнивать не с чем.',
+  'changes.missing': 'В этом снимке нет сведений о том, что изменилось.',
+  'changes.pollsList': 'Голосования: новые и завершённые',
+  'changes.agencies': 'Изменения по ведомствам',
+  'changes.agenciesCaption': 'Ведомства с наибольшим числом изменений, не больше 15',
+  'changes.noAgencies': 'Ни у одного ведомства изменений нет.',
+
+  'stale.title': 'Данные источника {source} — на {date}.',
+  'stale.titleUndated': 'Данные источника {source} не обновились.',
+  'stale.body': 'Последний запуск не смог обновить этот источник, поэтому показаны его данные из прошлого снимка.',
+  'failed.title': 'Источник {source} не загрузился, и его данных на сайте нет.',
+
+  'feed.title': 'Открытый район: снимки данных',
+  'feed.subtitle': 'Новые снимки данных об обращениях жителей: дата, число записей, изменения и состояние источников.',
+  'feed.entryTitle': 'Снимок данных {id}',
+  'feed.sources': 'Источники: {list}.',
   'map.attribution': '© участники OpenStreetMap',
   'map.cooperativeGestures': 'Двигайте карту двумя пальцами',
   'map.zoomIn': 'Приблизить',
@@ -171,12 +234,14 @@ const ru = {
 export type MessageKey = keyof typeof ru;
 
 const en: Record<MessageKey, string> & Record<StatusKey | MetricKey, string> = {
+  ...POLL_MESSAGES_EN,
   'language.name': 'English',
   product: 'Open District',
   tagline: "Residents' appeals on a district map",
   skipToContent: 'Skip to content',
   'nav.label': 'Site sections',
   'nav.map': 'Map',
+  'nav.explorer': 'Explore the data',
   'nav.methodology': 'Methodology',
 
   appeal: 'appeal',
@@ -212,10 +277,11 @@ const en: Record<MessageKey, string> & Record<StatusKey | MetricKey, string> = {
   'status.closed': 'Closed',
 
   'home.title': "Residents' appeals: {region}",
-  'home.lede': "Residents' appeals by city district from {from} to {to}. Source: {source}",
+  'home.lede': "Residents' appeals by city district from {from} to {to}; source: {source}",
   'home.sampleNote':
     'This is a sample: it holds only housing and landscaping topics, and only part of the records on them, so the numbers are not city totals.',
   'home.sampleNoteLink': 'See the methodology',
+  'home.explorerLink': 'Select appeals, download a selection or ask an SQL query',
   'home.headlineHeading': 'The city as a whole',
   'home.headlineOverdueNote': 'no answer for more than {days} days',
   'home.mapHeading': 'District map',
@@ -319,6 +385,65 @@ const en: Record<MessageKey, string> & Record<StatusKey | MetricKey, string> = {
 
   'footer.snapshot': 'Data snapshot',
   'footer.asOf': 'source data as of',
+  'footer.archive': 'All snapshots and files',
+  'footer.feed': 'Feed of new snapshots (Atom)',
+
+  'archive.title': 'Data snapshot archive',
+  'archive.lede':
+    'Every night the pipeline writes a new data snapshot. This page lists every kept snapshot: when it was created, how many records it has, the state of its sources, and its files for download with the SHA-256 checksums from its manifest.',
+  'archive.links': 'To follow new snapshots, subscribe to the {feed}; programs can read the snapshot list from {index}.',
+  'archive.feedLink': 'Atom feed',
+  'archive.indexLink': 'index.json',
+  'archive.snapshotHeading': 'Snapshot {id}',
+  'archive.current': 'shown on this site',
+  'archive.createdAt': 'Created on {date}.',
+  'archive.appealsRows': 'Appeals in appeals.parquet: {count}.',
+  'archive.sourcesCaption': 'Sources of snapshot {id}',
+  'archive.source': 'Source',
+  'archive.status': 'Status',
+  'archive.records': 'Records accepted',
+  'archive.status.ok': 'updated, data as of {date}',
+  'archive.status.okUndated': 'updated',
+  'archive.status.stale': 'not updated, data from {date}',
+  'archive.status.staleUndated': 'not updated, earlier data shown',
+  'archive.status.failed': 'failed to load, no data',
+  'archive.files': 'Snapshot files ({count})',
+  'archive.filesCaption': 'Files of snapshot {id}',
+  'archive.sha256': 'SHA-256',
+  'archive.manifest': 'The snapshot manifest with every checksum:',
+  'archive.verifyHint': 'To check a downloaded file, run “sha256sum FILE”: the sum must equal the SHA-256 column.',
+  'archive.changes': 'Since the previous snapshot {previous}: new appeals {new}, newly answered {answered}, newly resolved {resolved}.',
+  'archive.noPrevious': 'First snapshot: there is no previous one to compare with.',
+  'archive.noChanges': 'This snapshot has no record of changes.',
+  'archive.polls': 'Polls: {opened} opened, {closed} closed.',
+  reason: 'Reason: {reason}',
+
+  'changes.heading': 'What changed since the previous snapshot',
+  'changes.districtHeading': 'Changes in the district since the previous snapshot',
+  'changes.comparedWith': 'Snapshot {current} compared with snapshot {previous}',
+  'changes.new': 'New appeals',
+  'changes.answered': 'Newly answered',
+  'changes.resolved': 'Newly resolved',
+  'changes.pollsOpened': 'Polls opened',
+  'changes.pollsClosed': 'Polls closed',
+  'changes.hint':
+    'New appeals are those absent from the previous snapshot. Newly answered and newly resolved appeals got their first answer or the status “Resolved” after the previous snapshot.',
+  'changes.none': 'This is the first snapshot. There is no previous snapshot, so there is nothing to compare with.',
+  'changes.missing': 'This snapshot has no record of what changed.',
+  'changes.pollsList': 'Polls opened and closed',
+  'changes.agencies': 'Changes by agency',
+  'changes.agenciesCaption': 'Agencies with the most changes, at most 15',
+  'changes.noAgencies': 'No agency has any changes.',
+
+  'stale.title': 'Data from source {source} is from {date}.',
+  'stale.titleUndated': 'Data from source {source} was not updated.',
+  'stale.body': 'The last run could not update this source, so its data from an earlier snapshot is shown.',
+  'failed.title': 'Source {source} failed to load, and the site has none of its data.',
+
+  'feed.title': 'Open District: data snapshots',
+  'feed.subtitle': "New snapshots of residents' appeals data: date, record counts, changes and the state of the sources.",
+  'feed.entryTitle': 'Data snapshot {id}',
+  'feed.sources': 'Sources: {list}.',
   'map.attribution': '© OpenStreetMap contributors',
   'map.cooperativeGestures': 'Use two fingers to move the map',
   'map.zoomIn': 'Zoom in',

@@ -1,11 +1,12 @@
-// Build-time reader of the published snapshot. `latest.json` names the snapshot folder, which
+// Build-time reader of the published snapshot. `OPEN_DISTRICT_SNAPSHOT`, or else `latest.json`,
+// names the snapshot folder, which
 // contains `aggregates.json`, `manifest.json` and the district boundaries. It runs in Node during
 // `astro build` only, so pages get plain data and never read files in the browser.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Aggregates, DistrictAggregate, Manifest, RegionAggregate } from '../../../etl/aggregates-types.ts';
-import { resolveSnapshotsDir } from '../../integrations/snapshots-dir.mjs';
+import { resolveSnapshotId, resolveSnapshotsDir } from '../../integrations/snapshots-dir.mjs';
 import { findLabelPoint, type Position, type PolygonGeometry } from './geometry.ts';
 
 export interface BoundaryProperties {
@@ -80,16 +81,12 @@ function checkJoin(region: RegionAggregate, collection: BoundaryCollection): voi
   if (withoutAggregate.length > 0) console.warn(`[snapshot] polygons without aggregates in ${region.boundaries}: ${withoutAggregate.join(', ')}`);
 }
 
-/** Reads the latest snapshot once per build and returns it from memory afterwards. */
+/** Reads the selected snapshot once per build and returns it from memory afterwards. */
 export function loadSnapshot(): Snapshot {
   if (cached) return cached;
 
   const snapshotsDir = resolveSnapshotsDir();
-  const pointer = readJson<{ snapshot?: unknown }>(path.join(snapshotsDir, 'latest.json'), 'Snapshot pointer latest.json');
-  if (typeof pointer.snapshot !== 'string' || pointer.snapshot === '') {
-    throw new Error(`latest.json in ${snapshotsDir} has no "snapshot" string; expected {"snapshot": "<folder name>"}.`);
-  }
-  const id = pointer.snapshot;
+  const id = resolveSnapshotId(snapshotsDir);
   const folder = path.join(snapshotsDir, id);
 
   const aggregates = readJson<Aggregates>(path.join(folder, 'aggregates.json'), 'aggregates.json');

@@ -1,0 +1,378 @@
+// Site benchmark (`npm run bench:site`): writes a SYNTHETIC snapshot of 1,000,000 appeals shaped
+// like the real one into a temporary folder, builds the site from it (or reuses that build),
+// serves it on 127.0.0.1, drives headless Chromium and prints:
+// - the explorer's cold start (WebAssembly, views, facts table, first rendered views);
+// - filter change to all views updated, median and p95 over 50 changes made through the UI;
+// - bytes transferred until the explorer is ready, and whether Parquet was read by range requests;
+// - one aggregate query's time in the browser and in native DuckDB (@duckdb/node-api), and the ratio;
+// - the home page's gzip bytes of HTML, JS and data before its map paints.
+//
+// Options: --rows N (default 1000000), --seed N, --changes N (default 50), --row-group-size N,
+// --order "SQL ORDER BY list", --out DIR (default $TMPDIR/open-district-bench-site), --reuse
+// (keep the synthetic data of an earlier run with the same options; the site is always rebuilt),
+// --json FILE.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import zlib from 'node:zlib';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { openDatabase } from '../etl/lib/duckdb.ts';
+import { facetQuery, setupStatements, TEXT_FACETS, enumValuesQuery, type FacetDictionary } from '../site/src/lib/explorer-sql.ts';
+import { defaultState } from '../site/src/lib/url-state.ts';
+import type {} from '../site/src/lib/explorer-hook.ts';
+import type {} from '../site/src/lib/test-hook.ts';
+import { DEFAULT_ORDER, writeSyntheticSnapshot } from './site-synthetic.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const HOST = '127.0.0.1';
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
+/** nginx's `gzip_comp_level` most sites set; the default of 1 compresses less. */
+const GZIP_LEVEL = 6;
+const TARGETS = { filterMedianMs: 150, filterP95Ms: 300, nativeRatio: 3, coldStartMs: 3000, homeGzipBytes: 350 * 1024 };
+
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    seed: { type: 'string', default: '20261204' },
+    changes: { type: 'string', default: '50' },
+    'row-group-size': { type: 'string', default: '100000' },
+    order: { type: 'string', default: DEFAULT_ORDER },
+    out: { type: 'string', default: path.join(os.tmpdir(), 'open-district-bench-site') },
+    reuse: { type: 'boolean', default: false },
+    json: { type: 'string' },
+  },
+});
+
+function log(message: string): void {
+  process.stderr.write(`[bench:site] ${message}\n`);
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * q;
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
+}
+
+function run(command: string, commandArgs: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, commandArgs, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout?.on('data', (chunk) => (output += chunk));
+    child.stderr?.on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${commandArgs.join(' ')} exited with code ${code}:\n${output.slice(-3000)}`))));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function startPreview(dist: string): Promise<{ baseUrl: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'preview', '--ignore-lock', '--outDir', dist, '--host', HOST, '--port', String(port)], {
+    cwd: ROOT,
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const baseUrl = `http://${HOST}:${port}`;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${baseUrl}/`)).ok) return { baseUrl, child };
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill('SIGTERM');
+  throw new Error(`astro preview did not respond at ${baseUrl} within 30 s; see its output above`);
+}
+
+interface Transfer {
+  url: string;
+  status: number;
+  range: string | null;
+  bytes: number;
+  type: string;
+}
+
+/**
+ * Records every finished request of a page's context with its encoded body size. Context events
+ * include the requests of dedicated workers, where DuckDB-WASM fetches its WebAssembly and reads
+ * Parquet.
+ */
+function recordTransfers(page: Page): Transfer[] {
+  const transfers: Transfer[] = [];
+  page.context().on('requestfinished', async (request) => {
+    const [sizes, response] = await Promise.all([request.sizes().catch(() => null), request.response().catch(() => null)]);
+    transfers.push({
+      url: request.url(),
+      status: response?.status() ?? 0,
+      range: request.headers().range ?? null,
+      bytes: Math.max(0, sizes?.responseBodySize ?? 0) + Math.max(0, sizes?.responseHeadersSize ?? 0),
+      type: request.resourceType(),
+    });
+  });
+  return transfers;
+}
+
+function sum(transfers: Transfer[], test: (transfer: Transfer) => boolean): number {
+  return transfers.filter(test).reduce((total, transfer) => total + transfer.bytes, 0);
+}
+
+async function newPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => log(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') log(`console error: ${message.text()}`);
+  });
+  return page;
+}
+
+/** Clicks a checkbox and returns the milliseconds until the explorer's views have all updated. */
+async function timeFilterChange(page: Page, selector: string): Promise<number> {
+  return page.evaluate(async (target) => {
+    const hook = window.__openDistrictExplorer!;
+    const before = hook.updates;
+    const started = performance.now();
+    document.querySelector<HTMLInputElement>(target)!.click();
+    while (hook.updates === before) await new Promise((resolve) => setTimeout(resolve, 1));
+    return performance.now() - started;
+  }, selector);
+}
+
+async function main(): Promise<void> {
+  const rows = Number(args.rows);
+  const seed = Number(args.seed);
+  const changes = Number(args.changes);
+  const rowGroupSize = Number(args['row-group-size']);
+  const outDir = path.resolve(args.out!);
+  const snapshotsDir = path.join(outDir, 'snapshots');
+  const dist = path.join(outDir, 'dist');
+  const paramsFile = path.join(outDir, 'params.json');
+  const params = JSON.stringify({ rows, seed, rowGroupSize, order: args.order });
+
+  const realDir = path.resolve(ROOT, process.env.OPEN_DISTRICT_SNAPSHOTS ?? 'snapshots');
+  const realId = JSON.parse(fs.readFileSync(path.join(realDir, 'latest.json'), 'utf8')).snapshot as string;
+  const reusable = args.reuse && fs.existsSync(paramsFile) && fs.readFileSync(paramsFile, 'utf8') === params;
+
+  let snapshotId: string;
+  if (reusable) {
+    snapshotId = JSON.parse(fs.readFileSync(path.join(snapshotsDir, 'latest.json'), 'utf8')).snapshot;
+    log(`reusing the synthetic snapshot in ${snapshotsDir}`);
+  } else {
+    fs.rmSync(outDir, { recursive: true, force: true });
+    fs.mkdirSync(snapshotsDir, { recursive: true });
+    const started = performance.now();
+    log(`writing ${rows} SYNTHETIC appeals sampled from snapshot ${realId} (seed ${seed}) into ${snapshotsDir}`);
+    ({ id: snapshotId } = await writeSyntheticSnapshot({ realSnapshot: path.join(realDir, realId), outDir: snapshotsDir, rows, seed, rowGroupSize, orderBy: args.order! }));
+    log(`synthetic snapshot written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    fs.writeFileSync(paramsFile, params);
+  }
+  log(`building the site into ${dist}`);
+  fs.rmSync(dist, { recursive: true, force: true });
+  await run(process.execPath, [path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', dist], { OPEN_DISTRICT_SNAPSHOTS: snapshotsDir, ASTRO_TELEMETRY_DISABLED: '1' });
+  const snapshotDir = path.join(snapshotsDir, snapshotId);
+  const appealsBytes = fs.statSync(path.join(snapshotDir, 'appeals.parquet')).size;
+
+  const { baseUrl, child } = await startPreview(dist);
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  try {
+    // ---- Explorer cold start and bytes ------------------------------------------------------
+    const page = await newPage(browser);
+    const transfers = recordTransfers(page);
+    await page.goto(`${baseUrl}/explorer/?snapshot=${snapshotId}`);
+    await page.waitForFunction(() => window.__openDistrictExplorer?.ready === true || window.__openDistrictExplorer?.error !== undefined, null, { timeout: 300_000 });
+    const hook = await page.evaluate(() => ({ ...window.__openDistrictExplorer!, sincePageStart: performance.now() }));
+    if (hook.error) throw new Error(`The explorer failed: ${hook.error}`);
+    const startTransfers = [...transfers];
+    const parquet = startTransfers.filter((transfer) => transfer.url.includes('/appeals.parquet'));
+    const coldStart = {
+      startTimings: hook.startTimings,
+      engineImportToFirstViewsMs: hook.coldStartMs!,
+      engineStartMs: hook.engineStartMs!,
+      pageOpenToFirstViewsMs: hook.sincePageStart,
+      count: hook.count,
+    };
+    const bytes = {
+      total: sum(startTransfers, () => true),
+      wasm: sum(startTransfers, (transfer) => transfer.url.endsWith('.wasm')),
+      parquet: sum(startTransfers, (transfer) => transfer.url.endsWith('.parquet')),
+      appealsParquet: sum(parquet, () => true),
+      appealsParquetFile: appealsBytes,
+      javascript: sum(startTransfers, (transfer) => /\.(m?js)(\?|$)/.test(transfer.url)),
+      requests: startTransfers.length,
+    };
+    const ranges = {
+      appealsRequests: parquet.length,
+      withRangeHeader: parquet.filter((transfer) => transfer.range !== null).length,
+      partialContent: parquet.filter((transfer) => transfer.status === 206).length,
+      fullResponses: parquet.filter((transfer) => transfer.status === 200).length,
+    };
+    log(`cold start ${coldStart.engineImportToFirstViewsMs.toFixed(0)} ms; ${bytes.requests} requests, ${(bytes.total / 1e6).toFixed(1)} MB`);
+
+    // ---- Filter changes through the UI --------------------------------------------------------
+    const selectors = await page.evaluate(() => {
+      const facets = ['district', 'status', 'overdue', 'category'];
+      return facets.flatMap((facet) =>
+        [...document.querySelectorAll<HTMLInputElement>(`[data-facet="${facet}"] input[type="checkbox"]`)].slice(0, 6).map((input) => `[data-facet="${facet}"] input[value="${CSS.escape(input.value)}"]`),
+      );
+    });
+    const durations: number[] = [];
+    const updateDurations: number[] = [];
+    // A fixed walk through the checkboxes: each change adds or removes one value.
+    for (let index = 0; index < changes; index++) {
+      const selector = selectors[(index * 7) % selectors.length];
+      durations.push(await timeFilterChange(page, selector));
+      updateDurations.push(await page.evaluate(() => window.__openDistrictExplorer!.durations.at(-1)!));
+    }
+    const filter = {
+      changes,
+      medianMs: quantile(durations, 0.5),
+      p95Ms: quantile(durations, 0.95),
+      maxMs: Math.max(...durations),
+      queriesAndRenderMedianMs: quantile(updateDurations, 0.5),
+    };
+    log(`filter change median ${filter.medianMs.toFixed(0)} ms, p95 ${filter.p95Ms.toFixed(0)} ms`);
+
+    // ---- The same aggregate query in the browser and in native DuckDB -----------------------
+    const state = defaultState('ru');
+    state.filters.status = ['resolved', 'answered'];
+    state.filters.overdue = ['false'];
+    const { instance, connection } = await openDatabase();
+    await connection.run(`SET file_search_path = '${snapshotDir.replace(/'/g, "''")}'`);
+    const offset = 3 * 3_600_000;
+    for (const statement of setupStatements({ dayOffsetMs: offset })) await connection.run(statement);
+    const dictionary = Object.fromEntries(TEXT_FACETS.map((facet) => [facet, new Set<string>()])) as unknown as FacetDictionary;
+    for (const row of (await connection.runAndReadAll(enumValuesQuery())).getRowObjectsJS()) dictionary[row.facet as keyof FacetDictionary].add(String(row.value));
+    const aggregate = facetQuery(state, 'district', { target: 'facts', timeZone: 'Europe/Moscow', dictionary });
+
+    const repeats = 15;
+    const browserTimes: number[] = [];
+    for (let index = 0; index < repeats; index++) browserTimes.push(await page.evaluate((sql) => window.__openDistrictExplorer!.timeQuery(sql), aggregate));
+    const timeNative = async (): Promise<number[]> => {
+      const times: number[] = [];
+      for (let index = 0; index < repeats; index++) {
+        const started = performance.now();
+        await connection.runAndReadAll(aggregate);
+        times.push(performance.now() - started);
+      }
+      return times;
+    };
+    const nativeTimes = await timeNative();
+    await connection.run('SET threads = 1');
+    const nativeOneThread = await timeNative();
+    connection.closeSync();
+    instance.closeSync();
+    const native = {
+      query: aggregate,
+      browserMedianMs: quantile(browserTimes, 0.5),
+      nativeMedianMs: quantile(nativeTimes, 0.5),
+      nativeOneThreadMedianMs: quantile(nativeOneThread, 0.5),
+      nativeThreads: os.availableParallelism(),
+      ratio: quantile(browserTimes, 0.5) / quantile(nativeTimes, 0.5),
+      ratioOneThread: quantile(browserTimes, 0.5) / quantile(nativeOneThread, 0.5),
+    };
+    await page.context().close();
+
+    // ---- Home page weight before the map paints ---------------------------------------------
+    const home = await newPage(browser);
+    const bodies: { url: string; type: string; raw: number; gzip: number }[] = [];
+    let mapPainted = false;
+    home.on('response', async (response) => {
+      if (mapPainted) return;
+      const type = response.request().resourceType();
+      try {
+        const body = await response.body();
+        bodies.push({ url: response.url(), type, raw: body.length, gzip: zlib.gzipSync(body, { level: GZIP_LEVEL }).length });
+      } catch {
+        // Redirects and aborted requests have no body.
+      }
+    });
+    await home.goto(`${baseUrl}/`);
+    await home.waitForFunction(() => window.__openDistrict?.mapReady === true || window.__openDistrict?.error !== undefined, null, { timeout: 60_000 });
+    mapPainted = true;
+    await home.waitForTimeout(200);
+    const jsAndData = bodies.filter((body) => ['document', 'script', 'fetch', 'xhr'].includes(body.type) || /\.(m?js|json|geojson)(\?|$)/.test(body.url));
+    const homePage = {
+      jsAndDataGzipBytes: jsAndData.reduce((total, body) => total + body.gzip, 0),
+      jsAndDataRawBytes: jsAndData.reduce((total, body) => total + body.raw, 0),
+      cssGzipBytes: bodies.filter((body) => body.type === 'stylesheet').reduce((total, body) => total + body.gzip, 0),
+      files: jsAndData.map((body) => `${body.url.replace(baseUrl, '')} ${body.gzip}`),
+      requestedWasm: bodies.some((body) => body.url.endsWith('.wasm')),
+    };
+    await home.context().close();
+
+    const report = {
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      data: { synthetic: true, rows, seed, rowGroupSize, order: args.order, snapshot: snapshotId, appealsParquetBytes: appealsBytes },
+      coldStart,
+      filter,
+      bytes,
+      ranges,
+      native,
+      homePage,
+      targets: TARGETS,
+    };
+    if (args.json) fs.writeFileSync(args.json, JSON.stringify(report, null, 2));
+    printReport(report);
+  } finally {
+    await browser.close();
+    child.kill('SIGTERM');
+  }
+}
+
+function verdict(ok: boolean): string {
+  return ok ? 'meets target' : 'MISSES target';
+}
+
+function printReport(report: {
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
+  data: { rows: number; seed: number; rowGroupSize: number; order: string | undefined; appealsParquetBytes: number };
+  coldStart: { engineImportToFirstViewsMs: number; engineStartMs: number; pageOpenToFirstViewsMs: number; startTimings: { step: string; ms: number }[] };
+  filter: { changes: number; medianMs: number; p95Ms: number; maxMs: number; queriesAndRenderMedianMs: number };
+  bytes: { total: number; wasm: number; parquet: number; appealsParquet: number; appealsParquetFile: number; javascript: number; requests: number };
+  ranges: { appealsRequests: number; withRangeHeader: number; partialContent: number; fullResponses: number };
+  native: { browserMedianMs: number; nativeMedianMs: number; nativeOneThreadMedianMs: number; nativeThreads: number; ratio: number; ratioOneThread: number };
+  homePage: { jsAndDataGzipBytes: number; jsAndDataRawBytes: number; cssGzipBytes: number; requestedWasm: boolean };
+}): void {
+  const kb = (value: number) => `${(value / 1024).toFixed(0)} KB`;
+  const mb = (value: number) => `${(value / 1024 / 1024).toFixed(1)} MB`;
+  const ms = (value: number) => `${value.toFixed(0)} ms`;
+  const { machine, data, coldStart, filter, bytes, ranges, native, homePage } = report;
+  const lines = [
+    `Open District site benchmark: ${data.rows.toLocaleString('en')} SYNTHETIC appeals (seed ${data.seed}, row groups of ${data.rowGroupSize}, ORDER BY ${data.order}), appeals.parquet ${mb(data.appealsParquetBytes)}`,
+    `Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, headless Chromium; load average at the end ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}`,
+    '',
+    `Cold start, engine import to first views: ${ms(coldStart.engineImportToFirstViewsMs)} (target ≤ ${ms(TARGETS.coldStartMs)}: ${verdict(coldStart.engineImportToFirstViewsMs <= TARGETS.coldStartMs)})`,
+    `  of which engine start (WebAssembly, views, facts table): ${ms(coldStart.engineStartMs)}; page open to first views: ${ms(coldStart.pageOpenToFirstViewsMs)}`,
+    `  engine start steps: ${coldStart.startTimings.map((timing) => `${timing.step.split(' AS ')[0]} ${ms(timing.ms)}`).join('; ')}`,
+    `Filter change to all views updated, ${filter.changes} changes: median ${ms(filter.medianMs)} (target ≤ ${TARGETS.filterMedianMs}: ${verdict(filter.medianMs <= TARGETS.filterMedianMs)}), p95 ${ms(filter.p95Ms)} (target ≤ ${TARGETS.filterP95Ms}: ${verdict(filter.p95Ms <= TARGETS.filterP95Ms)}), max ${ms(filter.maxMs)}`,
+    `Bytes until the explorer was ready: ${mb(bytes.total)} in ${bytes.requests} requests; WebAssembly ${mb(bytes.wasm)}, JavaScript ${kb(bytes.javascript)}, Parquet ${mb(bytes.parquet)} (appeals.parquet ${mb(bytes.appealsParquet)} of its ${mb(bytes.appealsParquetFile)})`,
+    `Parquet by range requests: ${ranges.withRangeHeader} of ${ranges.appealsRequests} appeals.parquet requests had a Range header, ${ranges.partialContent} answered 206, ${ranges.fullResponses} answered 200`,
+    `Aggregate query (district facet with metrics, 2 filters): browser ${ms(native.browserMedianMs)}, native ${native.nativeMedianMs.toFixed(1)} ms on ${native.nativeThreads} threads (ratio ${native.ratio.toFixed(1)}×, target ≤ ${TARGETS.nativeRatio}×: ${verdict(native.ratio <= TARGETS.nativeRatio)}), native on 1 thread ${native.nativeOneThreadMedianMs.toFixed(1)} ms (ratio ${native.ratioOneThread.toFixed(1)}×)`,
+    `Home page before the map paints: HTML, JS and data ${kb(homePage.jsAndDataGzipBytes)} gzip level ${GZIP_LEVEL} (${kb(homePage.jsAndDataRawBytes)} raw; target ≤ ${kb(TARGETS.homeGzipBytes)}: ${verdict(homePage.jsAndDataGzipBytes <= TARGETS.homeGzipBytes)}), CSS ${kb(homePage.cssGzipBytes)}; WebAssembly requested: ${homePage.requestedWasm ? 'yes' : 'no'}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[bench:site] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

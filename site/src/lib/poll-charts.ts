@@ -1,0 +1,188 @@
+// Build-time charts of the poll pages, drawn with Observable Plot into a linkedom document like the
+// charts in charts.ts: option results as horizontal bars with their 95% intervals, and a running
+// count as lines over time. Each chart comes in a wide and a narrow variant.
+
+import * as Plot from '@observablehq/plot';
+import { schemeTableau10, utcDay } from 'd3';
+import { parseHTML } from 'linkedom';
+import type { ChartWidth } from './charts.ts';
+
+const WIDTHS: Record<ChartWidth, number> = { wide: 720, narrow: 340 };
+const BAR_COLOR = '#2f6690';
+const INTERVAL_COLOR = '#111827';
+const MUTED_COLOR = '#4a5563';
+const FONT_SIZE = 13;
+const DETAIL_FONT_SIZE = 12;
+
+/** Line colours of a running count, in option order. The numbers at the line ends tell repeated colours apart. */
+export const SERIES_COLORS: readonly string[] = schemeTableau10;
+
+function createDocument(): Document {
+  return parseHTML('<!doctype html><html><body></body></html>').document as unknown as Document;
+}
+
+function toMarkup(chart: SVGSVGElement | HTMLElement, label: string): string {
+  chart.setAttribute('role', 'img');
+  chart.setAttribute('aria-label', label);
+  return chart.outerHTML;
+}
+
+/** Plot measures text with Latin glyph widths; Cyrillic runs wider, so lines get this fraction. */
+function lineWidthInEms(pixels: number, fontSize: number): number {
+  return ((pixels - 8) / fontSize) * 0.85;
+}
+
+export interface PollBarRow {
+  label: string;
+  /** Bar length: a share in percent, or a vote count when no share is known. */
+  value: number;
+  /** 95% interval bounds in the unit of `value`, or null when there is no interval. */
+  lower: number | null;
+  upper: number | null;
+  /** Printed at the end of the bar, e.g. "45,9 %". */
+  valueText: string;
+  /**
+   * Printed under the bar: votes and n, then the interval or why there is none. The wide chart
+   * joins them on one line, the narrow one gives each a line.
+   */
+  details: [string, string];
+}
+
+interface PlacedBarRow extends PollBarRow {
+  key: string;
+  valueEnd: number;
+  detailText: string;
+}
+
+/**
+ * Draws one bar per option, its label above and its n, votes and interval below, so long option
+ * texts fit a phone column. Intervals are a line with end ticks across the bar's end.
+ */
+export function renderPollBars(rows: readonly PollBarRow[], width: ChartWidth, label: string): string {
+  const pixels = WIDTHS[width];
+  const detailLines = width === 'wide' ? 1 : 2;
+  const rowHeight = 64 + (detailLines - 1) * 15;
+  const placed: PlacedBarRow[] = rows.map((row, index) => ({
+    ...row,
+    key: String(index),
+    valueEnd: Math.max(row.value, row.upper ?? 0),
+    detailText: row.details.filter((part) => part !== '').join(detailLines === 1 ? ' · ' : '\n'),
+  }));
+  const withInterval = placed.filter((row) => row.lower !== null && row.upper !== null);
+  const max = Math.max(1e-9, ...placed.map((row) => row.valueEnd));
+  // The domain's extra part leaves room for the value text after the longest bar.
+  const domainEnd = max * (width === 'wide' ? 1.15 : 1.3);
+
+  const chart = Plot.plot({
+    document: createDocument(),
+    width: pixels,
+    height: placed.length * rowHeight + 4,
+    marginLeft: 0,
+    marginRight: 0,
+    marginTop: 2,
+    marginBottom: 2,
+    style: { fontSize: `${FONT_SIZE}px`, background: 'transparent' },
+    x: { axis: null, domain: [0, domainEnd] },
+    y: { axis: null, domain: placed.map((row) => row.key), padding: 0 },
+    marks: [
+      Plot.text(placed, {
+        x: 0,
+        y: 'key',
+        text: 'label',
+        textAnchor: 'start',
+        dy: 9 - rowHeight / 2,
+        lineWidth: lineWidthInEms(pixels, FONT_SIZE),
+        textOverflow: 'ellipsis',
+      }),
+      // The bar spans 20 to 40 pixels from the top of its row.
+      Plot.barX(placed, { x: 'value', y: 'key', fill: BAR_COLOR, insetTop: 20, insetBottom: rowHeight - 40 }),
+      Plot.ruleY(withInterval, { y: 'key', x1: 'lower', x2: 'upper', stroke: INTERVAL_COLOR, strokeWidth: 1.5, dy: 30 - rowHeight / 2 }),
+      Plot.tickX(withInterval, { x: 'lower', y: 'key', stroke: INTERVAL_COLOR, strokeWidth: 1.5, insetTop: 23, insetBottom: rowHeight - 37 }),
+      Plot.tickX(withInterval, { x: 'upper', y: 'key', stroke: INTERVAL_COLOR, strokeWidth: 1.5, insetTop: 23, insetBottom: rowHeight - 37 }),
+      Plot.text(placed, { x: 'valueEnd', y: 'key', text: 'valueText', textAnchor: 'start', dx: 6, dy: 30 - rowHeight / 2, fontWeight: 700 }),
+      Plot.text(placed, {
+        x: 0,
+        y: 'key',
+        text: 'detailText',
+        textAnchor: 'start',
+        lineAnchor: 'top',
+        lineHeight: 1.2,
+        dy: 44 - rowHeight / 2,
+        fill: MUTED_COLOR,
+        fontSize: DETAIL_FONT_SIZE,
+        lineWidth: lineWidthInEms(pixels, DETAIL_FONT_SIZE),
+        textOverflow: 'ellipsis',
+      }),
+    ],
+  });
+  return toMarkup(chart, label);
+}
+
+export interface RunningCountSeries {
+  /** Number printed at the line's end, matching the legend. */
+  number: number;
+  color: string;
+  /** Observations oldest first; `at` is the wall-clock time of the poll's zone, stored as UTC. */
+  points: Array<{ at: Date; votes: number }>;
+}
+
+/**
+ * Spreads the line-end numbers apart vertically so that none overlaps another, and returns each
+ * number's vertical position in votes. `pixelsPerVote` converts between the two units.
+ */
+function spreadEndLabels(ends: Array<{ number: number; votes: number }>, pixelsPerVote: number, gapPixels: number) {
+  const sorted = [...ends].sort((a, b) => a.votes - b.votes);
+  const placed: Array<{ number: number; labelVotes: number }> = [];
+  let previous = -Infinity;
+  for (const end of sorted) {
+    const labelVotes = Math.max(end.votes, previous + gapPixels / pixelsPerVote);
+    placed.push({ number: end.number, labelVotes });
+    previous = labelVotes;
+  }
+  return placed;
+}
+
+/** Draws each option's running count as a step line, numbered at its last observation. */
+export function renderRunningCount(
+  series: readonly RunningCountSeries[],
+  width: ChartWidth,
+  label: string,
+  formatInteger: (value: number) => string,
+  formatDay: (date: Date) => string,
+): string {
+  const pixels = WIDTHS[width];
+  const height = width === 'wide' ? 320 : 260;
+  const margin = { top: 12, right: 28, bottom: 28, left: 44 };
+  const rows = series.flatMap((line) => line.points.map((point) => ({ ...point, number: line.number })));
+  const ends = series
+    .filter((line) => line.points.length > 0)
+    .map((line) => ({ number: line.number, at: line.points[line.points.length - 1].at, votes: line.points[line.points.length - 1].votes }));
+  const maxVotes = Math.max(1, ...rows.map((row) => row.votes)) * 1.08;
+  const pixelsPerVote = (height - margin.top - margin.bottom) / maxVotes;
+  const labelPositions = new Map(spreadEndLabels(ends, pixelsPerVote, 13).map((entry) => [entry.number, entry.labelVotes]));
+  const lastTime = new Date(Math.max(...ends.map((end) => end.at.getTime())));
+  const labels = ends.map((end) => ({ number: end.number, at: lastTime, votes: labelPositions.get(end.number) ?? end.votes }));
+  const colors = series.map((line) => line.color);
+  const numbers = series.map((line) => line.number);
+
+  const chart = Plot.plot({
+    document: createDocument(),
+    width: pixels,
+    height,
+    marginTop: margin.top,
+    marginRight: margin.right,
+    marginBottom: margin.bottom,
+    marginLeft: margin.left,
+    style: { fontSize: `${FONT_SIZE}px`, background: 'transparent' },
+    x: { type: 'utc', label: null, ticks: utcDay, tickFormat: formatDay },
+    y: { grid: true, label: null, domain: [0, maxVotes], tickFormat: formatInteger },
+    color: { domain: numbers, range: colors },
+    marks: [
+      Plot.lineY(rows, { x: 'at', y: 'votes', z: 'number', stroke: 'number', strokeWidth: 2, curve: 'step-after' }),
+      Plot.dot(ends, { x: 'at', y: 'votes', fill: 'number', r: 3 }),
+      // Numbers in text colour: some palette colours are too light for text on white.
+      Plot.text(labels, { x: 'at', y: 'votes', text: (entry: { number: number }) => String(entry.number), dx: 8, textAnchor: 'start', fontWeight: 700 }),
+    ],
+  });
+  return toMarkup(chart, label);
+}

@@ -1,0 +1,84 @@
+// Text of poll figures for the build: voting dates as one range, the as-of time of the figures,
+// shares with the precision they carry, interval bounds and margins. Built on the site's
+// formatters in format.ts, with the poll's own time zone.
+
+import { createFormatters, INTL_LOCALES, type Formatters, type Locale } from './format.ts';
+import { translate } from './i18n.ts';
+import type { ShareValue } from './polls.ts';
+
+export interface PollFormatters extends Formatters {
+  /** Voting dates "YYYY-MM-DD" as one range ("25–26 февраля 2021 г."), or what is known of them. */
+  dateRange(start: string | null, end: string | null): string;
+  /** `snapshotAt`: a plain date as written, an instant as date and time in the poll's time zone. */
+  asOf(value: string): string;
+  /** A share in percent: one decimal when computed from votes, the source's own digits when printed. */
+  share(share: ShareValue): string;
+  /** Interval bounds in percent as one range with one decimal, e.g. "45,6–46,2 %". */
+  intervalRange(lowerPercent: number, upperPercent: number): string;
+  /** A difference of two shares in percentage points, with one decimal. */
+  percentagePoints(value: number): string;
+  /** Short name of the poll's time zone, e.g. "GMT+9". */
+  zoneName: string;
+}
+
+const PLAIN_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function parsePlainDate(value: string): Date {
+  return new Date(`${value}T12:00:00Z`);
+}
+
+export function createPollFormatters(locale: Locale, timeZone: string): PollFormatters {
+  const base = createFormatters(locale, timeZone);
+  const tag = INTL_LOCALES[locale];
+  const longDate = new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeZone: 'UTC' });
+  // Printed shares keep the source's digits: 55 % stays "55 %", 62.22 % stays "62,22 %".
+  const givenPercent = new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 2 });
+  const oneDecimal = new Intl.NumberFormat(tag, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const zoneName =
+    new Intl.DateTimeFormat(tag, { timeZone, timeZoneName: 'short' }).formatToParts(new Date()).find((part) => part.type === 'timeZoneName')
+      ?.value ?? timeZone;
+
+  return {
+    ...base,
+    zoneName,
+    dateRange(start, end) {
+      const validStart = start && PLAIN_DATE.test(start) ? start : null;
+      const validEnd = end && PLAIN_DATE.test(end) ? end : null;
+      if (validStart && validEnd) return longDate.formatRange(parsePlainDate(validStart), parsePlainDate(validEnd));
+      if (validStart) return translate(locale, 'polls.dates.from', { date: longDate.format(parsePlainDate(validStart)) });
+      if (validEnd) return translate(locale, 'polls.dates.until', { date: longDate.format(parsePlainDate(validEnd)) });
+      return translate(locale, 'polls.dates.unknown');
+    },
+    asOf(value) {
+      return PLAIN_DATE.test(value) ? base.plainDate(value) : base.dateTime(value);
+    },
+    share(share) {
+      return share.basis === 'given' ? givenPercent.format(share.percent / 100) : base.percent(share.percent / 100);
+    },
+    intervalRange(lowerPercent, upperPercent) {
+      return `${oneDecimal.format(lowerPercent)}–${base.percent(upperPercent / 100)}`;
+    },
+    percentagePoints(value) {
+      return translate(locale, 'polls.marginPoints', { value: oneDecimal.format(value) });
+    },
+  };
+}
+
+/**
+ * Returns the wall-clock time of an instant in a time zone as a Date whose UTC fields hold it, so
+ * that a chart with a UTC axis shows local days and hours.
+ */
+export function toWallClock(instant: string, timeZone: string): Date {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(instant));
+  const field = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((part) => part.type === type)?.value ?? 0);
+  return new Date(Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second')));
+}

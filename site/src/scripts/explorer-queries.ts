@@ -1,0 +1,117 @@
+// Runs the queries behind the explorer's views for one state and returns plain data: totals,
+// counts per facet value, the district metrics of the map, the histogram and one table page.
+
+import type { ExplorerDatabase, Row } from '../lib/duckdb-client.ts';
+import {
+  districtMedianQuery,
+  enumValuesQuery,
+  facetQuery,
+  histogramQuery,
+  medianQuery,
+  pageQuery,
+  TEXT_FACETS,
+  type FacetDictionary,
+  type FilterContext,
+} from '../lib/explorer-sql.ts';
+import { EMPTY_VALUE, FACETS, type ExplorerState, type Facet } from '../lib/url-state.ts';
+
+export const PAGE_SIZE = 50;
+
+export interface Metrics {
+  received: number;
+  overdue: number;
+  resolved: number;
+  /** Median days to first answer over answered appeals; null when none was answered. */
+  medianDays: number | null;
+}
+
+export interface ViewData {
+  totals: Metrics;
+  /** Rows per value of each facet under every other filter; null values under EMPTY_VALUE. */
+  facets: Record<Facet, Map<string, number>>;
+  /** Map metrics per district under every filter except the district one. */
+  districts: Map<string, Metrics>;
+  /** True when `districts` carries medians, which are queried only while the map shows them. */
+  districtMedians: boolean;
+  histogram: { day: number; received: number }[];
+  page: Row[];
+}
+
+function toMetrics(row: Row): Metrics {
+  return {
+    received: Number(row.received ?? 0),
+    overdue: Number(row.overdue_count ?? 0),
+    resolved: Number(row.resolved_count ?? 0),
+    medianDays: row.median_days === null || row.median_days === undefined ? null : Number(row.median_days),
+  };
+}
+
+/** Turns a facet value into its list key: null becomes EMPTY_VALUE, booleans "true"/"false". */
+function valueKey(value: unknown): string {
+  return value === null || value === undefined ? EMPTY_VALUE : String(value);
+}
+
+/** Reads the values of every text facet's dictionary type. */
+export async function loadDictionary(db: ExplorerDatabase): Promise<FacetDictionary> {
+  const dictionary = Object.fromEntries(TEXT_FACETS.map((facet) => [facet, new Set<string>()])) as unknown as FacetDictionary;
+  for (const row of await db.queryObjects(enumValuesQuery())) {
+    dictionary[row.facet as keyof FacetDictionary].add(String(row.value));
+  }
+  return dictionary;
+}
+
+/**
+ * Queries every view of a state: per facet, the counts under every other filter; the median of
+ * the filtered rows; the histogram; one table page. Medians per district are queried only while
+ * the map shows them, because a median per group costs several counts. The queries run one after
+ * another in the engine's worker.
+ */
+export async function queryViews(db: ExplorerDatabase, state: ExplorerState, context: FilterContext): Promise<ViewData> {
+  const withDistrictMedians = state.metric === 'medianDaysToFirstAnswer';
+  const [median, histogram, page, districtMedians, ...facetRows] = await Promise.all([
+    db.queryObjects(medianQuery(state, context)),
+    db.queryObjects(histogramQuery(state, context)),
+    db.queryObjects(pageQuery(state, context, PAGE_SIZE)),
+    withDistrictMedians ? db.queryObjects(districtMedianQuery(state, context)) : Promise.resolve([]),
+    ...FACETS.map((facet) => db.queryObjects(facetQuery(state, facet, context))),
+  ]);
+
+  const facets = Object.fromEntries(FACETS.map((facet) => [facet, new Map<string, number>()])) as unknown as Record<Facet, Map<string, number>>;
+  const districts = new Map<string, Metrics>();
+  FACETS.forEach((facet, index) => {
+    for (const row of facetRows[index]) {
+      facets[facet].set(valueKey(row.value), Number(row.received));
+      if (facet === 'district') districts.set(valueKey(row.value), toMetrics(row));
+    }
+  });
+  for (const row of districtMedians) {
+    const metrics = districts.get(valueKey(row.value));
+    if (metrics) metrics.medianDays = row.median_days === null ? null : Number(row.median_days);
+  }
+
+  // The totals are the district counts of the rows inside the district filter, so no scan of
+  // its own is needed. Every appeal has a district (the column is NOT NULL).
+  const selected = state.filters.district;
+  const totals: Metrics = { received: 0, overdue: 0, resolved: 0, medianDays: null };
+  for (const [district, metrics] of districts) {
+    if (selected.length > 0 && !selected.includes(district)) continue;
+    totals.received += metrics.received;
+    totals.overdue += metrics.overdue;
+    totals.resolved += metrics.resolved;
+  }
+  totals.medianDays = median[0]?.median_days === null || median[0]?.median_days === undefined ? null : Number(median[0].median_days);
+
+  return {
+    totals,
+    facets,
+    districts,
+    districtMedians: withDistrictMedians,
+    histogram: histogram.map((row) => ({ day: Number(row.day), received: Number(row.received) })),
+    page,
+  };
+}
+
+/** Queries only the table page, after a sort or page change. */
+export async function queryPage(db: ExplorerDatabase, state: ExplorerState, context: FilterContext): Promise<Row[]> {
+  return db.queryObjects(pageQuery(state, context, PAGE_SIZE));
+}

@@ -1,0 +1,70 @@
+// Finds the snapshot an explorer URL names among the ones the site keeps. The build writes
+// `/snapshots/index.json` (the current id and every kept snapshot); a site without it still has
+// `/snapshots/latest.json`. The chosen snapshot's `manifest.json` gives its creation time, the
+// source's as-of time, the SHA-256 of appeals.parquet and the path of its boundaries.
+
+import type { ExplorerConfig } from '../lib/explorer-config.ts';
+import type { SnapshotInfo } from './explorer-downloads.ts';
+
+export type ResolvedSnapshot = {
+  kind: 'ok';
+  info: SnapshotInfo;
+  /** Id of the snapshot the site currently shows. */
+  current: string;
+  /** Path of the boundaries GeoJSON inside the snapshot folder. */
+  boundaries: string;
+};
+
+export type SnapshotResolution = ResolvedSnapshot | { kind: 'gone'; current: string; kept: string[] };
+
+interface ManifestFileEntry {
+  path: string;
+  sha256: string;
+}
+
+interface ManifestSubset {
+  snapshot?: string;
+  createdAt: string;
+  sources?: { asOf?: string | null }[];
+  files: ManifestFileEntry[];
+}
+
+async function fetchJson<T>(url: string): Promise<T | null> {
+  const response = await fetch(url);
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
+  return (await response.json()) as T;
+}
+
+/** Reads the kept snapshot ids and the current one. */
+async function readIndex(basePath: string): Promise<{ current: string; kept: string[] }> {
+  const index = await fetchJson<{ current?: unknown; snapshots?: { id?: unknown }[] }>(`${basePath}/snapshots/index.json`);
+  if (index && typeof index.current === 'string' && Array.isArray(index.snapshots)) {
+    const kept = index.snapshots.map((entry) => entry.id).filter((id): id is string => typeof id === 'string');
+    return { current: index.current, kept: kept.includes(index.current) ? kept : [index.current, ...kept] };
+  }
+  const latest = await fetchJson<{ snapshot?: unknown }>(`${basePath}/snapshots/latest.json`);
+  if (!latest || typeof latest.snapshot !== 'string') throw new Error(`${basePath}/snapshots/latest.json is missing or names no snapshot`);
+  return { current: latest.snapshot, kept: [latest.snapshot] };
+}
+
+export async function resolveSnapshot(config: ExplorerConfig, requested: string | null): Promise<SnapshotResolution> {
+  const { current, kept } = await readIndex(config.basePath);
+  const id = requested ?? current;
+  if (!kept.includes(id)) return { kind: 'gone', current, kept };
+
+  const manifest = await fetchJson<ManifestSubset>(`${config.basePath}/snapshots/${id}/manifest.json`);
+  if (!manifest) return { kind: 'gone', current, kept: kept.filter((candidate) => candidate !== id) };
+  const appeals = manifest.files.find((file) => file.path === 'appeals.parquet');
+  if (!appeals) throw new Error(`The manifest of snapshot ${id} lists no appeals.parquet`);
+  const boundaries = manifest.files.find((file) => file.path.startsWith('boundaries/') && file.path.endsWith('.geojson'))?.path;
+  if (!boundaries) throw new Error(`The manifest of snapshot ${id} lists no boundaries/*.geojson file`);
+  const asOf = manifest.sources?.map((source) => source.asOf).find((value): value is string => typeof value === 'string') ?? null;
+
+  return {
+    kind: 'ok',
+    info: { id, createdAt: manifest.createdAt, asOf, appealsSha256: appeals.sha256 },
+    current,
+    boundaries,
+  };
+}
