@@ -5,6 +5,9 @@ import { basename } from 'node:path';
 
 import { DEFAULT_DISTRICT_POLICY, type Config, type DistrictPolicy, type SourceConfig } from './config.ts';
 import { assignDistrict, loadRegion, type Region } from './districts.ts';
+import { BulkDatabase } from './bulk/database.ts';
+import { readTableInBulk, type BulkMode, type BulkTables } from './bulk/table-source.ts';
+import { applyDistrictPolicy, type Placement, type PlacementReject } from './district-policy.ts';
 import { en, ru, type Logger, type Message } from './lib/log.ts';
 import { EtlError } from './lib/errors.ts';
 import { measureAppeal } from './metrics.ts';
@@ -16,7 +19,7 @@ import { parseSpbPortal } from './sources/spb-portal.ts';
 import { parseTable } from './sources/table.ts';
 import { readTableMapping } from './sources/table-mapping.ts';
 import type { AdapterContext, AppealDraft, ParsedAppeal, ParsedRow, RowReject, RowWarning } from './sources/types.ts';
-import type { DistrictFlag, DistrictRule } from './schema.ts';
+import type { DistrictRule } from './schema.ts';
 
 export interface SourceCounts {
   read: number;
@@ -48,6 +51,18 @@ export interface SourceResult {
   rejects: Reject[];
   /** Set when the source could not be read; the snapshot then keeps its last good data. */
   failure: Message | null;
+  /**
+   * Tables of a source read in bulk (etl/bulk/table-source.ts); `appeals`, `events` and `rejects`
+   * are then empty, and the snapshot writer reads the rows from these tables.
+   */
+  bulk: BulkTables | null;
+}
+
+export interface RunOptions {
+  /** Reader of `table` sources in CSV (see BulkMode); "never", the default of runSource, reads row by row. */
+  readonly bulk?: BulkMode;
+  /** Returns the database that bulk-read sources leave their tables in, opening it on first use. */
+  readonly database?: () => Promise<BulkDatabase>;
 }
 
 export type Adapter = (path: string, context: AdapterContext) => AsyncIterable<ParsedRow>;
@@ -103,7 +118,12 @@ async function* readEndpoint(source: SourceConfig, context: AdapterContext, logg
 }
 
 /** Runs one source: reads its files, then validates, places and cleans every record. */
-export async function runSource(config: Config, source: SourceConfig, region: Region, logger: Logger, effects: Effects = DEFAULT_EFFECTS): Promise<SourceResult> {
+export async function runSource(config: Config, source: SourceConfig, region: Region, logger: Logger, effects: Effects = DEFAULT_EFFECTS, options: RunOptions = {}): Promise<SourceResult> {
+  if (source.format === 'table' && !source.endpoint && options.bulk && options.bulk !== 'never' && options.database) {
+    const mapping = await readTableMapping(source.mapping!);
+    const result = await readTableInBulk({ config, source, region, mapping, logger, database: await options.database(), mode: options.bulk });
+    if (result) return result;
+  }
   const adapter: Adapter = source.endpoint ? (_url, context) => readEndpoint(source, context, logger, effects) : await createAdapter(source);
   const drafts: { parsed: ParsedAppeal; file: string }[] = [];
   const warnings: Record<string, number> = {};
@@ -165,6 +185,7 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
     events: [],
     rejects,
     failure: null,
+    bulk: null,
   };
 
   const policy = source.districtPolicy ?? DEFAULT_DISTRICT_POLICY;
@@ -200,34 +221,9 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
   return result;
 }
 
-interface Placement {
-  district: string | null;
-  rule: DistrictRule | null;
-  flag: DistrictFlag | null;
-}
-
 /** Places a record in a district and applies the source's policy to doubtful cases. */
-function placeRecord(region: Region, parsed: ParsedAppeal, policy: DistrictPolicy): Placement | Pick<Reject, 'field' | 'value' | 'reason' | 'message'> {
-  const assignment = assignDistrict(region, parsed.draft);
-  const rejectWith = (reason: string, field: string, value: string | null) => ({ field, value, reason, message: districtRejectMessage(reason, region) });
-
-  if (!assignment.ok) {
-    if (assignment.reason === 'district_conflict' && policy.conflict === 'keep' && assignment.codeDistrict) {
-      return { district: assignment.codeDistrict.name, rule: 'code', flag: 'code_name_conflict' };
-    }
-    if (assignment.reason !== 'district_conflict' && policy.unplaced === 'keep') return { district: null, rule: null, flag: 'unplaced' };
-    return rejectWith(assignment.reason, assignment.field, assignment.value);
-  }
-
-  if (assignment.pointOutside) {
-    if (policy.pointMismatch === 'reject') {
-      const { latitude, longitude } = parsed.draft;
-      return rejectWith('point_outside_district', 'latitude/longitude', `${latitude}, ${longitude} ∉ ${assignment.district.name}`);
-    }
-    return { district: assignment.district.name, rule: assignment.rule, flag: 'point_outside_district' };
-  }
-  const flag = parsed.district_inferred ? 'inferred_from_agency' : null;
-  return { district: assignment.district.name, rule: assignment.rule, flag };
+function placeRecord(region: Region, parsed: ParsedAppeal, policy: DistrictPolicy): Placement | PlacementReject {
+  return applyDistrictPolicy(region, assignDistrict(region, parsed.draft), parsed.draft, parsed.district_inferred === true, policy);
 }
 
 function toAppeal(config: Config, source: SourceConfig, region: Region, parsed: ParsedAppeal, placement: Placement, asOf: number, result: SourceResult): Appeal {
@@ -287,13 +283,6 @@ function toReject(source: SourceConfig, reject: RowReject): Reject {
   return { ...reject, source: source.id, value };
 }
 
-function districtRejectMessage(reason: string, region: Region): string {
-  if (reason === 'point_outside_district') return `the point lies outside the district its code or name gives; check the coordinates, or set districtPolicy.pointMismatch to "keep"`;
-  if (reason === 'district_conflict') return `the district code and the district name name different districts; fix the record or the code table of region ${region.config.id}`;
-  if (reason === 'district_unknown') return `no district of region ${region.config.id} has this name or code; add an alias to regions[].aliases if it is another spelling`;
-  return `the record has no district and its point lies in no district of region ${region.config.id}`;
-}
-
 function periodOf(appeals: readonly Appeal[]): { from: number; to: number } | null {
   if (appeals.length === 0) return null;
   let from = Infinity;
@@ -308,16 +297,19 @@ function periodOf(appeals: readonly Appeal[]): { from: number; to: number } | nu
 /**
  * Runs every configured source; regions are loaded once each. A source that fails (an unreadable
  * file, a network error) does not stop the others: its result carries the failure, and the
- * snapshot writer keeps that source's last good data.
+ * snapshot writer keeps that source's last good data. Large CSV `table` sources are read in bulk
+ * into one DuckDB database, which the results share and writeSnapshot closes.
  */
-export async function runAllSources(config: Config, logger: Logger, effects: Effects = DEFAULT_EFFECTS): Promise<{ regions: Map<string, Region>; results: SourceResult[] }> {
+export async function runAllSources(config: Config, logger: Logger, effects: Effects = DEFAULT_EFFECTS, bulk: BulkMode = 'auto'): Promise<{ regions: Map<string, Region>; results: SourceResult[] }> {
   const regions = new Map<string, Region>();
   for (const regionConfig of config.regions) regions.set(regionConfig.id, loadRegion(regionConfig));
 
+  let database: BulkDatabase | null = null;
+  const options: RunOptions = { bulk, database: async () => (database ??= await BulkDatabase.open()) };
   const results: SourceResult[] = [];
   for (const source of config.sources) {
     try {
-      results.push(await runSource(config, source, regions.get(source.region)!, logger, effects));
+      results.push(await runSource(config, source, regions.get(source.region)!, logger, effects, options));
     } catch (error) {
       const failure = describeFailure(error);
       logger.error('read', {
@@ -327,6 +319,7 @@ export async function runAllSources(config: Config, logger: Logger, effects: Eff
       results.push(failedResult(source, failure));
     }
   }
+  if (database && !results.some((result) => result.bulk)) (database as BulkDatabase).close();
   return { regions, results };
 }
 
@@ -354,5 +347,6 @@ export function failedResult(source: SourceConfig, failure: Message): SourceResu
     events: [],
     rejects: [],
     failure,
+    bulk: null,
   };
 }

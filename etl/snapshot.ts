@@ -6,8 +6,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
+import type { DuckDBConnection } from '@duckdb/node-api';
+
 import { aggregateRegion } from './aggregates.ts';
-import { comparePolls, computeChanges } from './changes.ts';
+import { comparePolls, computeChanges, type Changes } from './changes.ts';
 import { buildPolls } from './polls/write.ts';
 import { isAlive } from './lock.ts';
 import type { Aggregates, Manifest, ManifestFile, ManifestSource } from './aggregates-types.ts';
@@ -18,7 +20,7 @@ import { appendRows, createTable, openDatabase, sqlString } from './lib/duckdb.t
 import { en, ru, type Logger } from './lib/log.ts';
 import { localDate } from './lib/time.ts';
 import type { SourceResult } from './pipeline.ts';
-import { APPEAL_COLUMNS, REJECT_COLUMNS, SCHEMA_VERSION, STATUS_EVENT_COLUMNS } from './schema.ts';
+import { APPEAL_COLUMNS, REJECT_COLUMNS, SCHEMA_VERSION, STATUS_EVENT_COLUMNS, type ColumnDefinition } from './schema.ts';
 
 export const LATEST_POINTER = 'latest.json';
 const INCOMPLETE_PREFIX = '.incomplete-';
@@ -54,16 +56,21 @@ export async function writeSnapshot(config: Config, regions: Map<string, Region>
   const previous = readPreviousSnapshot(root);
   const carried = carryFailedSources(results, previous, logger);
   const tableCounts = await writeTables(staging, results, carried, previous, logger);
-  writeRejects(staging, results);
-  const aggregates = await writeAggregates(staging, id, regions, results, carried, tableCounts.connection);
-  if (config.polls) {
-    const polls = await buildPolls({ dataDir: config.polls.dataDirectory, outDir: staging, logger });
-    for (const [name, rows] of [['polls.parquet', polls.counts.polls], ['poll_results.parquet', polls.counts.results]] as const) tableCounts.rows[name] = rows;
+  let aggregates: Aggregates;
+  let changes: Changes;
+  try {
+    await writeRejects(staging, results, tableCounts.connection);
+    aggregates = await writeAggregates(staging, id, regions, results, carried, tableCounts.connection);
+    if (config.polls) {
+      const polls = await buildPolls({ dataDir: config.polls.dataDirectory, outDir: staging, logger });
+      for (const [name, rows] of [['polls.parquet', polls.counts.polls], ['poll_results.parquet', polls.counts.results]] as const) tableCounts.rows[name] = rows;
+    }
+    changes = await computeChanges(tableCounts.connection, previous?.id ?? null, previous ? join(previous.directory, 'appeals.parquet') : null);
+    changes.polls = comparePolls(readPollList(previous?.directory ?? null), readPollList(staging) ?? []);
+    writeJson(join(staging, 'changes.json'), changes);
+  } finally {
+    tableCounts.close();
   }
-  const changes = await computeChanges(tableCounts.connection, previous?.id ?? null, previous ? join(previous.directory, 'appeals.parquet') : null);
-  changes.polls = comparePolls(readPollList(previous?.directory ?? null), readPollList(staging) ?? []);
-  writeJson(join(staging, 'changes.json'), changes);
-  tableCounts.close();
   logger.info('changes', {
     ru: previous ? `С прошлого снимка ${previous.id}: новых ${ru(changes.totals.new)}, получили ответ ${ru(changes.totals.answered)}, решено ${ru(changes.totals.resolved)}` : 'Прошлого снимка нет: изменения не считаются',
     en: previous ? `Since the previous snapshot ${previous.id}: new ${en(changes.totals.new)}, newly answered ${en(changes.totals.answered)}, newly resolved ${en(changes.totals.resolved)}` : 'No previous snapshot: no changes counted',
@@ -86,45 +93,98 @@ export async function writeSnapshot(config: Config, regions: Map<string, Region>
   return { id, directory, manifest };
 }
 
+/**
+ * Loads every source's rows into one database and writes the two Parquet tables. Rows built in JS
+ * are appended to `appeals_memory` and `status_events_memory`; sources read in bulk already left
+ * theirs in the shared database (etl/bulk/). The views `appeals` and `status_events` join all of
+ * them, and the aggregates and changes queries read those views.
+ */
 async function writeTables(staging: string, results: SourceResult[], carried: Map<string, ManifestSource>, previous: PreviousSnapshot | null, logger: Logger) {
-  const { instance, connection } = await openDatabase();
-  await createTable(connection, 'appeals', APPEAL_COLUMNS);
-  await createTable(connection, 'status_events', STATUS_EVENT_COLUMNS);
-
-  for (const result of results) {
-    await appendRows(connection, 'appeals', APPEAL_COLUMNS, result.appeals as unknown as Record<string, unknown>[]);
-    await appendRows(connection, 'status_events', STATUS_EVENT_COLUMNS, result.events as unknown as Record<string, unknown>[]);
+  const bulk = results.flatMap((result) => (result.bulk ? [result.bulk] : []));
+  const shared = bulk[0]?.database ?? null;
+  if (bulk.some((tables) => tables.database !== shared)) {
+    throw new Error('Sources read in bulk must share one database; read them with one runAllSources call');
   }
-  for (const sourceId of carried.keys()) {
-    const where = `WHERE source = ${sqlString(sourceId)}`;
-    await connection.run(`INSERT INTO appeals SELECT * FROM read_parquet(${sqlString(join(previous!.directory, 'appeals.parquet'))}) ${where}`);
-    await connection.run(`INSERT INTO status_events SELECT * FROM read_parquet(${sqlString(join(previous!.directory, 'status_events.parquet'))}) ${where}`);
-  }
-  const appeals = await countRows(connection, 'appeals');
-  const events = await countRows(connection, 'status_events');
-
-  // Sorted by region, district and time so that row-group statistics let a reader skip groups
-  // when it filters on these columns over HTTP range requests.
-  await connection.run(`COPY (SELECT * FROM appeals ORDER BY region, district, created_at, appeal_id)
-    TO '${join(staging, 'appeals.parquet')}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`);
-  await connection.run(`COPY (SELECT * FROM status_events ORDER BY source, appeal_id, sequence)
-    TO '${join(staging, 'status_events.parquet')}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`);
-  logger.info('write', {
-    ru: `Записано: обращений ${ru(appeals)}, событий ${ru(events)}`,
-    en: `Written: appeals ${en(appeals)}, status events ${en(events)}`,
-  }, { appeals, events });
-
-  return {
-    connection,
-    rows: { 'appeals.parquet': appeals, 'status_events.parquet': events } as Record<string, number>,
-    close: () => {
-      connection.closeSync();
-      instance.closeSync();
-    },
+  const { instance, connection } = shared ?? (await openDatabase());
+  const close = () => {
+    if (shared) {
+      shared.close();
+      return;
+    }
+    connection.closeSync();
+    instance.closeSync();
   };
+
+  try {
+    await createTable(connection, 'appeals_memory', APPEAL_COLUMNS);
+    await createTable(connection, 'status_events_memory', STATUS_EVENT_COLUMNS);
+    for (const result of results) {
+      await appendRows(connection, 'appeals_memory', APPEAL_COLUMNS, result.appeals as unknown as Record<string, unknown>[]);
+      await appendRows(connection, 'status_events_memory', STATUS_EVENT_COLUMNS, result.events as unknown as Record<string, unknown>[]);
+    }
+    for (const sourceId of carried.keys()) {
+      const where = `WHERE source = ${sqlString(sourceId)}`;
+      await connection.run(`INSERT INTO appeals_memory SELECT * FROM read_parquet(${sqlString(join(previous!.directory, 'appeals.parquet'))}) ${where}`);
+      await connection.run(`INSERT INTO status_events_memory SELECT * FROM read_parquet(${sqlString(join(previous!.directory, 'status_events.parquet'))}) ${where}`);
+    }
+    // The in-memory table joins the views only when it has rows or is all there is, because a
+    // union with it turns the bulk tables' ENUM columns into text, which is slower to filter.
+    const memoryRows = await countRows(connection, 'appeals_memory');
+    const memoryEvents = await countRows(connection, 'status_events_memory');
+    await createUnionView(connection, 'appeals', memoryRows > 0 || bulk.length === 0 ? 'appeals_memory' : null, bulk.map((tables) => tables.appeals));
+    await createUnionView(connection, 'status_events', memoryEvents > 0 || bulk.length === 0 ? 'status_events_memory' : null, bulk.map((tables) => tables.events));
+    const appeals = await countRows(connection, 'appeals');
+    const events = await countRows(connection, 'status_events');
+
+    // Sorted by region, district and time so that row-group statistics let a reader skip groups
+    // when it filters on these columns over HTTP range requests. The sort runs on the views' own
+    // columns, and the outer select casts them to the schema's types. A single bulk-read source
+    // has one region and one source id, and its appeals view already lists rows in this order.
+    const onlyBulk = bulk.length === 1 && memoryRows === 0 && memoryEvents === 0;
+    const appealsOrder = onlyBulk ? '' : 'ORDER BY region, district, created_at, appeal_id';
+    const eventsOrder = onlyBulk ? 'ORDER BY appeal_id, sequence' : 'ORDER BY source, appeal_id, sequence';
+    await connection.run(`COPY (SELECT ${castColumns(APPEAL_COLUMNS)} FROM (SELECT * FROM appeals ${appealsOrder}))
+      TO '${join(staging, 'appeals.parquet')}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`);
+    await connection.run(`COPY (SELECT ${castColumns(STATUS_EVENT_COLUMNS)} FROM (SELECT * FROM status_events ${eventsOrder}))
+      TO '${join(staging, 'status_events.parquet')}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`);
+    logger.info('write', {
+      ru: `Записано: обращений ${ru(appeals)}, событий ${ru(events)}`,
+      en: `Written: appeals ${en(appeals)}, status events ${en(events)}`,
+    }, { appeals, events });
+
+    return {
+      connection,
+      rows: { 'appeals.parquet': appeals, 'status_events.parquet': events } as Record<string, number>,
+      close,
+    };
+  } catch (error) {
+    close();
+    throw error;
+  }
 }
 
-async function countRows(connection: Awaited<ReturnType<typeof openDatabase>>['connection'], table: string): Promise<number> {
+async function createUnionView(connection: DuckDBConnection, view: string, memoryTable: string | null, bulkViews: readonly string[]): Promise<void> {
+  const parts = [...(memoryTable ? [memoryTable] : []), ...bulkViews].map((name) => `SELECT * FROM ${name}`);
+  await connection.run(`CREATE OR REPLACE TEMP VIEW ${view} AS ${parts.join(' UNION ALL ')}`);
+}
+
+/** Columns whose row-group statistics readers use to skip groups: the sort keys of appeals.parquet. */
+const STATISTICS_COLUMNS = new Set(['region', 'district', 'source', 'appeal_id']);
+
+/**
+ * Selects the schema columns for a Parquet file. Text columns of bulk-read sources are ENUM, which
+ * DuckDB writes as UTF8 strings as it writes VARCHAR, so they go out without a cast of every
+ * value. DuckDB gives an ENUM column the min/max statistics of its whole dictionary, though, so
+ * the sort keys are cast to VARCHAR to keep their statistics tight. Other columns are cast to
+ * their schema types.
+ */
+function castColumns(columns: readonly ColumnDefinition[]): string {
+  return columns
+    .map((column) => (column.type === 'VARCHAR' && !STATISTICS_COLUMNS.has(column.name) ? `"${column.name}"` : `"${column.name}"::${column.type} AS "${column.name}"`))
+    .join(', ');
+}
+
+async function countRows(connection: DuckDBConnection, table: string): Promise<number> {
   const reader = await connection.runAndReadAll(`SELECT count(*)::INTEGER AS count FROM ${table}`);
   return Number(reader.getRowsJS()[0][0]);
 }
@@ -148,12 +208,17 @@ async function writeAggregates(staging: string, id: string, regions: Map<string,
   return aggregates;
 }
 
-function writeRejects(staging: string, results: SourceResult[]): void {
+async function writeRejects(staging: string, results: SourceResult[], connection: DuckDBConnection): Promise<void> {
   const header = REJECT_COLUMNS.map((column) => column.name);
   const lines = [header.join(',')];
   for (const result of results) {
     for (const reject of result.rejects) {
       lines.push(header.map((name) => csvField(reject[name as keyof typeof reject])).join(','));
+    }
+    if (!result.bulk) continue;
+    const stream = await connection.stream(`SELECT ${header.map((name) => `"${name}"`).join(', ')} FROM ${result.bulk.rejects} ORDER BY stage, file_index, row`);
+    for await (const rows of stream.yieldRowsJs()) {
+      for (const row of rows) lines.push(row.map(csvField).join(','));
     }
   }
   writeFileSync(join(staging, 'rejects.csv'), lines.join('\n') + '\n');
@@ -210,7 +275,9 @@ function freshSource(config: Config, result: SourceResult): ManifestSource {
     url: result.source.url,
     licence: result.source.licence,
     attribution: result.source.attribution,
-    files: result.source.files.filter((path) => existsSync(path)).map((path) => ({ path: relative(config.root, path), sha256: sha256(path), bytes: statSync(path).size })),
+    files: result.source.files
+      .filter((path) => existsSync(path))
+      .map((path) => ({ path: relative(config.root, path), sha256: result.bulk?.sha256.get(path) ?? sha256(path), bytes: statSync(path).size })),
     asOf: result.asOf === null ? null : new Date(result.asOf).toISOString(),
     asOfRule: result.asOfRule,
     period: result.period ? { from: new Date(result.period.from).toISOString(), to: new Date(result.period.to).toISOString() } : null,

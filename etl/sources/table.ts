@@ -18,13 +18,13 @@ import { CsvParser, DELIMITERS, UnclosedQuoteError, countDelimiters, findHeaderL
 import { parseDateText, wallClockDateToInstant } from './dates.ts';
 import { RecordProblem, cleanText, fileError, readPoint, toReject } from './row-helpers.ts';
 import type { MappableField, TableMapping, TimeField } from './table-mapping.ts';
-import { decodeChunks, scanEncoding, type TextEncoding } from './text-encoding.ts';
+import { decodeChunks, scanEncoding, type EncodingScan, type TextEncoding } from './text-encoding.ts';
 import type { AdapterContext, AppealDraft, EventDraft, RowReject } from './types.ts';
 import { readXlsxRows, type CellValue } from './xlsx.ts';
 
 export const FORMAT = 'table';
 
-const CLOSED_STATUSES: readonly AppealStatus[] = ['resolved', 'closed_without_confirmation', 'closed'];
+export const CLOSED_STATUSES: readonly AppealStatus[] = ['resolved', 'closed_without_confirmation', 'closed'];
 
 /** Maximum length of the header line in characters; a longer one means the file is not a table. */
 const MAX_HEADER_CHARACTERS = 1_000_000;
@@ -105,7 +105,7 @@ async function* parseCsvSource(source: ByteSource, context: AdapterContext, mapp
 // ---------------------------------------------------------------------------------------------
 // Encoding and delimiter
 
-interface EncodingChoice {
+export interface EncodingChoice {
   readonly encoding: TextEncoding;
   readonly reason: string;
   /** The bytes are valid UTF-8 with non-ASCII text, though another encoding was chosen. */
@@ -115,7 +115,11 @@ interface EncodingChoice {
 }
 
 async function chooseEncoding(source: ByteSource, displayName: string, mapping: TableMapping): Promise<EncodingChoice> {
-  const scan = await scanEncoding(source());
+  return chooseEncodingFromScan(await scanEncoding(source()), displayName, mapping);
+}
+
+/** Picks the encoding of a CSV file from a scan of its bytes and the mapping's `encoding` setting. */
+export function chooseEncodingFromScan(scan: EncodingScan, displayName: string, mapping: TableMapping): EncodingChoice {
   const looksLikeUtf8 = scan.invalidUtf8At === null && scan.hasNonAscii;
 
   if (scan.bom === 'utf-16le' || scan.bom === 'utf-16be') {
@@ -167,15 +171,8 @@ function readCsvRows(source: ByteSource, encoding: EncodingChoice, context: Adap
       }
     }
 
-    // Excel writes a first line `sep=;` to name the delimiter; it is not the header.
-    const hint = /^\uFEFF?sep=(.)$/.exec(headerLine);
-    let delimiterChoice: { delimiter: Delimiter; reason: string };
-    if (hint && (DELIMITERS as readonly string[]).includes(hint[1])) {
-      delimiterChoice = { delimiter: hint[1] as Delimiter, reason: 'named by the sep= line' };
-      prefix = prefix.slice(headerLine.length).replace(/^\r?\n|^\r/, '');
-    } else {
-      delimiterChoice = chooseDelimiter(headerLine, mapping);
-    }
+    const delimiterChoice = chooseFirstLineDelimiter(headerLine, mapping);
+    if (delimiterChoice.sepLine) prefix = prefix.slice(headerLine.length).replace(/^\r?\n|^\r/, '');
 
     const parser = new CsvParser(delimiterChoice.delimiter);
     const emit = function* (records: ReturnType<CsvParser['push']>): Generator<SourceRow> {
@@ -190,7 +187,7 @@ function readCsvRows(source: ByteSource, encoding: EncodingChoice, context: Adap
             header: record.fields.map((name) => name.replace(/^\uFEFF/, '').trim()),
           };
         }
-        yield { index: record.index + (hint ? 1 : 0), cells: record.fields, problem: record.problem };
+        yield { index: record.index + (delimiterChoice.sepLine ? 1 : 0), cells: record.fields, problem: record.problem };
       }
     };
 
@@ -216,6 +213,16 @@ function readCsvRows(source: ByteSource, encoding: EncodingChoice, context: Adap
 }
 
 /**
+ * Picks the delimiter for a file whose first line is `firstLine`. Excel writes a first line `sep=;`
+ * to name the delimiter; that line is not the header, and `sepLine` is then true.
+ */
+export function chooseFirstLineDelimiter(firstLine: string, mapping: TableMapping): { delimiter: Delimiter; reason: string; sepLine: boolean } {
+  const hint = /^\uFEFF?sep=(.)$/.exec(firstLine);
+  if (hint && (DELIMITERS as readonly string[]).includes(hint[1])) return { delimiter: hint[1] as Delimiter, reason: 'named by the sep= line', sepLine: true };
+  return { ...chooseDelimiter(firstLine, mapping), sepLine: false };
+}
+
+/**
  * Picks the delimiter the mapping sets. Otherwise picks the first candidate, most frequent first,
  * under which the header contains every mapped column.
  */
@@ -236,7 +243,8 @@ function chooseDelimiter(headerLine: string, mapping: TableMapping): { delimiter
   return { delimiter: candidates[0], reason: `most frequent in the header line (${counts[candidates[0]]})` };
 }
 
-function splitHeader(headerLine: string, delimiter: Delimiter): string[] {
+/** Splits a header line into trimmed column names, without a byte order mark. */
+export function splitHeader(headerLine: string, delimiter: Delimiter): string[] {
   const parser = new CsvParser(delimiter);
   const records = [...parser.push(headerLine), ...parser.finish()];
   return (records[0]?.fields ?? []).map((name) => name.replace(/^\uFEFF/, '').trim());
@@ -287,7 +295,7 @@ function reportLayout(layout: TableLayout, context: AdapterContext, options: Tab
 }
 
 /** Finds the index of every mapped column; throws one InputError listing all that are missing. */
-function resolveColumns(layout: TableLayout, encoding: EncodingChoice | null, context: AdapterContext, mapping: TableMapping): Map<MappableField, number> {
+export function resolveColumns(layout: TableLayout, encoding: EncodingChoice | null, context: AdapterContext, mapping: TableMapping): Map<MappableField, number> {
   const exact = new Map<string, number[]>();
   const loose = new Map<string, number[]>();
   layout.header.forEach((name, index) => {
@@ -383,11 +391,9 @@ class TableConverter {
 
   private toRow(source: SourceRow, recordId: string | null): Extract<TableRow, { kind: 'appeal' }> {
     const cells = source.cells;
-    if (recordId === null) throw new RecordProblem(this.columnName('appeal_id'), null, 'missing_id', 'the row has no appeal id');
+    if (recordId === null) throw tableProblems.missingId(this.mapping);
     const firstRow = this.seenIds.get(recordId);
-    if (firstRow !== undefined) {
-      throw new RecordProblem(this.columnName('appeal_id'), recordId, 'duplicate_id', `the id already appeared in row ${firstRow}, which is kept; remove the repeated row from the export`);
-    }
+    if (firstRow !== undefined) throw tableProblems.duplicateId(this.mapping, recordId, firstRow);
 
     const created = this.readCreatedAt(cells);
     const { status, statusOriginal } = this.readStatus(cells);
@@ -431,68 +437,31 @@ class TableConverter {
   private readCreatedAt(cells: readonly CellValue[]): { at: number; fallback: boolean } {
     if (this.mapping.columns.created_at === null) {
       if (this.mapping.createdAtFallback) return { at: this.mapping.createdAtFallback.at, fallback: true };
-      throw new RecordProblem(
-        'created_at',
-        null,
-        'missing_created_at',
-        `the mapping ${this.mapping.file} declares that the export has no creation time (columns.created_at is null); an appeal needs one, so set created_at_fallback only if one time holds for every row`,
-      );
+      throw tableProblems.noCreatedAtColumn(this.mapping);
     }
     const at = this.time(cells, 'created_at');
-    if (at === null) throw new RecordProblem(this.columnName('created_at'), null, 'missing_created_at', 'the row has no creation time');
+    if (at === null) throw tableProblems.missingCreatedAt(this.mapping);
     return { at, fallback: false };
   }
 
   private readStatus(cells: readonly CellValue[]): { status: AppealStatus; statusOriginal: string } {
-    if (!this.columns.has('status')) {
-      if (this.mapping.statusDefault) return { status: this.mapping.statusDefault.status, statusOriginal: this.mapping.statusDefault.original };
-      throw new RecordProblem('status', null, 'missing_status', `the export has no status column; set status_default in ${this.mapping.file} if one status is true of every row`);
-    }
-    const original = this.text(cells, 'status');
-    if (original === null) throw new RecordProblem(this.columnName('status'), null, 'missing_status', 'the row has no status');
-    const status = this.mapping.statusMap[original] ?? lookUpIgnoringCase(this.mapping.statusMap, original);
-    if (!status) throw new RecordProblem(this.columnName('status'), original, 'unknown_status', `the status is not in status_map; add it to ${this.mapping.file}`);
-    return { status, statusOriginal: original };
+    return readStatusText(this.mapping, this.columns.has('status'), this.text(cells, 'status'));
   }
 
   private readClosedAt(cells: readonly CellValue[], status: AppealStatus, createdAt: number): number | null {
     const closedAt = this.time(cells, 'closed_at');
     if (!CLOSED_STATUSES.includes(status)) return null;
-    if (closedAt === null) {
-      const where = this.columns.has('closed_at') ? `the column ${this.columnName('closed_at')} is empty` : `no closed_at column is mapped in ${this.mapping.file}`;
-      throw new RecordProblem(this.columns.has('closed_at') ? this.columnName('closed_at') : 'closed_at', null, 'missing_closed_at', `the row is closed but ${where}, so its closing time is unknown`);
-    }
-    if (closedAt < createdAt) {
-      throw new RecordProblem(this.columnName('closed_at'), describeCell(this.cell(cells, 'closed_at')), 'closed_before_created', 'the closing time is earlier than the creation time; check both dates and their format');
-    }
+    if (closedAt === null) throw tableProblems.missingClosedAt(this.mapping, this.columns.has('closed_at'));
+    if (closedAt < createdAt) throw tableProblems.closedBeforeCreated(this.mapping, describeCell(this.cell(cells, 'closed_at')));
     return closedAt;
   }
 
-  /** Returns the district name from its column or, failing that, read out of the agency name. */
   private readDistrict(cells: readonly CellValue[], agency: string | null): { name: string | null; inferred: boolean } {
-    const name = this.text(cells, 'district_name');
-    if (name !== null || agency === null) return { name, inferred: false };
-    for (const rule of this.mapping.agencyDistrictRules) {
-      if (rule.pattern.test(agency)) return { name: cleanText(agency.replace(rule.pattern, rule.district)), inferred: true };
-    }
-    return { name: null, inferred: false };
+    return readDistrictName(this.mapping, this.text(cells, 'district_name'), agency);
   }
 
   private time(cells: readonly CellValue[], field: TimeField): number | null {
-    const value = this.cell(cells, field);
-    if (value === null || value === undefined || (typeof value === 'string' && value.trim() === '')) return null;
-    const column = this.columnName(field);
-    if (value instanceof Date) {
-      const at = wallClockDateToInstant(value, this.timeZone);
-      if (at === null) throw new RecordProblem(column, String(value), 'invalid_time', 'the cell contains an invalid date');
-      return at;
-    }
-    if (typeof value !== 'string') {
-      throw new RecordProblem(column, String(value), 'invalid_time', 'the cell contains a number or a boolean, not a date; format the column as a date or as text in the spreadsheet');
-    }
-    const parsed = parseDateText(value, this.mapping.dateFormats, this.timeZone);
-    if (!parsed.ok) throw new RecordProblem(column, value, parsed.reason, `${parsed.message}; the formats come from date_formats in ${this.mapping.file}`);
-    return parsed.at;
+    return readTimeCell(this.mapping, this.timeZone, this.columnName(field), this.cell(cells, field));
   }
 
   private text(cells: readonly CellValue[], field: MappableField): string | null {
@@ -508,8 +477,83 @@ class TableConverter {
   }
 
   private columnName(field: MappableField): string {
-    return this.mapping.columns[field] ?? field;
+    return mappedColumnName(this.mapping, field);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules for one cell, shared with the bulk reader (etl/bulk/), which applies them to the distinct
+// values of a column.
+
+/** Problems of a row that do not come from one cell's value; the bulk reader writes the same. */
+export const tableProblems = {
+  missingId: (mapping: TableMapping) => new RecordProblem(mappedColumnName(mapping, 'appeal_id'), null, 'missing_id', 'the row has no appeal id'),
+  duplicateId: (mapping: TableMapping, id: string, firstRow: number | string) =>
+    new RecordProblem(mappedColumnName(mapping, 'appeal_id'), id, 'duplicate_id', `the id already appeared in row ${firstRow}, which is kept; remove the repeated row from the export`),
+  noCreatedAtColumn: (mapping: TableMapping) =>
+    new RecordProblem(
+      'created_at',
+      null,
+      'missing_created_at',
+      `the mapping ${mapping.file} declares that the export has no creation time (columns.created_at is null); an appeal needs one, so set created_at_fallback only if one time holds for every row`,
+    ),
+  missingCreatedAt: (mapping: TableMapping) => new RecordProblem(mappedColumnName(mapping, 'created_at'), null, 'missing_created_at', 'the row has no creation time'),
+  missingClosedAt: (mapping: TableMapping, hasColumn: boolean) => {
+    const where = hasColumn ? `the column ${mappedColumnName(mapping, 'closed_at')} is empty` : `no closed_at column is mapped in ${mapping.file}`;
+    return new RecordProblem(hasColumn ? mappedColumnName(mapping, 'closed_at') : 'closed_at', null, 'missing_closed_at', `the row is closed but ${where}, so its closing time is unknown`);
+  },
+  closedBeforeCreated: (mapping: TableMapping, value: string | null) =>
+    new RecordProblem(mappedColumnName(mapping, 'closed_at'), value, 'closed_before_created', 'the closing time is earlier than the creation time; check both dates and their format'),
+};
+
+/** Returns the mapped column's name, or the field's own name when the mapping names no column. */
+export function mappedColumnName(mapping: TableMapping, field: MappableField): string {
+  return mapping.columns[field] ?? field;
+}
+
+/**
+ * Reads the status of a row from its cleaned status text. `hasColumn` is false when the mapping
+ * names no status column; `status_default` then applies. Throws RecordProblem for a missing or
+ * unknown status.
+ */
+export function readStatusText(mapping: TableMapping, hasColumn: boolean, original: string | null): { status: AppealStatus; statusOriginal: string } {
+  const column = mappedColumnName(mapping, 'status');
+  if (!hasColumn) {
+    if (mapping.statusDefault) return { status: mapping.statusDefault.status, statusOriginal: mapping.statusDefault.original };
+    throw new RecordProblem('status', null, 'missing_status', `the export has no status column; set status_default in ${mapping.file} if one status is true of every row`);
+  }
+  if (original === null) throw new RecordProblem(column, null, 'missing_status', 'the row has no status');
+  const status = mapping.statusMap[original] ?? lookUpIgnoringCase(mapping.statusMap, original);
+  if (!status) throw new RecordProblem(column, original, 'unknown_status', `the status is not in status_map; add it to ${mapping.file}`);
+  return { status, statusOriginal: original };
+}
+
+/** Returns the district name from its column or, failing that, read out of the agency name. */
+export function readDistrictName(mapping: TableMapping, name: string | null, agency: string | null): { name: string | null; inferred: boolean } {
+  if (name !== null || agency === null) return { name, inferred: false };
+  for (const rule of mapping.agencyDistrictRules) {
+    if (rule.pattern.test(agency)) return { name: cleanText(agency.replace(rule.pattern, rule.district)), inferred: true };
+  }
+  return { name: null, inferred: false };
+}
+
+/**
+ * Reads a time cell as an instant in epoch milliseconds, or null for an empty cell. `column` names
+ * the column in a RecordProblem thrown for a value that is not a date in the mapping's formats.
+ */
+export function readTimeCell(mapping: TableMapping, timeZone: string, column: string, value: CellValue | undefined): number | null {
+  if (value === null || value === undefined || (typeof value === 'string' && value.trim() === '')) return null;
+  if (value instanceof Date) {
+    const at = wallClockDateToInstant(value, timeZone);
+    if (at === null) throw new RecordProblem(column, String(value), 'invalid_time', 'the cell contains an invalid date');
+    return at;
+  }
+  if (typeof value !== 'string') {
+    throw new RecordProblem(column, String(value), 'invalid_time', 'the cell contains a number or a boolean, not a date; format the column as a date or as text in the spreadsheet');
+  }
+  const parsed = parseDateText(value, mapping.dateFormats, timeZone);
+  if (!parsed.ok) throw new RecordProblem(column, value, parsed.reason, `${parsed.message}; the formats come from date_formats in ${mapping.file}`);
+  return parsed.at;
 }
 
 function buildEvents(createdAt: number, firstAnswerAt: number | null, finalAnswerAt: number | null, closedAt: number | null, status: AppealStatus, statusOriginal: string): EventDraft[] {

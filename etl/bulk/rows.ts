@@ -1,0 +1,317 @@
+// The per-row work of the bulk table reader in SQL. One table lists every staged record with its
+// checked values, the first problem the row-by-row adapter would reject it for, its placement and
+// its outcome. Duplicates are marked in it, the reasons of rejects go to a table of their own, and
+// views give the accepted appeals and their status events in the snapshot's column order.
+
+import { ANSWER_DEADLINE_DAYS } from '../schema.ts';
+import { mappedColumnName, tableProblems } from '../sources/table.ts';
+import type { TableMapping } from '../sources/table-mapping.ts';
+import type { RecordProblem } from '../sources/row-helpers.ts';
+import type { BulkDatabase } from './database.ts';
+import { sqlText, type RowLookups } from './lookups.ts';
+import { RejectValueKind } from './placement.ts';
+import { CANONICAL_FORMATS, type StagedFile } from './stage.ts';
+
+/** Outcome of a staged record; read = the sum over all four. */
+export const Outcome = { Accepted: 0, Rejected: 1, Duplicate: 2, PlacementRejected: 3 } as const;
+
+/** Adapter problems in the order TableConverter checks them; 0 means no problem. */
+const Problem = {
+  None: 0,
+  MissingId: 1,
+  DuplicateId: 2,
+  CreatedAt: 3,
+  Status: 4,
+  FirstAnswerAt: 5,
+  FinalAnswerAt: 6,
+  ClosedAtValue: 7,
+  MissingClosedAt: 8,
+  ClosedBeforeCreated: 9,
+  Point: 10,
+  DeadlineAt: 11,
+} as const;
+
+interface RejectColumns {
+  readonly field: string;
+  readonly value: string;
+  readonly reason: string;
+  readonly message: string;
+}
+
+export interface RowsInput {
+  readonly database: BulkDatabase;
+  readonly prefix: string;
+  readonly files: readonly StagedFile[];
+  readonly mapping: TableMapping;
+  readonly lookups: RowLookups;
+}
+
+/**
+ * Creates `<prefix>_rows`: one row per staged record with its outcome and, for the appeals, every
+ * value the views need, sorted as appeals.parquet is. Duplicates are resolved in it; the reasons
+ * of rejects are kept apart (buildRejects), so the sorted table stays narrow.
+ */
+export async function buildRows(input: RowsInput): Promise<string> {
+  const table = `${input.prefix}_rows`;
+  const outputs = [
+    'c.file_index',
+    'c.row',
+    'c.id AS appeal_id',
+    'c.problem::UTINYINT AS problem',
+    `(CASE WHEN c.problem <> ${Problem.None} THEN ${Outcome.Rejected} WHEN pl.reason IS NOT NULL THEN ${Outcome.PlacementRejected} ELSE ${Outcome.Accepted} END)::UTINYINT AS outcome`,
+    'c.created_at',
+    ...['first_answer_at', 'final_answer_at', 'closed_at', 'deadline_at'].filter((name) => !input.lookups.absent.has(name)).map((name) => `c.${name}`),
+    'c.status',
+    'c.status_original',
+    'c.event_status_original',
+    ...TEXT_OUTPUTS.filter((name) => !input.lookups.absent.has(name)).map((name) => `c.${name}`),
+    'pl.district',
+    'pl.rule AS district_rule',
+    'pl.flag AS district_flag',
+    'c.inferred',
+    'c.latitude',
+    'c.longitude',
+    `(c.status_removed + ${TEXT_OUTPUTS.map((name) => `c.${name}_removed`).join(' + ')})::INTEGER AS scrubbed`,
+    'greatest(c.created_at, c.first_answer_at, c.final_answer_at, c.closed_at) AS last_event_at',
+  ];
+  await input.database.run(`CREATE TABLE ${table} AS SELECT ${outputs.join(', ')}
+    FROM (${checkedSelect(input, null)}) c LEFT JOIN ${input.prefix}_placement pl ON pl.dkey = c.dkey AND pl.pclass = c.pclass
+    ORDER BY pl.district, c.created_at, c.id`);
+  await markDuplicateIds(input, table);
+  if (input.files.length > 1) await markDuplicatesAcrossFiles(input, table);
+  return table;
+}
+
+/** Text columns of an appeal that come from a lookup and are absent when the mapping has no column. */
+const TEXT_OUTPUTS = ['category', 'rubric', 'object_type', 'agency', 'municipality'] as const;
+
+/**
+ * Selects every staged record (or, with `rows`, those whose file_index and row are in that table)
+ * joined with the lookups, with the first adapter problem it has, as TableConverter checks them.
+ */
+function checkedSelect(input: RowsInput, rows: string | null): string {
+  const { mapping, lookups } = input;
+  const staged = input.files
+    .map((file) => {
+      const row = `(rowid + ${file.firstRow})::INTEGER`;
+      const only = rows ? ` AND ${row} IN (SELECT row FROM ${rows} WHERE file_index = ${file.index})` : '';
+      return `SELECT ${file.index} AS file_index, ${row} AS row, * FROM ${file.table} WHERE NOT blank${only}`;
+    })
+    .join(' UNION ALL ');
+  // The closing time's text is needed only for a closed_before_created reject.
+  const closedText = lookups.mapped.has('closed_at') ? `coalesce(r.s_closed_at, strftime(r.w_closed_at, ${sqlText(CANONICAL_FORMATS[mapping.dateFormats[0]][0])}))` : 'NULL::VARCHAR';
+  const base = `SELECT r.file_index, r.row, ${rows ? closedText : 'NULL::VARCHAR'} AS closed_text, ${lookups.columns.join(', ')} FROM (${staged}) r ${lookups.joins.join(' ')}`;
+
+  const created = createdAtSql(mapping, lookups);
+  const problem = `CASE
+      WHEN b.id IS NULL THEN ${Problem.MissingId}
+      WHEN ${created.problem} THEN ${Problem.CreatedAt}
+      WHEN b.status_reason IS NOT NULL THEN ${Problem.Status}
+      WHEN b.first_answer_at_reason IS NOT NULL THEN ${Problem.FirstAnswerAt}
+      WHEN b.final_answer_at_reason IS NOT NULL THEN ${Problem.FinalAnswerAt}
+      WHEN b.closed_at_reason IS NOT NULL THEN ${Problem.ClosedAtValue}
+      WHEN b.status_closed AND b.closed_at IS NULL THEN ${Problem.MissingClosedAt}
+      WHEN b.status_closed AND b.closed_at < ${created.value} THEN ${Problem.ClosedBeforeCreated}
+      WHEN b.point_reason IS NOT NULL THEN ${Problem.Point}
+      WHEN b.deadline_at_reason IS NOT NULL THEN ${Problem.DeadlineAt}
+      ELSE ${Problem.None} END`;
+  return `SELECT * REPLACE (${created.value} AS created_at, CASE WHEN b.status_closed THEN b.closed_at END AS closed_at), ${problem} AS problem FROM (${base}) b`;
+}
+
+/** Returns SQL for the creation time of a row and for when it is a problem, as readCreatedAt decides. */
+function createdAtSql(mapping: TableMapping, lookups: RowLookups): { value: string; problem: string; problemColumns: RejectColumns } {
+  if (lookups.mapped.has('created_at')) {
+    const missing = tableProblems.missingCreatedAt(mapping);
+    return {
+      value: 'b.created_at',
+      problem: '(b.created_at_reason IS NOT NULL OR b.created_at IS NULL)',
+      problemColumns: {
+        field: sqlText(missing.field),
+        value: 'CASE WHEN c.created_at_reason IS NOT NULL THEN c.created_at_value END',
+        reason: `coalesce(c.created_at_reason, ${sqlText(missing.reason)})`,
+        message: `coalesce(c.created_at_message, ${sqlText(missing.hint)})`,
+      },
+    };
+  }
+  const fallback = mapping.createdAtFallback;
+  return {
+    value: fallback ? `epoch_ms(${fallback.at})::TIMESTAMPTZ` : 'NULL::TIMESTAMPTZ',
+    problem: fallback ? 'false' : 'true',
+    problemColumns: constantColumns(tableProblems.noCreatedAtColumn(mapping)),
+  };
+}
+
+/** [condition, columns] for each kind of reject, over the checked row `c` and placement `pl`. */
+function rejectBranches(mapping: TableMapping, lookups: RowLookups): [string, RejectColumns][] {
+  const time = (field: 'first_answer_at' | 'final_answer_at' | 'closed_at' | 'deadline_at'): RejectColumns => ({
+    field: sqlText(mappedColumnName(mapping, field)),
+    value: `c.${field}_value`,
+    reason: `c.${field}_reason`,
+    message: `c.${field}_message`,
+  });
+  const fromLookup = (prefix: string): RejectColumns => ({ field: `c.${prefix}_field`, value: `c.${prefix}_value`, reason: `c.${prefix}_reason`, message: `c.${prefix}_message` });
+  const closedBefore = constantColumns(tableProblems.closedBeforeCreated(mapping, null));
+  const placementValue = `CASE pl.value_kind WHEN ${RejectValueKind.Point} THEN c.point_text WHEN ${RejectValueKind.PointThenValue} THEN c.point_text || pl.value ELSE pl.value END`;
+
+  return [
+    [`c.problem = ${Problem.MissingId}`, constantColumns(tableProblems.missingId(mapping))],
+    [`c.problem = ${Problem.CreatedAt}`, createdAtSql(mapping, lookups).problemColumns],
+    [`c.problem = ${Problem.Status}`, fromLookup('status')],
+    [`c.problem = ${Problem.FirstAnswerAt}`, time('first_answer_at')],
+    [`c.problem = ${Problem.FinalAnswerAt}`, time('final_answer_at')],
+    [`c.problem = ${Problem.ClosedAtValue}`, time('closed_at')],
+    [`c.problem = ${Problem.MissingClosedAt}`, constantColumns(tableProblems.missingClosedAt(mapping, lookups.mapped.has('closed_at')))],
+    [`c.problem = ${Problem.ClosedBeforeCreated}`, { ...closedBefore, value: 'c.closed_text' }],
+    [`c.problem = ${Problem.Point}`, fromLookup('point')],
+    [`c.problem = ${Problem.DeadlineAt}`, time('deadline_at')],
+    ['pl.reason IS NOT NULL', { field: 'pl.field', value: placementValue, reason: 'pl.reason', message: 'pl.message' }],
+  ];
+}
+
+function constantColumns(problem: RecordProblem): RejectColumns {
+  return {
+    field: sqlText(problem.field),
+    value: problem.value === null ? 'NULL' : sqlText(problem.value),
+    reason: sqlText(problem.reason),
+    message: sqlText(problem.hint),
+  };
+}
+
+/**
+ * Marks repeated ids within a file: a repeat is a reject from the second time on, counted from the
+ * first row that passed the adapter's checks, as TableConverter's seen-ids map works. The repeat check comes
+ * right after the missing-id check, so it overrides any later problem of the repeated row. The
+ * repeats and the rows they repeat go to `<prefix>_repeats` for their reject messages.
+ */
+async function markDuplicateIds(input: RowsInput, table: string): Promise<void> {
+  const repeats = `${input.prefix}_repeats`;
+  await input.database.run(`CREATE TABLE ${repeats} AS
+    SELECT later.file_index, later.row, later.appeal_id, firsts.first_row
+    FROM ${table} later JOIN (
+      SELECT t.file_index, t.appeal_id, min(t.row) FILTER (WHERE t.problem = ${Problem.None}) AS first_row
+      FROM ${table} t JOIN (
+        SELECT file_index, appeal_id FROM ${table} WHERE appeal_id IS NOT NULL GROUP BY file_index, appeal_id HAVING count(*) > 1
+      ) repeated_ids USING (file_index, appeal_id)
+      GROUP BY t.file_index, t.appeal_id
+    ) firsts USING (file_index, appeal_id)
+    WHERE later.row > firsts.first_row`);
+  await input.database.run(`UPDATE ${table} SET problem = ${Problem.DuplicateId}, outcome = ${Outcome.Rejected}
+    FROM ${repeats} WHERE ${table}.file_index = ${repeats}.file_index AND ${table}.row = ${repeats}.row`);
+}
+
+/**
+ * Marks rows whose id passed the adapter's checks in an earlier file as duplicates, which the
+ * pipeline counts apart from rejects and does not place.
+ */
+async function markDuplicatesAcrossFiles(input: RowsInput, table: string): Promise<void> {
+  await input.database.run(`UPDATE ${table} SET outcome = ${Outcome.Duplicate}
+    FROM (
+      SELECT appeal_id, min(file_index) AS first_file FROM ${table} WHERE problem = ${Problem.None}
+      GROUP BY appeal_id HAVING count(DISTINCT file_index) > 1
+    ) earlier
+    WHERE ${table}.appeal_id = earlier.appeal_id AND ${table}.problem = ${Problem.None} AND ${table}.file_index > earlier.first_file`);
+}
+
+/**
+ * Creates `<prefix>_rejects` in the order the pipeline lists rejects: the adapter's, file by file
+ * and row by row, then the placement rejects. The rejected records are checked again, this time
+ * for their reasons; the staged tables must still exist. Adapter values are cut and scrubbed
+ * later (table-source.ts).
+ */
+export async function buildRejects(input: RowsInput, rows: string, sourceId: string): Promise<string> {
+  const table = `${input.prefix}_rejects`;
+  const rejected = `${input.prefix}_rejected`;
+  const repeats = `${input.prefix}_repeats`;
+  const fileName = `CASE file_index ${input.files.map((file) => `WHEN ${file.index} THEN ${sqlText(file.displayName)}`).join(' ')} END`;
+  await input.database.run(`CREATE TABLE ${rejected} AS SELECT file_index, row FROM ${rows}
+    WHERE outcome IN (${Outcome.Rejected}, ${Outcome.PlacementRejected}) AND problem <> ${Problem.DuplicateId}`);
+
+  const branches = rejectBranches(input.mapping, input.lookups);
+  const reject = (part: keyof RejectColumns) => `CASE ${branches.map(([condition, columns]) => `WHEN ${condition} THEN ${columns[part]}`).join(' ')} END AS ${part}`;
+  const duplicate = tableProblems.duplicateId(input.mapping, '', '\u0000');
+  const [before, after] = duplicate.hint.split('\u0000');
+  await input.database.run(`CREATE TABLE ${table} AS
+    SELECT (problem = ${Problem.None})::INTEGER AS stage,
+           file_index, ${sqlText(sourceId)} AS source, ${fileName} AS file, row, record_id, field, value, reason, message
+    FROM (
+      SELECT c.file_index, c.row, c.id AS record_id, c.problem, ${(['field', 'value', 'reason', 'message'] as const).map(reject).join(', ')}
+      FROM (${checkedSelect(input, rejected)}) c LEFT JOIN ${input.prefix}_placement pl ON pl.dkey = c.dkey AND pl.pclass = c.pclass
+      UNION ALL
+      SELECT file_index, row, appeal_id, ${Problem.DuplicateId}, ${sqlText(duplicate.field)}, appeal_id, ${sqlText(duplicate.reason)},
+             ${sqlText(before)} || first_row || ${sqlText(after)}
+      FROM ${repeats}
+    )
+    ORDER BY stage, file_index, row`);
+  return table;
+}
+
+/** Returns the SQL for a rows-table column, or a typed NULL for one the mapping has no column for. */
+function storedColumn(input: RowsInput): (name: string) => string {
+  return (name) => {
+    if (!input.lookups.absent.has(name)) return name;
+    return name.endsWith('_at') ? 'NULL::TIMESTAMPTZ' : 'NULL::VARCHAR';
+  };
+}
+
+/** SQL for fractional days from `start` to `end`, as daysBetween in etl/lib/time.ts computes them. */
+function days(start: string, end: string): string {
+  return `((epoch_ms(${end}) - epoch_ms(${start})) / 86400000.0)`;
+}
+
+/** SQL for Math.round(days * 1e6) / 1e6, as measureAppeal rounds. */
+function roundDays(value: string): string {
+  return `(floor(${value} * 1e6 + 0.5) / 1e6)`;
+}
+
+/**
+ * Creates the view of accepted appeals in APPEAL_COLUMNS order. Text columns stay ENUM, which
+ * sorts and compares as text; the snapshot writer casts them when it writes Parquet. Days and the
+ * overdue flag follow measureAppeal with the source's as-of time.
+ */
+export async function createAppealsView(input: RowsInput, rows: string, source: { id: string; region: string; asOf: number | null }): Promise<string> {
+  const view = `${input.prefix}_appeals`;
+  const stored = storedColumn(input);
+  const asOf = source.asOf === null ? 'NULL::TIMESTAMPTZ' : `epoch_ms(${Math.round(source.asOf)})::TIMESTAMPTZ`;
+  const end = `coalesce(${stored('closed_at')}, ${asOf})`;
+  const toFirstAnswer = `CASE WHEN ${stored('first_answer_at')} IS NOT NULL THEN ${roundDays(days('created_at', stored('first_answer_at')))} END`;
+  const text = (name: string) => `${stored(name)} AS ${name}`;
+  await input.database.run(`CREATE VIEW ${view} AS SELECT
+      appeal_id, ${sqlText(source.id)} AS source, ${sqlText(source.region)} AS region,
+      created_at, ${['first_answer_at', 'final_answer_at', 'closed_at', 'deadline_at'].map(text).join(', ')},
+      status, status_original, ${['category', 'rubric', 'object_type', 'agency'].map(text).join(', ')}, district, district_rule, district_flag, ${text('municipality')},
+      0 AS repeat_messages,
+      ${toFirstAnswer} AS days_to_first_answer,
+      ${roundDays(`greatest(0, ${days('created_at', end)})`)} AS days_open,
+      coalesce(${toFirstAnswer}, ${days('created_at', end)}) > ${ANSWER_DEADLINE_DAYS} AS overdue,
+      latitude, longitude, NULL::VARCHAR AS extras, ${asOf} AS as_of
+    FROM ${rows} WHERE outcome = ${Outcome.Accepted}`);
+  return view;
+}
+
+/**
+ * Creates the view of status events of accepted appeals, as buildEvents in table.ts makes them:
+ * the petition, an interim answer (a first answer that is not the final one), the answer, and the
+ * closing status, numbered in time order with ties kept in that order.
+ */
+export async function createEventsView(input: RowsInput, rows: string, sourceId: string): Promise<string> {
+  const view = `${input.prefix}_events`;
+  const stored = storedColumn(input);
+  const [first, final, closed] = ['first_answer_at', 'final_answer_at', 'closed_at'].map(stored);
+  const present = ['true', `${first} IS NOT NULL AND ${first} IS DISTINCT FROM ${final}`, `${final} IS NOT NULL`, `${closed} IS NOT NULL`];
+  const times = ['created_at', first, final, closed];
+  const kinds = ['petition', 'interim_answer', 'answer', 'status'];
+  // An event's number is one more than the count of events before it: earlier in time, or at the
+  // same time and earlier in the list (Array.prototype.sort is stable).
+  const sequence = (event: number) =>
+    `1 + ${times
+      .map((time, other) => (other === event ? null : `(${present[other]} AND ${time} ${other < event ? '<=' : '<'} ${times[event]})::INTEGER`))
+      .filter(Boolean)
+      .join(' + ')}`;
+  const parts = kinds.map((kind, event) => {
+    const status = kind === 'status' ? 'status, event_status_original' : 'NULL, NULL';
+    return `SELECT appeal_id, ${sqlText(sourceId)} AS source, (${sequence(event)})::INTEGER AS sequence, ${times[event]} AS "at", '${kind}' AS kind, ${status}
+      FROM ${rows} WHERE outcome = ${Outcome.Accepted} AND ${present[event]}`;
+  });
+  await input.database.run(`CREATE VIEW ${view} (appeal_id, source, sequence, "at", kind, status, status_original) AS ${parts.join(' UNION ALL ')}`);
+  return view;
+}

@@ -1,0 +1,53 @@
+// District placement policy: what happens to a record whose district assignment failed or is in
+// doubt. Shared by the row-by-row pipeline and the bulk table reader (etl/bulk/).
+
+import type { DistrictPolicy } from './config.ts';
+import type { Assignment, Region } from './districts.ts';
+import type { DistrictFlag, DistrictRule, Reject } from './schema.ts';
+
+export interface Placement {
+  district: string | null;
+  rule: DistrictRule | null;
+  flag: DistrictFlag | null;
+}
+
+export type PlacementReject = Pick<Reject, 'field' | 'value' | 'reason' | 'message'>;
+
+/**
+ * Turns a district assignment into a placement or a reject under the source's policy. The bulk
+ * table reader (etl/bulk/) calls it too, with assignments made from looked-up parts.
+ */
+export function applyDistrictPolicy(
+  region: Region,
+  assignment: Assignment,
+  point: { latitude: number | null; longitude: number | null },
+  inferred: boolean,
+  policy: DistrictPolicy,
+): Placement | PlacementReject {
+  const rejectWith = (reason: string, field: string, value: string | null) => ({ field, value, reason, message: districtRejectMessage(reason, region) });
+
+  if (!assignment.ok) {
+    if (assignment.reason === 'district_conflict' && policy.conflict === 'keep' && assignment.codeDistrict) {
+      return { district: assignment.codeDistrict.name, rule: 'code', flag: 'code_name_conflict' };
+    }
+    if (assignment.reason !== 'district_conflict' && policy.unplaced === 'keep') return { district: null, rule: null, flag: 'unplaced' };
+    return rejectWith(assignment.reason, assignment.field, assignment.value);
+  }
+
+  if (assignment.pointOutside) {
+    if (policy.pointMismatch === 'reject') {
+      const { latitude, longitude } = point;
+      return rejectWith('point_outside_district', 'latitude/longitude', `${latitude}, ${longitude} ∉ ${assignment.district.name}`);
+    }
+    return { district: assignment.district.name, rule: assignment.rule, flag: 'point_outside_district' };
+  }
+  const flag = inferred ? 'inferred_from_agency' : null;
+  return { district: assignment.district.name, rule: assignment.rule, flag };
+}
+
+export function districtRejectMessage(reason: string, region: Region): string {
+  if (reason === 'point_outside_district') return `the point lies outside the district its code or name gives; check the coordinates, or set districtPolicy.pointMismatch to "keep"`;
+  if (reason === 'district_conflict') return `the district code and the district name name different districts; fix the record or the code table of region ${region.config.id}`;
+  if (reason === 'district_unknown') return `no district of region ${region.config.id} has this name or code; add an alias to regions[].aliases if it is another spelling`;
+  return `the record has no district and its point lies in no district of region ${region.config.id}`;
+}
