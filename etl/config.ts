@@ -124,9 +124,23 @@ export interface SiteConfig {
   directory: string;
 }
 
+export interface PollImportConfig {
+  id: string;
+  /** A CSV in the transcribed-polls format documented in etl/polls/transcribed-csv.ts. */
+  file: string;
+  region: string;
+  cityName: string;
+  title: LocalizedText;
+  originUrl: string;
+  licence: string;
+  attribution: LocalizedText;
+}
+
 export interface PollsConfig {
   /** Folder holding `polls/` (the poll datasets) and `geo/` (districts and the okrug crosswalk). */
   dataDirectory: string;
+  /** Administrators' own poll exports, published beside the shipped datasets. */
+  imports: PollImportConfig[];
 }
 
 export interface Config {
@@ -146,7 +160,8 @@ export const CONFIG_KEYS = {
   root: ['$schema', 'snapshots', 'site', 'polls', 'privacy', 'regions', 'sources'],
   snapshots: ['directory', 'keep', 'keepMonthEnds'],
   site: ['directory'],
-  polls: ['dataDirectory'],
+  polls: ['dataDirectory', 'imports'],
+  pollImport: ['id', 'file', 'region', 'cityName', 'title', 'originUrl', 'licence', 'attribution'],
   privacy: ['gridLatitudeDegrees', 'gridLongitudeDegrees'],
   region: ['id', 'name', 'timeZone', 'boundaries', 'population', 'districtCodes', 'municipalities', 'aliases'],
   boundaries: ['file', 'nameProperty', 'codeProperty', 'filter', 'licence', 'attribution'],
@@ -207,7 +222,22 @@ export function validateConfig(raw: unknown, root: string): Config {
   const polls = optional(top.polls, (value) => {
     const pollsJson = object(value, 'polls');
     allowKeys(pollsJson, 'polls', CONFIG_KEYS.polls);
-    return { dataDirectory: directory(pollsJson.dataDirectory, 'polls.dataDirectory', root) };
+    const imports = array(pollsJson.imports ?? [], 'polls.imports').map((entry, index) => {
+      const key = `polls.imports[${index}]`;
+      const json = object(entry, key);
+      allowKeys(json, key, CONFIG_KEYS.pollImport);
+      return {
+        id: identifier(json.id, `${key}.id`),
+        file: file(json.file, `${key}.file`, root),
+        region: identifier(json.region, `${key}.region`),
+        cityName: string(json.cityName, `${key}.cityName`),
+        title: localized(json.title, `${key}.title`),
+        originUrl: string(json.originUrl, `${key}.originUrl`),
+        licence: string(json.licence, `${key}.licence`),
+        attribution: localized(json.attribution, `${key}.attribution`),
+      };
+    });
+    return { dataDirectory: directory(pollsJson.dataDirectory, 'polls.dataDirectory', root), imports };
   });
 
   const privacyJson = object(top.privacy, 'privacy');

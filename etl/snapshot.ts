@@ -62,7 +62,7 @@ export async function writeSnapshot(config: Config, regions: Map<string, Region>
     await writeRejects(staging, results, tableCounts.connection);
     aggregates = await writeAggregates(staging, id, regions, results, carried, tableCounts.connection);
     if (config.polls) {
-      const polls = await buildPolls({ dataDir: config.polls.dataDirectory, outDir: staging, logger });
+      const polls = await buildPolls({ dataDir: config.polls.dataDirectory, outDir: staging, logger, imports: config.polls.imports });
       for (const [name, rows] of [['polls.parquet', polls.counts.polls], ['poll_results.parquet', polls.counts.results]] as const) tableCounts.rows[name] = rows;
     }
     changes = await computeChanges(tableCounts.connection, previous?.id ?? null, previous ? join(previous.directory, 'appeals.parquet') : null);

@@ -14,7 +14,7 @@ import { DUMA_CROSSWALK_FILE, MOSCOW_DISTRICTS_FILE, readOkrugLayer, type OkrugL
 import { readPabulib } from './pabulib.ts';
 import { readRunningCountCsv, type Observation } from './running-count-csv.ts';
 import { POLL_COLUMNS, POLL_OPTION_RESULT_COLUMNS, problem, type Poll, type PollBatch, type PollOptionResult, type PollProblem, type PollReject } from './schema.ts';
-import { AG_MOS_POLLS, FKGS_YAKUTSK_2025, MOSCOW_DEG_2021, MOSCOW_DISTRICTS_CROSSWALK_FILE, PABULIB_CZESTOCHOWA_2020, POLL_DATASETS } from './sources.ts';
+import { AG_MOS_POLLS, FKGS_YAKUTSK_2025, MOSCOW_DEG_2021, MOSCOW_DISTRICTS_CROSSWALK_FILE, PABULIB_CZESTOCHOWA_2020, POLL_DATASETS, type DatasetInfo } from './sources.ts';
 import { buildPollsSummary } from './summary.ts';
 import { readTranscribedCsv } from './transcribed-csv.ts';
 import { validatePolls } from './validate.ts';
@@ -28,12 +28,22 @@ export const POLL_FILES = {
 
 const STEP = 'polls';
 
+/** An administrator's own poll export in the transcribed-polls CSV format, named in the configuration. */
+export interface PollImport extends DatasetInfo {
+  /** Absolute path of the CSV file. */
+  readonly file: string;
+  /** City name shown for city-wide polls, e.g. "Москва". */
+  readonly cityName: string;
+}
+
 export interface BuildPollsOptions {
   /** Data folder with the subfolders polls/ and geo/ (the repository's data/). */
   readonly dataDir: string;
   /** Folder to write into, created when missing. */
   readonly outDir: string;
   readonly logger: Logger;
+  /** Extra datasets in the transcribed-polls CSV format, published beside the shipped ones. */
+  readonly imports?: readonly PollImport[];
 }
 
 export interface BuildPollsResult {
@@ -65,6 +75,10 @@ export async function buildPolls(options: BuildPollsOptions): Promise<BuildPolls
   const geoDir = join(dataDir, 'geo');
 
   const batches = await readDatasets(dataDir, logger);
+  for (const entry of options.imports ?? []) {
+    await requireFile(entry.file);
+    batches.push({ dataset: entry.id, batch: await readTranscribedCsv(entry.file, { region: entry.region, source: entry.id, licence: entry.licence, cityName: entry.cityName }) });
+  }
   const polls = batches.flatMap(({ batch }) => batch.polls);
   const results = batches.flatMap(({ batch }) => batch.results);
   const rejects = batches.flatMap(({ dataset, batch }) => batch.rejects.map((reject) => ({ ...reject, dataset })));
@@ -94,7 +108,7 @@ export async function buildPolls(options: BuildPollsOptions): Promise<BuildPolls
   await writeFile(files.okrugs, JSON.stringify(okrugLayer.collection));
 
   const summary = buildPollsSummary({
-    datasets: POLL_DATASETS,
+    datasets: [...POLL_DATASETS, ...(options.imports ?? []).map(({ id, region, title, originUrl, licence, attribution }) => ({ id, region, title, originUrl, licence, attribution }))],
     pollDatasets: new Map(batches.flatMap(({ dataset, batch }) => batch.polls.map((poll) => [poll.poll_id, dataset] as const))),
     polls,
     results,

@@ -10,6 +10,7 @@ const SECTION_PREFIX: Record<string, string> = {
   region: 'regions[].',
   source: 'sources[].',
   localized: '',
+  pollImport: 'polls.imports[].',
 };
 
 describe('configuration documentation', () => {

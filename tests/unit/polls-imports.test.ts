@@ -1,0 +1,52 @@
+// An administrator's own export in the transcribed-polls format, named in the configuration, is
+// published beside the shipped datasets.
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { createMemoryLogger } from '../../etl/lib/log.ts';
+import { buildPolls } from '../../etl/polls/write.ts';
+import { ROOT } from '../helpers/fixtures.ts';
+
+const IMPORT = join(ROOT, 'tests/fixtures/polls/explicit-columns.csv');
+const outDir = mkdtempSync(join(tmpdir(), 'open-district-poll-imports-'));
+let summary: { datasets: { id: string }[]; polls: { id: string; dataset: string }[] };
+
+beforeAll(async () => {
+  await buildPolls({
+    dataDir: join(ROOT, 'data'),
+    outDir,
+    logger: createMemoryLogger(),
+    imports: [
+      {
+        id: 'admin-export',
+        file: IMPORT,
+        region: 'moscow',
+        cityName: 'Москва',
+        title: { ru: 'Выгрузка администратора', en: "An administrator's export" },
+        originUrl: 'https://example.org/polls',
+        licence: 'CC BY 4.0',
+        attribution: { ru: 'По данным администрации', en: 'Data of the administration' },
+      },
+    ],
+  });
+  summary = JSON.parse(readFileSync(join(outDir, 'polls.json'), 'utf8'));
+});
+
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+describe('poll imports', () => {
+  test('lists the imported dataset', () => {
+    expect(summary.datasets.map((dataset) => dataset.id)).toContain('admin-export');
+  });
+
+  test('publishes its polls', () => {
+    expect(summary.polls.filter((poll) => poll.dataset === 'admin-export').length).toBeGreaterThan(0);
+  });
+
+  test('keeps the shipped datasets', () => {
+    expect(summary.polls.filter((poll) => poll.dataset === 'ag-mos-polls').length).toBe(16);
+  });
+});
