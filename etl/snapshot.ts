@@ -61,6 +61,7 @@ export async function writeSnapshot(config: Config, regions: Map<string, Region>
   try {
     await writeRejects(staging, results, tableCounts.connection);
     aggregates = await writeAggregates(staging, id, regions, results, carried, tableCounts.connection);
+    logAggregates(logger, aggregates);
     if (config.polls) {
       const polls = await buildPolls({ dataDir: config.polls.dataDirectory, outDir: staging, logger, imports: config.polls.imports });
       for (const [name, rows] of [['polls.parquet', polls.counts.polls], ['poll_results.parquet', polls.counts.results]] as const) tableCounts.rows[name] = rows;
@@ -75,10 +76,6 @@ export async function writeSnapshot(config: Config, regions: Map<string, Region>
     ru: previous ? `С прошлого снимка ${previous.id}: новых ${ru(changes.totals.new)}, получили ответ ${ru(changes.totals.answered)}, решено ${ru(changes.totals.resolved)}` : 'Прошлого снимка нет: изменения не считаются',
     en: previous ? `Since the previous snapshot ${previous.id}: new ${en(changes.totals.new)}, newly answered ${en(changes.totals.answered)}, newly resolved ${en(changes.totals.resolved)}` : 'No previous snapshot: no changes counted',
   }, changes.totals as unknown as Record<string, number>);
-  logger.info('aggregate', {
-    ru: `Сводные показатели: регионов ${ru(aggregates.regions.length)}, районов ${ru(aggregates.regions.reduce((sum, region) => sum + region.districts.length, 0))}`,
-    en: `Aggregates: regions ${en(aggregates.regions.length)}, districts ${en(aggregates.regions.reduce((sum, region) => sum + region.districts.length, 0))}`,
-  });
 
   const manifest = buildManifest(config, id, now, results, carried, staging, tableCounts.rows);
   writeJson(join(staging, 'manifest.json'), manifest);
@@ -384,4 +381,12 @@ function readPollList(directory: string | null): { id: string; status: string }[
   const path = directory ? join(directory, 'polls.json') : null;
   if (!path || !existsSync(path)) return null;
   return (JSON.parse(readFileSync(path, 'utf8')) as { polls: { id: string; status: string }[] }).polls;
+}
+
+function logAggregates(logger: Logger, aggregates: Aggregates): void {
+  const districts = aggregates.regions.reduce((sum, region) => sum + region.districts.length, 0);
+  logger.info('aggregate', {
+    ru: `Сводные показатели: регионов ${ru(aggregates.regions.length)}, районов ${ru(districts)}`,
+    en: `Aggregates: regions ${en(aggregates.regions.length)}, districts ${en(districts)}`,
+  });
 }

@@ -46,14 +46,19 @@ const LEVEL_MARKERS: Record<LogLevel, string> = { info: '', warn: '! ', error: '
  */
 export function createConsoleLogger(options: ConsoleLoggerOptions): Logger {
   const startedAt = Date.now();
+  // Each line carries the time since the previous entry: the duration of the step it reports.
+  let previousAt = startedAt;
   const emit = (level: LogLevel) => (step: string, message: Message, counts?: Record<string, number>) => {
+    const now = Date.now();
+    const durationMs = now - previousAt;
+    previousAt = now;
     if (options.quiet && level === 'info') return;
     if (options.json) {
-      options.write(JSON.stringify({ level, step, ru: message.ru, en: message.en, counts, elapsedMs: Date.now() - startedAt }));
+      options.write(JSON.stringify({ level, step, ru: message.ru, en: message.en, counts, durationMs, elapsedMs: now - startedAt }));
       return;
     }
     const marker = LEVEL_MARKERS[level];
-    options.write(`${marker}[${step}] ${message.ru} · ${message.en}`);
+    options.write(`${marker}[${step} ${(durationMs / 1000).toFixed(1)} с/s] ${message.ru} · ${message.en}`);
   };
 
   let lastProgressAt = 0;
