@@ -132,5 +132,7 @@ export interface Manifest {
   sources: ManifestSource[];
   /** Boundary and population files with their licences. */
   references: { path: string; licence: string; attribution: LocalizedText }[];
+  /** E-poll datasets published in this snapshot, with their origin and terms. */
+  pollDatasets: { id: string; title: LocalizedText; originUrl: string; licence: string; attribution: LocalizedText }[];
   files: ManifestFile[];
 }

@@ -57,6 +57,7 @@ export async function writeSnapshot(config: Config, regions: Map<string, Region>
   const carried = carryFailedSources(results, previous, logger);
   const tableCounts = await writeTables(staging, results, carried, previous, logger);
   let aggregates: Aggregates;
+  let pollDatasets: Manifest['pollDatasets'] = [];
   let changes: Changes;
   try {
     await writeRejects(staging, results, tableCounts.connection);
@@ -64,6 +65,7 @@ export async function writeSnapshot(config: Config, regions: Map<string, Region>
     logAggregates(logger, aggregates);
     if (config.polls) {
       const polls = await buildPolls({ dataDir: config.polls.dataDirectory, outDir: staging, logger, imports: config.polls.imports });
+      pollDatasets = polls.datasets.map(({ id, title, originUrl, licence, attribution }) => ({ id, title, originUrl, licence, attribution }));
       for (const [name, rows] of [['polls.parquet', polls.counts.polls], ['poll_results.parquet', polls.counts.results]] as const) tableCounts.rows[name] = rows;
     }
     changes = await computeChanges(tableCounts.connection, previous?.id ?? null, previous ? join(previous.directory, 'appeals.parquet') : null);
@@ -77,7 +79,7 @@ export async function writeSnapshot(config: Config, regions: Map<string, Region>
     en: previous ? `Since the previous snapshot ${previous.id}: new ${en(changes.totals.new)}, newly answered ${en(changes.totals.answered)}, newly resolved ${en(changes.totals.resolved)}` : 'No previous snapshot: no changes counted',
   }, changes.totals as unknown as Record<string, number>);
 
-  const manifest = buildManifest(config, id, now, results, carried, staging, tableCounts.rows);
+  const manifest = { ...buildManifest(config, id, now, results, carried, staging, tableCounts.rows), pollDatasets };
   writeJson(join(staging, 'manifest.json'), manifest);
 
   const directory = join(root, id);
@@ -227,7 +229,7 @@ function csvField(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function buildManifest(config: Config, id: string, now: number, results: SourceResult[], carried: Map<string, ManifestSource>, staging: string, rows: Record<string, number>): Manifest {
+function buildManifest(config: Config, id: string, now: number, results: SourceResult[], carried: Map<string, ManifestSource>, staging: string, rows: Record<string, number>): Omit<Manifest, 'pollDatasets'> {
   const counts = { read: 0, accepted: 0, rejected: 0, duplicates: 0 };
   for (const result of results) {
     for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] += result.counts[key];

@@ -57,6 +57,8 @@ export interface BuildPollsResult {
   };
   /** Paths of the files written, keyed like POLL_FILES. */
   files: Record<keyof typeof POLL_FILES, string>;
+  /** The datasets read, shipped and imported, with their origin and terms. */
+  datasets: DatasetInfo[];
 }
 
 interface DatasetBatch {
@@ -74,6 +76,7 @@ export async function buildPolls(options: BuildPollsOptions): Promise<BuildPolls
   const { dataDir, outDir, logger } = options;
   const geoDir = join(dataDir, 'geo');
 
+  const datasets: DatasetInfo[] = [...POLL_DATASETS, ...(options.imports ?? []).map(({ id, region, title, originUrl, licence, attribution }) => ({ id, region, title, originUrl, licence, attribution }))];
   const batches = await readDatasets(dataDir, logger);
   for (const entry of options.imports ?? []) {
     await requireFile(entry.file);
@@ -108,7 +111,7 @@ export async function buildPolls(options: BuildPollsOptions): Promise<BuildPolls
   await writeFile(files.okrugs, JSON.stringify(okrugLayer.collection));
 
   const summary = buildPollsSummary({
-    datasets: [...POLL_DATASETS, ...(options.imports ?? []).map(({ id, region, title, originUrl, licence, attribution }) => ({ id, region, title, originUrl, licence, attribution }))],
+    datasets,
     pollDatasets: new Map(batches.flatMap(({ dataset, batch }) => batch.polls.map((poll) => [poll.poll_id, dataset] as const))),
     polls,
     results,
@@ -129,7 +132,7 @@ export async function buildPolls(options: BuildPollsOptions): Promise<BuildPolls
     okrugsWithMissingMembers: okrugLayer.report.okrugsWithMissingMembers.length,
   };
   logger.info(STEP, { ru: `Записаны файлы опросов в ${outDir}`, en: `Poll files written to ${outDir}` }, counts);
-  return { counts, files };
+  return { counts, files, datasets };
 }
 
 async function readDatasets(dataDir: string, logger: Logger): Promise<DatasetBatch[]> {

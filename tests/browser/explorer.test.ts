@@ -254,6 +254,8 @@ describe('explorer downloads', () => {
     const csvRows = parseCsv(csvText, ',');
     expect(csvRows[0]).toEqual(columns);
     expect(csvRows.slice(1).map((row) => row[0]).sort()).toEqual(expectedIds);
+    const createdAt = columns.indexOf('created_at');
+    expect(csvRows.slice(1).every((row) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(row[createdAt]))).toBe(true);
 
     const excel = await download(page, '[data-download="excel"]');
     expect(excel.name.endsWith('.excel.csv')).toBe(true);
@@ -282,6 +284,7 @@ describe('explorer downloads', () => {
     const withPoints = await countWhere([...conditions, 'latitude IS NOT NULL', 'longitude IS NOT NULL']);
     expect(collection.features).toHaveLength(withPoints);
     expect(collection.features.every((feature) => feature.geometry.coordinates.length === 2)).toBe(true);
+    expect(collection.features.every((feature) => /T\d{2}:\d{2}/.test(String((feature.properties as Record<string, unknown>).created_at)))).toBe(true);
 
     const byDistrict = await download(page, '[data-chart-download="by-district"]');
     expect(byDistrict.name.startsWith(`by-district_${snapshotId}_`)).toBe(true);

@@ -45,11 +45,22 @@ function formatNumber(value: number, dialect: CsvDialect): string {
   return dialect.decimalComma ? text.replace('.', ',') : text;
 }
 
+const MILLISECONDS_PER_DAY = 86_400_000;
+
+/**
+ * Tells whether a time value is an instant rather than a calendar date. DuckDB-WASM 1.28 hands
+ * some TIMESTAMPTZ columns to Arrow as dates in milliseconds, so a "date" with a time of day is an
+ * instant and keeps its time.
+ */
+export function isInstant(value: number, kind: ExportColumn['kind']): boolean {
+  return kind === 'timestamp' || (kind === 'date' && value % MILLISECONDS_PER_DAY !== 0);
+}
+
 /** Formats one value as a CSV field, quoting it when it contains the separator, a quote or a line break. */
 export function csvField(value: unknown, kind: ExportColumn['kind'], dialect: CsvDialect): string {
   if (value === null || value === undefined) return '';
   let text: string;
-  if (kind === 'timestamp' && typeof value === 'number') text = formatInstant(value, dialect);
+  if ((kind === 'timestamp' || kind === 'date') && typeof value === 'number' && isInstant(value, kind)) text = formatInstant(value, dialect);
   else if (kind === 'date' && typeof value === 'number') text = new Date(value).toISOString().slice(0, 10);
   else if (typeof value === 'number') text = formatNumber(value, dialect);
   else text = String(value);
@@ -105,7 +116,9 @@ export function toGeoJsonFeatures(columns: readonly ExportColumn[], rows: readon
       const position = index.get(name);
       if (position === undefined) continue;
       const value = row[position];
-      properties[name] = columns[position].kind === 'timestamp' && typeof value === 'number' ? new Date(value).toISOString() : value;
+      const kind = columns[position].kind;
+      const instant = (kind === 'timestamp' || kind === 'date') && typeof value === 'number';
+      properties[name] = instant ? (isInstant(value, kind) ? new Date(value).toISOString() : new Date(value).toISOString().slice(0, 10)) : value;
     }
     features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties });
   }

@@ -121,7 +121,7 @@ const ru = {
   'methodology.coverageIncluded':
     'Обращения по темам ЖКХ и благоустройства (содержание домов, дворы, уборка, фасады и т. п.) во всех районах города за указанный период.',
   'methodology.coverageExcluded':
-    'Не входят обращения по другим темам (дороги, транспорт, торговля и прочие) и часть карточек даже по собранным темам: исходный набор — выборка. Поэтому числа — не итоги по городу и их нельзя сравнивать с официальной статистикой обращений. Сопоставлять районы между собой можно.',
+    'Не входят обращения по другим темам (дороги, транспорт, торговля и прочие) и часть карточек даже по собранным темам: исходный набор — выборка. Поэтому числа — не итоги по городу и их нельзя сравнивать с официальной статистикой обращений. Сопоставлять районы между собой можно. С 27 января по 3 февраля 2021 г. записей почти нет (5 за 27–28 января, ни одной с 29 января по 3 февраля): при отборе выборки пропущен отрезок исходного набора, поэтому провал на графике по неделям — свойство выборки, а не портала. Первая и последняя недели периода неполные.',
   'methodology.definitionsHeading': 'Определения',
   'methodology.createdTerm': 'Создание',
   'methodology.createdDefinition': 'время первого сообщения жителя в карточке обращения.',
@@ -341,7 +341,7 @@ const en: Record<MessageKey, string> & Record<StatusKey | MetricKey, string> = {
   'methodology.coverageIncluded':
     'Appeals on housing and landscaping topics (building upkeep, courtyards, cleaning, facades and the like) in every district of the city during the period.',
   'methodology.coverageExcluded':
-    'Not included: appeals on other topics (roads, transport, trade and others), and part of the records even on the collected topics, because the source set is a sample. The numbers are therefore not city totals and cannot be compared with official appeal statistics. Comparing districts with each other is fine.',
+    'Not included: appeals on other topics (roads, transport, trade and others), and part of the records even on the collected topics, because the source set is a sample. The numbers are therefore not city totals and cannot be compared with official appeal statistics. Comparing districts with each other is fine. From 27 January to 3 February 2021 there are almost no records (5 on 27–28 January, none from 29 January to 3 February): the sample skipped a stretch of the source set, so the dip in the weekly chart is a property of the sample, not of the portal. The first and last weeks of the period are partial.',
   'methodology.definitionsHeading': 'Definitions',
   'methodology.createdTerm': 'Created',
   'methodology.createdDefinition': "the time of the resident's first message in the appeal.",
