@@ -234,6 +234,9 @@ async function checkCommand(config: Config, rest: string[], values: Options, log
     if (summary.period) write(`Период · period: ${summary.period.from} … ${summary.period.to}; выгрузка · as of ${summary.asOf}`);
     write(`С ответом · answered ${ru(summary.metrics.answered)}; медиана дней до ответа · median days to first answer ${summary.metrics.medianDaysToFirstAnswer?.toFixed(1) ?? '—'}; просрочено · overdue ${ru(summary.metrics.overdue)}`);
     for (const [reason, count] of Object.entries(summary.reasons)) write(`  ${reason}: ${ru(count)}`);
+    if (summary.rejected > summary.examples.length) {
+      write(`  Показаны первые ${summary.examples.length} из ${ru(summary.rejected)} отклонённых строк · the first ${summary.examples.length} of ${en(summary.rejected)} rejected rows are shown`);
+    }
     for (const example of summary.examples) write(`  ${file}, строка · row ${example.row}, поле · field ${example.field} = ${example.value ?? '—'}: ${example.reason} — ${example.message}`);
   }
 

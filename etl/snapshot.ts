@@ -11,6 +11,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { aggregateRegion } from './aggregates.ts';
 import { comparePolls, computeChanges, type Changes } from './changes.ts';
 import { buildPolls } from './polls/write.ts';
+import { bilingualRejectMessage } from './reasons.ts';
 import { isAlive } from './lock.ts';
 import type { Aggregates, Manifest, ManifestFile, ManifestSource } from './aggregates-types.ts';
 import { simplifiedBoundaries } from './boundaries.ts';
@@ -209,15 +210,20 @@ async function writeAggregates(staging: string, id: string, regions: Map<string,
 
 async function writeRejects(staging: string, results: SourceResult[], connection: DuckDBConnection): Promise<void> {
   const header = REJECT_COLUMNS.map((column) => column.name);
+  const reasonIndex = header.indexOf('reason');
+  const messageIndex = header.indexOf('message');
+  const toLine = (row: unknown[]) => {
+    row[messageIndex] = bilingualRejectMessage(String(row[reasonIndex]), String(row[messageIndex]));
+    return row.map(csvField).join(',');
+  };
+
   const lines = [header.join(',')];
   for (const result of results) {
-    for (const reject of result.rejects) {
-      lines.push(header.map((name) => csvField(reject[name as keyof typeof reject])).join(','));
-    }
+    for (const reject of result.rejects) lines.push(toLine(header.map((name) => reject[name as keyof typeof reject])));
     if (!result.bulk) continue;
     const stream = await connection.stream(`SELECT ${header.map((name) => `"${name}"`).join(', ')} FROM ${result.bulk.rejects} ORDER BY stage, file_index, row`);
     for await (const rows of stream.yieldRowsJs()) {
-      for (const row of rows) lines.push(row.map(csvField).join(','));
+      for (const row of rows) lines.push(toLine([...row]));
     }
   }
   writeFileSync(join(staging, 'rejects.csv'), lines.join('\n') + '\n');

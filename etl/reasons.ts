@@ -1,0 +1,42 @@
+// Reason codes of rejected rows and record warnings with a Russian explanation each. Adapters
+// write their detailed message in English; the CLI and rejects.csv put the Russian text first.
+
+export const REASON_TEXT_RU: Readonly<Record<string, string>> = {
+  invalid_json: 'строка не является записью JSON: файл обрезан, повреждён или это другой формат (проверьте --format)',
+  invalid_record: 'запись не того вида, который ожидает формат (проверьте --format)',
+  malformed_csv: 'строка CSV разобрана с ошибкой: незакрытые кавычки или лишний разделитель',
+  wrong_field_count: 'в строке не столько полей, сколько в заголовке',
+  missing_id: 'у записи нет номера',
+  duplicate_id: 'номер уже встречался в этом файле; вторая запись не принята',
+  missing_feed: 'у записи нет ленты событий',
+  missing_petition: 'нет сообщения заявителя, поэтому неизвестно время создания',
+  missing_time: 'у события нет времени',
+  invalid_time: 'время не распознано; ожидается вид 2020-10-18T14:50:40 или дд.мм.гггг чч:мм',
+  impossible_date: 'такой даты нет в календаре (например, 31.02)',
+  missing_created_at: 'нет времени создания обращения',
+  missing_closed_at: 'обращение закрыто, но время закрытия неизвестно',
+  closed_before_created: 'время закрытия раньше времени создания',
+  missing_status: 'нет статуса, а сопоставление не задаёт статус по умолчанию',
+  unknown_status: 'статус не найден в таблице статусов; добавьте его в сопоставление',
+  invalid_coordinate: 'координаты вне допустимых значений широты и долготы',
+  coordinates_out_of_bounds: 'точка вне рамки, заданной для источника (перепутаны широта и долгота или потерян знак минус?)',
+  district_unknown: 'район с таким названием или кодом в регионе не найден; добавьте вариант написания в regions[].aliases',
+  district_conflict: 'код района и название района указывают на разные районы',
+  outside_region: 'у записи нет района, а её точка не лежит ни в одном районе региона',
+  point_outside_district: 'точка лежит вне района, который дают код или название',
+  duplicate_key: 'ключ JSON записан дважды в одной записи; взято последнее значение, как делает JSON.parse',
+  unknown_service_code: 'код услуги Open311 не найден в списке услуг',
+  duplicate_row: 'строка полностью повторяет уже прочитанную',
+  unterminated_quote: 'кавычка открыта и не закрыта до конца файла',
+};
+
+/** Returns the Russian explanation of a reason code, or the code itself when none is written. */
+export function reasonTextRu(reason: string): string {
+  return REASON_TEXT_RU[reason] ?? reason;
+}
+
+/** Joins the Russian explanation and an adapter's English message into one bilingual message. */
+export function bilingualRejectMessage(reason: string, message: string): string {
+  const russian = REASON_TEXT_RU[reason];
+  return russian ? `${russian} · ${message}` : message;
+}
