@@ -30,11 +30,6 @@ export const REASON_TEXT_RU: Readonly<Record<string, string>> = {
   unterminated_quote: 'кавычка открыта и не закрыта до конца файла',
 };
 
-/** Returns the Russian explanation of a reason code, or the code itself when none is written. */
-export function reasonTextRu(reason: string): string {
-  return REASON_TEXT_RU[reason] ?? reason;
-}
-
 /** Joins the Russian explanation and an adapter's English message into one bilingual message. */
 export function bilingualRejectMessage(reason: string, message: string): string {
   const russian = REASON_TEXT_RU[reason];
