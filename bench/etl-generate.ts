@@ -9,6 +9,7 @@
 
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { mulberry32 } from './random.ts';
 
 export const HEADER = ['Номер', 'Дата создания', 'Дата первого ответа', 'Дата закрытия', 'Статус', 'Категория', 'Рубрика', 'Исполнитель', 'Район', 'Широта', 'Долгота'];
 
@@ -45,18 +46,6 @@ interface Template {
   readonly answerDelay: number | null;
   /** Milliseconds from the first message to closing, or null while open. */
   readonly closeDelay: number | null;
-}
-
-/** mulberry32: a small 32-bit generator with a fixed sequence for each seed. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** Reads the real slice into templates, taking fields the way the converted test fixture does. */

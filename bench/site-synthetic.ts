@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase, sqlString } from '../etl/lib/duckdb.ts';
+import { mulberry32 } from './random.ts';
 
 export const SYNTHETIC_SOURCE = 'synthetic-benchmark';
 
@@ -26,18 +27,6 @@ export interface SyntheticOptions {
 }
 
 export const DEFAULT_ORDER = 'region, district, created_at, appeal_id';
-
-/** mulberry32: a small seeded generator of floats in [0, 1), the same sequence for a seed. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sha256(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -64,7 +53,7 @@ export async function writeSyntheticSnapshot(options: SyntheticOptions): Promise
     // The seeded draws: which real appeal each synthetic one copies, and how far it moves back.
     await connection.run('CREATE TABLE draws (i INTEGER, template INTEGER, shift_ms BIGINT)');
     const appender = await connection.createAppender('draws');
-    const random = createRandom(options.seed);
+    const random = mulberry32(options.seed);
     for (let i = 0; i < options.rows; i++) {
       appender.appendInteger(i);
       appender.appendInteger(Math.floor(random() * realCount));

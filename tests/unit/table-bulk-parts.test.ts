@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { mulberry32 } from '../../bench/etl-generate.ts';
+import { mulberry32 } from '../../bench/random.ts';
 import { PointIndex } from '../../etl/bulk/point-index.ts';
 import { scanFile } from '../../etl/bulk/scan.ts';
 import { transcodeWindows1251 } from '../../etl/bulk/transcode.ts';
