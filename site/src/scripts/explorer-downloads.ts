@@ -93,25 +93,26 @@ async function geoJsonFile(context: DownloadContext): Promise<{ blob: Blob; rows
 export async function downloadRows(format: RowFormat, context: DownloadContext, config: ExplorerConfig): Promise<string> {
   const s = config.strings;
   const { state, snapshot } = context;
+  const count = new Intl.NumberFormat(config.locale === 'ru' ? 'ru-RU' : 'en-GB');
   switch (format) {
     case 'csv':
     case 'excel': {
       const name = downloadName('appeals', snapshot.id, state, format === 'csv' ? 'csv' : 'excel.csv');
       const { blob, rows } = await csvFile(context, format === 'csv' ? CSV_DIALECT : EXCEL_CSV_DIALECT);
       saveBlob(blob, name);
-      return fillTemplate(s['downloads.done'], { name, rows });
+      return fillTemplate(s['downloads.done'], { name, rows: count.format(rows) });
     }
     case 'parquet': {
       const name = downloadName('appeals', snapshot.id, state, 'parquet');
       const bytes = await context.db.copyToParquet(exportQuery(state, context.timeZone), 'explorer-download.parquet');
       saveBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/vnd.apache.parquet' }), name);
-      return fillTemplate(s['downloads.done'], { name, rows: context.view.totals.received });
+      return fillTemplate(s['downloads.done'], { name, rows: count.format(context.view.totals.received) });
     }
     case 'geojson': {
       const name = downloadName('appeals', snapshot.id, state, 'geojson');
       const { blob, rows, skipped } = await geoJsonFile(context);
       saveBlob(blob, name);
-      return fillTemplate(s['downloads.doneGeo'], { name, rows, skipped });
+      return fillTemplate(s['downloads.doneGeo'], { name, rows: count.format(rows), skipped: count.format(skipped) });
     }
   }
 }
