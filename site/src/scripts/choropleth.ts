@@ -3,9 +3,9 @@
 // Tooltips show on hover and on keyboard focus of the table's links. The style has only a
 // background layer and our GeoJSON source: no tiles, glyphs or sprites.
 
-import * as maplibregl from 'maplibre-gl';
-import 'maplibre-gl/dist/maplibre-gl.css';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import type * as maplibregl from 'maplibre-gl';
+
+import { createDistrictMap } from './district-map.ts';
 import type { ChoroplethData, ChoroplethDistrict } from '../lib/choropleth-data.ts';
 import { createFormatters } from '../lib/format.ts';
 import { classify, formatMetric, isMapMetric, METRIC_KINDS, NO_DATA_COLOR, type MapMetric } from '../lib/metrics.ts';
@@ -82,32 +82,11 @@ function start(root: HTMLElement): void {
 
   let map: maplibregl.Map;
   try {
-    maplibregl.setWorkerUrl(workerUrl);
-    map = new maplibregl.Map({
-      container,
-      style: createStyle(data),
-      bounds: data.bounds,
-      fitBoundsOptions: { padding: 12 },
-      renderWorldCopies: false,
-      dragRotate: false,
-      pitchWithRotate: false,
-      touchPitch: false,
-      cooperativeGestures: window.matchMedia('(pointer: coarse)').matches,
-      attributionControl: { compact: false },
-      locale: {
-        'Map.Title': data.strings.mapLabels[metric],
-        'NavigationControl.ZoomIn': data.strings.zoomIn,
-        'NavigationControl.ZoomOut': data.strings.zoomOut,
-        'AttributionControl.ToggleAttribution': data.strings.toggleAttribution,
-        'CooperativeGesturesHandler.MobileHelpText': data.strings.cooperativeGestures,
-      },
-    });
+    map = createDistrictMap({ container, style: createStyle(data), bounds: data.bounds, padding: 12, title: data.strings.mapLabels[metric], strings: data.strings });
   } catch (error) {
     showMapFailure(root, error);
     return;
   }
-  map.touchZoomRotate.disableRotation();
-  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
 
   let highlighted: string | null = null;
   const setHighlight = (district: string | null) => {

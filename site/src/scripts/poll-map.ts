@@ -4,8 +4,8 @@
 // background layer and the snapshot's okrug GeoJSON from our own origin: no tiles, glyphs or sprites.
 
 import * as maplibregl from 'maplibre-gl';
-import 'maplibre-gl/dist/maplibre-gl.css';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+
+import { createDistrictMap } from './district-map.ts';
 import type { PollMapArea, PollMapData } from '../lib/poll-map-data.ts';
 import type {} from '../lib/poll-test-hook.ts';
 
@@ -62,32 +62,11 @@ function start(root: HTMLElement): void {
 
   let map: maplibregl.Map;
   try {
-    maplibregl.setWorkerUrl(workerUrl);
-    map = new maplibregl.Map({
-      container,
-      style: createStyle(data),
-      bounds: data.bounds,
-      fitBoundsOptions: { padding: 16 },
-      renderWorldCopies: false,
-      dragRotate: false,
-      pitchWithRotate: false,
-      touchPitch: false,
-      cooperativeGestures: window.matchMedia('(pointer: coarse)').matches,
-      attributionControl: { compact: false },
-      locale: {
-        'Map.Title': data.strings.mapLabel,
-        'NavigationControl.ZoomIn': data.strings.zoomIn,
-        'NavigationControl.ZoomOut': data.strings.zoomOut,
-        'AttributionControl.ToggleAttribution': data.strings.toggleAttribution,
-        'CooperativeGesturesHandler.MobileHelpText': data.strings.cooperativeGestures,
-      },
-    });
+    map = createDistrictMap({ container, style: createStyle(data), bounds: data.bounds, padding: 16, title: data.strings.mapLabel, strings: data.strings });
   } catch (error) {
     publishFailure(root, error);
     return;
   }
-  map.touchZoomRotate.disableRotation();
-  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
 
   let highlighted: number | null = null;
   const setHighlight = (id: number | null) => {
