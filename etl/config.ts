@@ -75,7 +75,7 @@ export interface EndpointConfig {
   format: 'json' | 'xml';
 }
 
-/** What happens to a record whose district is in doubt: "reject" it, or "keep" it with a flag. */
+/** Policy for records whose district is in doubt: "reject" them, or "keep" them with a flag. */
 export interface DistrictPolicy {
   /** The district code and the district name point to different districts (keep: the code wins). */
   conflict: 'reject' | 'keep';

@@ -7,7 +7,7 @@ import type { PrivacyConfig } from './config.ts';
 /**
  * Snaps a point to the centre of its grid cell. The default cell, 0.01° of latitude by 0.02° of
  * longitude, is about 1.1 km × 1.1 km at St Petersburg's 60° N (1.1 km × 1.3 km at Moscow's
- * 56° N): in a built-up area such a cell holds dozens to hundreds of buildings, so a published
+ * 56° N): in a built-up area such a cell contains dozens to hundreds of buildings, so a published
  * point cannot single out a house, while a district map keeps its shape.
  */
 export function coarsenPoint(latitude: number | null, longitude: number | null, grid: PrivacyConfig): { latitude: number | null; longitude: number | null } {
@@ -72,7 +72,7 @@ function countDigits(text: string): number {
  */
 const PERSONAL_KEY = /addr|name|phone|mail|desc|note|comment|text|media|photo|image|url|contact|person|zip|post|author|user|account|lat|lon|coord/i;
 
-/** Longest extra value kept: short codes and flags, never a sentence. */
+/** Maximum length of a kept extra value: short codes and flags, never a sentence. */
 const MAX_EXTRA_LENGTH = 40;
 
 /**

@@ -187,7 +187,9 @@ function readAgency(sidebar: Record<string, unknown>): string | null {
 }
 
 function readCoordinate(value: unknown, minimum: number, maximum: number): number | null {
-  const number = typeof value === 'string' ? Number(value.trim()) : typeof value === 'number' ? value : NaN;
+  let number = NaN;
+  if (typeof value === 'string') number = Number(value.trim());
+  if (typeof value === 'number') number = value;
   if (!Number.isFinite(number) || number < minimum || number > maximum) return null;
   return number;
 }

@@ -19,37 +19,51 @@ describe('assignDistrict', () => {
 
   test('places by the portal district code', () => {
     const result = assignDistrict(region, { district_code: '34', district_name: null, latitude: null, longitude: null });
-    expect(result.ok && [result.district.name, result.rule]).toEqual(['Приморский', 'code']);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect([result.district.name, result.rule]).toEqual(['Приморский', 'code']);
   });
 
   test('places by a name with «район»', () => {
     const result = assignDistrict(region, { district_code: null, district_name: 'Невский район', latitude: null, longitude: null });
-    expect(result.ok && [result.district.name, result.rule]).toEqual(['Невский', 'name']);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect([result.district.name, result.rule]).toEqual(['Невский', 'name']);
   });
 
   test('places by point in polygon', () => {
     const result = assignDistrict(region, { ...point, latitude: 59.9943342, longitude: 30.197107 });
-    expect(result.ok && [result.district.name, result.rule]).toEqual(['Приморский', 'point']);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect([result.district.name, result.rule]).toEqual(['Приморский', 'point']);
   });
 
   test('rejects a code and name that disagree', () => {
     const result = assignDistrict(region, { district_code: '34', district_name: 'Невский', latitude: null, longitude: null });
-    expect(!result.ok && result.reason).toBe('district_conflict');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toBe('district_conflict');
   });
 
   test('rejects an unknown name', () => {
     const result = assignDistrict(region, { district_code: null, district_name: 'Тверской', latitude: null, longitude: null });
-    expect(!result.ok && result.reason).toBe('district_unknown');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toBe('district_unknown');
   });
 
   test('rejects a point on the other side of the world', () => {
     const result = assignDistrict(region, { ...point, latitude: -33.86, longitude: 151.2 });
-    expect(!result.ok && result.reason).toBe('outside_region');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toBe('outside_region');
   });
 
   test('flags a point outside the named district', () => {
     const result = assignDistrict(region, { district_code: null, district_name: 'Невский', latitude: 59.9943342, longitude: 30.197107 });
-    expect(result.ok && result.pointOutside).toBe(true);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.pointOutside).toBe(true);
   });
 });
 
@@ -99,12 +113,16 @@ describe('shipped regions', () => {
 
   test('Moscow places a 2012 OKTMO code', () => {
     const result = assignDistrict(byId('moscow'), { district_code: '45301000', district_name: null, latitude: null, longitude: null });
-    expect(result.ok && result.district.name).toBe('Богородское');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.district.name).toBe('Богородское');
   });
 
   test('Moscow places a point in Kremlin', () => {
     const result = assignDistrict(byId('moscow'), { district_code: null, district_name: null, latitude: 55.752, longitude: 37.6175 });
-    expect(result.ok && result.district.name).toBe('Тверской');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.district.name).toBe('Тверской');
   });
 
   test('Khabarovsk Krai keeps the municipal level only', () => {
@@ -118,6 +136,8 @@ describe('shipped regions', () => {
 
   test('Khabarovsk Krai matches a name without «район»', () => {
     const result = assignDistrict(byId('khabarovsk-krai'), { district_code: null, district_name: 'Бикинский', latitude: null, longitude: null });
-    expect(result.ok && result.district.name).toBe('Бикинский район');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.district.name).toBe('Бикинский район');
   });
 });

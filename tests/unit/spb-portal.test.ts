@@ -109,18 +109,24 @@ describe('spb-portal line parser', () => {
 
   test('rejects invalid JSON', () => {
     const parsed = parseLine('{"id": 1, "feed": [', 7, context);
-    expect(parsed.kind === 'reject' && parsed.reject.reason).toBe('invalid_json');
+    expect(parsed.kind).toBe('reject');
+    if (parsed.kind !== 'reject') return;
+    expect(parsed.reject.reason).toBe('invalid_json');
   });
 
   test('rejects a record without a petition', () => {
     const parsed = parseLine(JSON.stringify({ id: 5, district_name: 'Невский', feed: [], sidebar: {} }), 3, context);
-    expect(parsed.kind === 'reject' && parsed.reject.reason).toBe('missing_petition');
+    expect(parsed.kind).toBe('reject');
+    if (parsed.kind !== 'reject') return;
+    expect(parsed.reject.reason).toBe('missing_petition');
   });
 
   test('rejects an impossible event time', () => {
     const feed = [{ widget: 'public.petition', payload: { dt: '2021-02-31T10:00:00' } }];
     const parsed = parseLine(JSON.stringify({ id: 5, feed, sidebar: {} }), 3, context);
-    expect(parsed.kind === 'reject' && parsed.reject).toMatchObject({ row: 3, record_id: '5', field: 'feed[public.petition].payload.dt', reason: 'invalid_time' });
+    expect(parsed.kind).toBe('reject');
+    if (parsed.kind !== 'reject') return;
+    expect(parsed.reject).toMatchObject({ row: 3, record_id: '5', field: 'feed[public.petition].payload.dt', reason: 'invalid_time' });
   });
 
   test('rejects an unknown status name', () => {
@@ -129,6 +135,8 @@ describe('spb-portal line parser', () => {
       { widget: 'public.status', payload: { dt: '2021-02-01T10:00:01', status_name: 'Отложено' } },
     ];
     const parsed = parseLine(JSON.stringify({ id: 5, feed, sidebar: {} }), 3, context);
-    expect(parsed.kind === 'reject' && parsed.reject.value).toBe('Отложено');
+    expect(parsed.kind).toBe('reject');
+    if (parsed.kind !== 'reject') return;
+    expect(parsed.reject.value).toBe('Отложено');
   });
 });

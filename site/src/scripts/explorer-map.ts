@@ -87,7 +87,7 @@ export async function setupMap(
   const legend = root.querySelector<HTMLElement>('[data-legend]')!;
 
   const response = await fetch(boundariesUrl);
-  if (!response.ok) throw new Error(`Boundaries not loaded: ${boundariesUrl} answered ${response.status}`);
+  if (!response.ok) throw new Error(`Boundaries not loaded: ${boundariesUrl} returned HTTP ${response.status}`);
   const boundaries = (await response.json()) as BoundaryCollection;
   const population = new Map(boundaries.features.map((feature) => [feature.properties.district, feature.properties.population ?? null]));
   const labelPoints = new Map<string, Position>(boundaries.features.map((feature) => [feature.properties.district, findLabelPoint(feature.geometry)]));

@@ -32,7 +32,7 @@ interface ManifestSubset {
 async function fetchJson<T>(url: string): Promise<T | null> {
   const response = await fetch(url);
   if (response.status === 404) return null;
-  if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
+  if (!response.ok) throw new Error(`${url} returned HTTP ${response.status} ${response.statusText}`);
   return (await response.json()) as T;
 }
 
