@@ -243,10 +243,19 @@ function chooseDelimiter(headerLine: string, mapping: TableMapping): { delimiter
   return { delimiter: candidates[0], reason: `most frequent in the header line (${counts[candidates[0]]})` };
 }
 
-/** Splits a header line into trimmed column names, without a byte order mark. */
+/**
+ * Splits a header line into trimmed column names, without a byte order mark. A header with an
+ * unclosed quote gives no names: the file's reader then reports the quote with the file name.
+ */
 export function splitHeader(headerLine: string, delimiter: Delimiter): string[] {
   const parser = new CsvParser(delimiter);
-  const records = [...parser.push(headerLine), ...parser.finish()];
+  let records;
+  try {
+    records = [...parser.push(headerLine), ...parser.finish()];
+  } catch (error) {
+    if (error instanceof UnclosedQuoteError) return [];
+    throw error;
+  }
   return (records[0]?.fields ?? []).map((name) => name.replace(/^\uFEFF/, '').trim());
 }
 
