@@ -38,12 +38,14 @@ export async function aggregateRegion(connection: DuckDBConnection, region: Regi
     ? region.districts.reduce((sum, district) => sum + (district.population ?? 0), 0)
     : null;
 
-  const city = await aggregateArea(connection, where, region.config.timeZone, population);
-  const districts = [];
-  for (const district of region.districts) {
-    const area = await aggregateArea(connection, `${where} AND district = ${sqlString(district.name)}`, region.config.timeZone, district.population);
-    districts.push({ district: district.name, slug: district.slug, population: district.population, ...area });
-  }
+  const areas = await aggregateAreas(connection, where, region.config.timeZone);
+  const city = toArea(areas.get(CITY), population);
+  const districts = region.districts.map((district) => ({
+    district: district.name,
+    slug: district.slug,
+    population: district.population,
+    ...toArea(areas.get(district.name), district.population),
+  }));
 
   const [period] = await rows<{ first: string | null; last: string | null }>(
     connection,
@@ -63,31 +65,111 @@ export async function aggregateRegion(connection: DuckDBConnection, region: Regi
   };
 }
 
-async function aggregateArea(connection: DuckDBConnection, where: string, timeZone: string, population: number | null): Promise<AreaAggregate> {
-  const [metricsRow] = await rows<MetricsRow>(connection, `SELECT ${METRICS_SELECT} FROM appeals WHERE ${where}`);
+/** Key of the whole region among the areas: a text no district name has. */
+const CITY = '*';
 
-  const weekly = await rows<WeekRow>(
-    connection,
-    `SELECT strftime(date_trunc('week', timezone(${sqlString(timeZone)}, created_at)), '%Y-%m-%d') AS week, count(*)::INTEGER AS count
-     FROM appeals WHERE ${where} GROUP BY week ORDER BY week`,
-  );
-  const rubrics = await countBy(connection, 'rubric', where, TOP_RUBRICS);
-  const categories = await countBy(connection, 'category', where, null);
-  const municipalities = await countBy(connection, 'municipality', where, null);
-  const statuses = await rows<StatusRow>(
-    connection,
-    `SELECT status, count(*)::INTEGER AS count FROM appeals WHERE ${where} GROUP BY status ORDER BY count DESC, status`,
-  );
-  const agencies = await rows<AgencyRow>(
-    connection,
-    `SELECT agency, count(*)::INTEGER AS count, median(days_to_first_answer) AS "medianDaysToFirstAnswer",
-            avg(overdue::INTEGER) AS "overdueShare"
-     FROM appeals WHERE ${where} AND agency IS NOT NULL
-     GROUP BY agency ORDER BY count DESC, agency LIMIT ${TOP_AGENCIES}`,
-  );
+/** SQL for the area of a grouped row: the district, or CITY in the row of the whole region. */
+const AREA = `CASE WHEN grouping(district) = 1 THEN ${sqlString(CITY)} ELSE district::VARCHAR END`;
 
-  return { metrics: toMetrics(metricsRow, population), weekly, rubrics, categories, agencies, statuses, municipalities };
+/** The figures of one area before the population is known; every list starts empty. */
+interface AreaRows {
+  metrics: MetricsRow | null;
+  weekly: WeekRow[];
+  rubrics: CountRow[];
+  categories: CountRow[];
+  municipalities: CountRow[];
+  statuses: StatusRow[];
+  agencies: AgencyRow[];
 }
+
+/**
+ * Computes every area of a region at once: each query groups by district and by nothing
+ * (GROUPING SETS), so one scan of the appeals serves the region and all its districts. Rows come
+ * keyed by district name, or by CITY for the region.
+ */
+async function aggregateAreas(connection: DuckDBConnection, where: string, timeZone: string): Promise<Map<string, AreaRows>> {
+  const areas = new Map<string, AreaRows>();
+  const areaOf = (key: string) => {
+    let area = areas.get(key);
+    if (!area) {
+      area = { metrics: null, weekly: [], rubrics: [], categories: [], municipalities: [], statuses: [], agencies: [] };
+      areas.set(key, area);
+    }
+    return area;
+  };
+
+  for (const { area: key, ...metrics } of await rows<MetricsRow & { area: string | null }>(
+    connection,
+    `SELECT ${AREA} AS area, ${METRICS_SELECT} FROM appeals WHERE ${where} GROUP BY GROUPING SETS ((district), ())`,
+  )) {
+    if (key !== null) areaOf(key).metrics = metrics;
+  }
+
+  for (const { area: key, ...week } of await rows<WeekRow & { area: string | null }>(
+    connection,
+    `SELECT ${AREA} AS area, week, count(*)::INTEGER AS count
+     FROM (SELECT district, strftime(date_trunc('week', timezone(${sqlString(timeZone)}, created_at)), '%Y-%m-%d') AS week FROM appeals WHERE ${where})
+     GROUP BY GROUPING SETS ((district, week), (week)) ORDER BY area, week`,
+  )) {
+    if (key !== null) areaOf(key).weekly.push(week);
+  }
+
+  const counts = async (column: string, limit: number | null) => {
+    const result = new Map<string, CountRow[]>();
+    for (const { area: key, ...row } of await rankedRows<CountRow>(connection, `"${column}" AS key, count(*)::INTEGER AS count`, `"${column}"`, `${where} AND "${column}" IS NOT NULL`, 'key', limit)) {
+      if (key !== null) result.set(key, [...(result.get(key) ?? []), row]);
+    }
+    return result;
+  };
+  for (const [key, list] of await counts('rubric', TOP_RUBRICS)) areaOf(key).rubrics = list;
+  for (const [key, list] of await counts('category', null)) areaOf(key).categories = list;
+  for (const [key, list] of await counts('municipality', null)) areaOf(key).municipalities = list;
+
+  for (const { area: key, ...row } of await rankedRows<StatusRow>(connection, 'status, count(*)::INTEGER AS count', 'status', where, 'status', null)) {
+    if (key !== null) areaOf(key).statuses.push(row);
+  }
+  for (const { area: key, ...row } of await rankedRows<AgencyRow>(
+    connection,
+    `agency, count(*)::INTEGER AS count, median(days_to_first_answer) AS "medianDaysToFirstAnswer", avg(overdue::INTEGER) AS "overdueShare"`,
+    'agency',
+    `${where} AND agency IS NOT NULL`,
+    'agency',
+    TOP_AGENCIES,
+  )) {
+    if (key !== null) areaOf(key).agencies.push(row);
+  }
+  return areas;
+}
+
+/**
+ * Groups appeals by district and `column`, and by `column` alone for the region, and keeps each
+ * area's rows by count, largest first, ties by `key` in text order, at most `limit` of them.
+ */
+async function rankedRows<T>(connection: DuckDBConnection, select: string, column: string, where: string, key: string, limit: number | null): Promise<(T & { area: string | null })[]> {
+  const ranked = `SELECT ${AREA} AS area, ${select}
+    FROM appeals WHERE ${where} GROUP BY GROUPING SETS ((district, ${column}), (${column}))`;
+  return rows<T & { area: string | null }>(
+    connection,
+    `SELECT * EXCLUDE (rank) FROM (SELECT *, row_number() OVER (PARTITION BY area ORDER BY count DESC, ${key}) AS rank FROM (${ranked}))
+     ${limit ? `WHERE rank <= ${limit}` : ''} ORDER BY area, rank`,
+  );
+}
+
+/** Turns an area's rows into its aggregate; an area without appeals has zero counts and empty lists. */
+function toArea(found: AreaRows | undefined, population: number | null): AreaAggregate {
+  return {
+    metrics: toMetrics(found?.metrics ?? EMPTY_METRICS, population),
+    weekly: found?.weekly ?? [],
+    rubrics: found?.rubrics ?? [],
+    categories: found?.categories ?? [],
+    agencies: found?.agencies ?? [],
+    statuses: found?.statuses ?? [],
+    municipalities: found?.municipalities ?? [],
+  };
+}
+
+/** What the metrics query gives for an area without appeals. */
+const EMPTY_METRICS: MetricsRow = { received: 0, answered: 0, resolved: 0, closed_without_confirmation: 0, in_progress: 0, overdue: 0, median_days: null };
 
 function toMetrics(row: MetricsRow, population: number | null): AppealMetrics {
   const share = (count: number) => (row.received > 0 ? count / row.received : null);
@@ -104,14 +186,6 @@ function toMetrics(row: MetricsRow, population: number | null): AppealMetrics {
     answeredShare: share(row.answered),
     perThousand: population ? (row.received / population) * 1000 : null,
   };
-}
-
-async function countBy(connection: DuckDBConnection, column: string, where: string, limit: number | null): Promise<CountRow[]> {
-  return rows<CountRow>(
-    connection,
-    `SELECT "${column}" AS key, count(*)::INTEGER AS count FROM appeals WHERE ${where} AND "${column}" IS NOT NULL
-     GROUP BY key ORDER BY count DESC, key ${limit ? `LIMIT ${limit}` : ''}`,
-  );
 }
 
 async function rows<T>(connection: DuckDBConnection, sql: string): Promise<T[]> {
