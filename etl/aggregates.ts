@@ -65,7 +65,7 @@ export async function aggregateRegion(connection: DuckDBConnection, region: Regi
   };
 }
 
-/** Key of the whole region among the areas: a text no district name has. */
+/** Key of the whole region among the areas; no district is named "*". */
 const CITY = '*';
 
 /** SQL for the area of a grouped row: the district, or CITY in the row of the whole region. */
@@ -168,7 +168,7 @@ function toArea(found: AreaRows | undefined, population: number | null): AreaAgg
   };
 }
 
-/** What the metrics query gives for an area without appeals. */
+/** Metrics row of an area without appeals. */
 const EMPTY_METRICS: MetricsRow = { received: 0, answered: 0, resolved: 0, closed_without_confirmation: 0, in_progress: 0, overdue: 0, median_days: null };
 
 function toMetrics(row: MetricsRow, population: number | null): AppealMetrics {
