@@ -2,6 +2,9 @@
 // filter selects the same rows from the in-memory facts table as from the Parquet view. Also the
 // SQL console's read-only check, and the download formats and file names.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { openDatabase } from '../../etl/lib/duckdb.ts';
@@ -17,11 +20,18 @@ import {
 } from '../../site/src/lib/url-state.ts';
 import {
   checkReadOnly,
+  CUBE_TABLE,
+  dateToDay,
   enumValuesQuery,
   exportQuery,
+  facetQuery,
   FACTS_TABLE,
   filterConditions,
+  histogramQuery,
   localMidnightMs,
+  offsetSpans,
+  pageQuery,
+  pageWindow,
   setupStatements,
   TEXT_FACETS,
   timeZoneOffsetMs,
@@ -114,7 +124,8 @@ describe('explorer filter SQL', () => {
     ({ instance, connection } = await openDatabase());
     // The site registers the files under their bare names; here the search path finds them.
     await connection.run(`SET file_search_path = '${snapshot.directory}'`);
-    for (const statement of setupStatements({ dayOffsetMs: 3 * 3_600_000 })) await connection.run(statement);
+    const facetValues = JSON.parse(readFileSync(join(snapshot.directory, 'facet_values.json'), 'utf8'));
+    for (const statement of setupStatements({ timeZone, facetValues, snapshotCreatedMs: Date.now() })) await connection.run(statement);
     dictionary = Object.fromEntries(TEXT_FACETS.map((facet) => [facet, new Set<string>()])) as unknown as FacetDictionary;
     for (const row of (await connection.runAndReadAll(enumValuesQuery())).getRowObjectsJS()) {
       dictionary[row.facet as keyof FacetDictionary].add(String(row.value));
@@ -166,6 +177,59 @@ describe('explorer filter SQL', () => {
     expect((await countBoth(byDistrict))[0]).toBeLessThan((await countBoth(base))[0]);
   });
 
+  test('cube counts equal the facts counts', async () => {
+    const state = defaultState('ru');
+    state.filters.status = ['resolved', 'answered'];
+    state.from = '2020-11-01';
+    state.to = '2020-11-30';
+    const context = { target: 'facts' as const, timeZone, dictionary };
+    const fromCube = (await connection.runAndReadAll(facetQuery(state, 'district', context))).getRowObjectsJS();
+    const fromFacts = (await connection.runAndReadAll(
+      `SELECT district AS value, count(*) AS received FROM ${FACTS_TABLE} ${whereClause(filterConditions(state, context, 'district'))} GROUP BY 1`,
+    )).getRowObjectsJS();
+    const byDistrict = (rows: Record<string, unknown>[]) => Object.fromEntries(rows.map((row) => [String(row.value), Number(row.received)]));
+
+    expect(byDistrict(fromCube)).toEqual(byDistrict(fromFacts));
+    expect(fromCube.length).toBeGreaterThan(0);
+  });
+
+  test('setup without facet_values.json reads the same values', async () => {
+    const { instance: other, connection: fallback } = await openDatabase();
+    try {
+      const directory = (await connection.runAndReadAll("SELECT current_setting('file_search_path') AS path")).getRowObjectsJS()[0].path as string;
+      await fallback.run(`SET file_search_path = '${directory}'`);
+      for (const statement of setupStatements({ timeZone, facetValues: null, snapshotCreatedMs: Date.now() })) await fallback.run(statement);
+      const values = async (db: DuckDBConnection) => (await db.runAndReadAll(enumValuesQuery())).getRowObjectsJS().map((row) => `${row.facet}:${row.value}`);
+      const days = async (db: DuckDBConnection) => (await db.runAndReadAll(`SELECT sum(created_day)::BIGINT AS n FROM ${FACTS_TABLE}`)).getRowObjectsJS()[0].n;
+
+      expect(await values(fallback)).toEqual(await values(connection));
+      expect(await days(fallback)).toBe(await days(connection));
+    } finally {
+      fallback.closeSync();
+      other.closeSync();
+    }
+  });
+
+  test('cube is smaller than the facts', async () => {
+    expect(await count(`SELECT count(*) AS n FROM ${CUBE_TABLE}`)).toBeLessThan(await count(`SELECT count(*) AS n FROM ${FACTS_TABLE}`));
+  });
+
+  test('windowed page equals the full sort', async () => {
+    const context = { target: 'facts' as const, timeZone, dictionary };
+    const rowsOf = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJS().map((row) => `${row.source}/${row.appeal_id}`);
+    for (const [descending, page] of [[true, 1], [true, 7], [false, 3]] as const) {
+      const state = defaultState('ru');
+      state.filters.overdue = ['false'];
+      state.sort = { column: 'created_at', descending };
+      state.page = page;
+      const days = (await connection.runAndReadAll(histogramQuery(state, context))).getRowObjectsJS().map((row) => ({ day: Number(row.day), received: Number(row.received) }));
+      const window = pageWindow(state, days, 50);
+
+      expect(window, `page ${page}`).not.toBeNull();
+      expect(await rowsOf(pageQuery(state, context, 50, window)), `page ${page}, descending ${descending}`).toEqual(await rowsOf(pageQuery(state, context, 50)));
+    }
+  });
+
   test('unknown value alone matches nothing', async () => {
     const state = defaultState('ru');
     state.filters.agency = ['No such agency'];
@@ -178,6 +242,42 @@ describe('explorer filter SQL', () => {
     state.filters.overdue = ['false', 'true'];
 
     expect(filterConditions(state, { target: 'appeals', timeZone })).toEqual([]);
+  });
+
+  test('page window spans the page days', () => {
+    const state = defaultState('ru');
+    state.page = 2;
+    const days = [
+      { day: 10, received: 30 },
+      { day: 11, received: 40 },
+      { day: 12, received: 50 },
+    ];
+
+    expect(pageWindow(state, days, 50)).toEqual({ fromDay: 10, toDay: 11, offset: 0 });
+    state.sort = { column: 'created_at', descending: false };
+    expect(pageWindow(state, days, 50)).toEqual({ fromDay: 11, toDay: 12, offset: 20 });
+    state.page = 3;
+    expect(pageWindow(state, days, 50)).toEqual({ fromDay: 12, toDay: 12, offset: 30 });
+    state.page = 4;
+    expect(pageWindow(state, days, 50)).toBeNull();
+    state.sort = { column: 'district', descending: false };
+    expect(pageWindow({ ...state, page: 1 }, days, 50)).toBeNull();
+  });
+
+  test('offset spans find daylight saving changes', () => {
+    const spans = offsetSpans('Europe/Berlin', Date.parse('2021-01-01T00:00:00Z'), Date.parse('2021-12-31T00:00:00Z'));
+
+    expect(spans.map((span) => span.offsetMs)).toEqual([3_600_000, 7_200_000, 3_600_000]);
+    expect(new Date(spans[1].fromMs).toISOString()).toBe('2021-03-28T01:00:00.000Z');
+    expect(new Date(spans[2].fromMs).toISOString()).toBe('2021-10-31T01:00:00.000Z');
+  });
+
+  test('Moscow has one offset span', () => {
+    expect(offsetSpans('Europe/Moscow', Date.parse('2020-01-01T00:00:00Z'), Date.parse('2021-12-31T00:00:00Z'))).toHaveLength(1);
+  });
+
+  test('day numbers are UTC dates', () => {
+    expect(dateToDay('1970-01-02')).toBe(1);
   });
 
   test('dates are local midnights', () => {

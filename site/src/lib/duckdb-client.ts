@@ -50,6 +50,11 @@ export interface ExplorerDatabaseOptions {
   files: RemoteFile[];
   /** Statements run after every start and restart, e.g. the views and helper tables. */
   setup: string[];
+  /**
+   * Statements that `runDeferredSetup` queues once the page has drawn its first views, for views
+   * that few actions read. After they have run, a restart runs them with the setup.
+   */
+  deferredSetup?: string[];
 }
 
 export class QueryCancelledError extends Error {
@@ -151,7 +156,7 @@ interface Engine {
  * worker from a blob: URL inherits the page's Content-Security-Policy, so `connect-src 'self'`
  * also limits the worker's own requests.
  */
-async function startEngine(options: ExplorerDatabaseOptions): Promise<Engine> {
+async function startEngine(options: ExplorerDatabaseOptions, withDeferred: boolean): Promise<Engine> {
   const timings: { step: string; ms: number }[] = [];
   let mark = performance.now();
   const time = (step: string) => {
@@ -183,7 +188,7 @@ async function startEngine(options: ExplorerDatabaseOptions): Promise<Engine> {
     await db.registerFileURL(file.name, absoluteUrl(file.url), duckdb.DuckDBDataProtocol.HTTP, false);
   }
   time('open and register files');
-  for (const statement of options.setup) {
+  for (const statement of [...options.setup, ...(withDeferred ? (options.deferredSetup ?? []) : [])]) {
     await connection.query(statement);
     time(statement.slice(0, 60).replace(/\s+/g, ' '));
   }
@@ -210,6 +215,7 @@ export class ExplorerDatabase {
   /** Incremented by `cancel`, so queued and running streams of an older generation stop. */
   private generation = 0;
   private running: { generation: number } | null = null;
+  private deferredDone = false;
 
   private constructor(engine: Engine, options: ExplorerDatabaseOptions) {
     this.engine = engine;
@@ -217,7 +223,16 @@ export class ExplorerDatabase {
   }
 
   static async open(options: ExplorerDatabaseOptions): Promise<ExplorerDatabase> {
-    return new ExplorerDatabase(await startEngine(options), options);
+    return new ExplorerDatabase(await startEngine(options, false), options);
+  }
+
+  /** Queues the deferred setup statements; queries made later run after them. */
+  runDeferredSetup(): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.deferredDone) return;
+      for (const statement of this.options.deferredSetup ?? []) await this.engine.connection.query(statement);
+      this.deferredDone = true;
+    }, true);
   }
 
   /** Milliseconds of each step of the last engine start. */
@@ -230,10 +245,11 @@ export class ExplorerDatabase {
     return this.engine.db.getVersion();
   }
 
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+  /** Queues a task; `cancel` drops a queued task unless it is part of the setup. */
+  private enqueue<T>(task: () => Promise<T>, setup = false): Promise<T> {
     const generation = this.generation;
     const result = this.queue.then(async () => {
-      if (generation !== this.generation) throw new QueryCancelledError();
+      if (!setup && generation !== this.generation) throw new QueryCancelledError();
       this.running = { generation };
       try {
         return await task();
@@ -329,7 +345,7 @@ export class ExplorerDatabase {
     this.queue = Promise.resolve();
     this.running = null;
     await stopEngine(old).catch(() => undefined);
-    this.engine = await startEngine(this.options);
+    this.engine = await startEngine(this.options, this.deferredDone);
   }
 
   async close(): Promise<void> {

@@ -16,6 +16,8 @@ export interface ExplorerTestHook {
   updates: number;
   /** Milliseconds from a filter change to all views updated, one entry per full update. */
   durations: number[];
+  /** Milliseconds of the queries alone in each full update, so the rest is rendering. */
+  queryDurations: number[];
   /** Milliseconds from the start of the engine's import to the first rendered views. */
   coldStartMs: number | null;
   /** Milliseconds of the engine start alone: worker, WebAssembly, views and facts table. */

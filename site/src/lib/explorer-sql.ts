@@ -5,13 +5,20 @@
 // Two targets share one filter. `appeals` is the view over appeals.parquet with the published
 // columns and types; downloads read it. `explorer_facts` contains the filtered columns with
 // dictionary (ENUM) types in memory, so a filter change scans a few bytes per row instead of the
-// Parquet text columns.
+// Parquet text columns, and `explorer_cube` counts its rows per combination of values, which
+// serves the facet counts and the histogram. The facts and the cube filter dates by local day
+// number, the appeals view by the instants of local midnights; both select the same rows.
 
 import { EMPTY_VALUE, FACETS, type ExplorerState, type Facet } from './url-state.ts';
 
 export const APPEALS_FILE = 'appeals.parquet';
 export const EVENTS_FILE = 'status_events.parquet';
 export const FACTS_TABLE = 'explorer_facts';
+/**
+ * Counts of appeals per combination of facet values and creation day: far fewer rows than
+ * appeals, so the facet counts and the histogram read it instead of the facts table.
+ */
+export const CUBE_TABLE = 'explorer_cube';
 
 /** Facets whose columns are text and become ENUM types in the facts table. */
 export const TEXT_FACETS = FACETS.filter((facet) => facet !== 'overdue');
@@ -29,24 +36,78 @@ export function sqlString(value: string): string {
 
 const DAY_MS = 86_400_000;
 
+/** Formatters by time zone: creating one costs far more than formatting with it. */
+const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
+
 /**
  * Returns the offset of a time zone from UTC at an instant, in milliseconds (Moscow: +3 h).
  * Intl gives the wall-clock parts in the zone; their difference from the instant is the offset.
  */
 export function timeZoneOffsetMs(instantMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instantMs));
+  let format = wallClockFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    wallClockFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(new Date(instantMs));
   const value = (type: string) => Number(parts.find((part) => part.type === type)?.value);
   const wallClock = Date.UTC(value('year'), value('month') - 1, value('day'), value('hour'), value('minute'), value('second'));
   return wallClock - Math.floor(instantMs / 1000) * 1000;
+}
+
+const MINUTE_MS = 60_000;
+
+/** A span of time with one UTC offset, from `fromMs` to the next span's start. */
+export interface OffsetSpan {
+  fromMs: number;
+  offsetMs: number;
+}
+
+/**
+ * Lists a time zone's offsets between two instants: the first span starts before `fromMs`, and
+ * each change of offset (daylight saving time, a change of the zone's rules) starts a new span.
+ * Days are checked one by one and a change is then found to the minute. NOTE: two changes within
+ * one day that cancel out are not seen.
+ */
+export function offsetSpans(timeZone: string, fromMs: number, toMs: number): OffsetSpan[] {
+  const start = Math.floor(fromMs / MINUTE_MS) * MINUTE_MS;
+  const spans: OffsetSpan[] = [{ fromMs: -Infinity, offsetMs: timeZoneOffsetMs(start, timeZone) }];
+  for (let day = start; day < toMs; day += DAY_MS) {
+    const next = day + DAY_MS;
+    const offsetMs = timeZoneOffsetMs(next, timeZone);
+    if (offsetMs === spans[spans.length - 1].offsetMs) continue;
+    // The offset at `low` is the old one and at `high` the new one; halve the gap to a minute.
+    let low = day;
+    let high = next;
+    while (high - low > MINUTE_MS) {
+      const middle = Math.floor((low + high) / 2 / MINUTE_MS) * MINUTE_MS;
+      if (timeZoneOffsetMs(middle, timeZone) === offsetMs) high = middle;
+      else low = middle;
+    }
+    spans.push({ fromMs: high, offsetMs });
+  }
+  return spans;
+}
+
+/**
+ * Returns SQL for the local date of a TIMESTAMPTZ column as a day number (days since 1970-01-01
+ * in the zone's wall clock). DuckDB-WASM has no time zone database, so the offsets come from
+ * `offsetSpans` as instants in the SQL text.
+ */
+export function localDaySql(column: string, spans: readonly OffsetSpan[]): string {
+  const day = (offsetMs: number) => `CAST(floor((epoch_ms(${column}::TIMESTAMP) + ${Math.round(offsetMs)}) / ${DAY_MS}) AS INTEGER)`;
+  let sql = day(spans[0].offsetMs);
+  for (const span of spans.slice(1)) sql = `CASE WHEN ${column} >= ${instantLiteral(span.fromMs)} THEN ${day(span.offsetMs)} ELSE ${sql} END`;
+  return sql;
 }
 
 /** Returns the UTC instant of midnight at the start of a local date ("YYYY-MM-DD") in a zone. */
@@ -76,33 +137,55 @@ function instantLiteral(ms: number): string {
   return `TIMESTAMPTZ '${new Date(ms).toISOString().replace('T', ' ').replace('Z', '+00')}'`;
 }
 
-export interface SetupOptions {
-  /**
-   * The region's offset from UTC in milliseconds, used to number creation days for the
-   * histogram. NOTE: the offset is fixed per snapshot. In a zone with daylight saving time, appeals
-   * within an hour of midnight on the far side of a change fall into the neighbouring day's bar.
-   * The date filter itself uses exact local midnights.
-   */
-  dayOffsetMs: number;
+/** The snapshot's facet_values.json: distinct values of the text facets and the creation period. */
+export interface SnapshotFacetValues {
+  /** Earliest and latest creation instant, ISO 8601; null without appeals. */
+  created: { from: string; to: string } | null;
+  facets: Partial<Record<TextFacet, string[]>>;
 }
 
-/** Statements that create the views of the snapshot and the facts table. */
-export function setupStatements({ dayOffsetMs }: SetupOptions): string[] {
-  const statements = [
-    `CREATE VIEW appeals AS SELECT * FROM parquet_scan(${sqlString(APPEALS_FILE)})`,
-    `CREATE VIEW status_events AS SELECT * FROM parquet_scan(${sqlString(EVENTS_FILE)})`,
-  ];
+export interface SetupOptions {
+  /** The region's time zone, in which creation days are counted. */
+  timeZone: string;
+  /** The snapshot's facet_values.json, or null for a snapshot written before that file existed. */
+  facetValues: SnapshotFacetValues | null;
+  /** Creation time of the snapshot, epoch milliseconds: the end of the period without facetValues. */
+  snapshotCreatedMs: number;
+}
+
+/**
+ * Start of the period whose offsets are looked up when a snapshot has no facet_values.json. NOTE:
+ * an appeal created before it gets the zone's offset of this date.
+ */
+const EARLIEST_CREATION_MS = Date.UTC(2000, 0, 1);
+
+/** Statements that create the appeals view, the facet types, the facts table and the cube. */
+export function setupStatements({ timeZone, facetValues, snapshotCreatedMs }: SetupOptions): string[] {
+  const statements = [`CREATE VIEW appeals AS SELECT * FROM parquet_scan(${sqlString(APPEALS_FILE)})`];
   for (const facet of TEXT_FACETS) {
-    statements.push(`CREATE TYPE ${enumType(facet)} AS ENUM (SELECT DISTINCT "${facet}" FROM appeals WHERE "${facet}" IS NOT NULL ORDER BY 1)`);
+    const values = facetValues?.facets[facet];
+    // An ENUM needs at least one value, so an empty list is read from the file like a missing one.
+    const source = values && values.length > 0 ? values.map(sqlString).join(', ') : `SELECT DISTINCT "${facet}" FROM appeals WHERE "${facet}" IS NOT NULL ORDER BY 1`;
+    statements.push(`CREATE TYPE ${enumType(facet)} AS ENUM (${source})`);
   }
+
+  const period = facetValues?.created ? { from: Date.parse(facetValues.created.from), to: Date.parse(facetValues.created.to) } : { from: EARLIEST_CREATION_MS, to: snapshotCreatedMs };
+  const createdDay = localDaySql('created_at', offsetSpans(timeZone, period.from - DAY_MS, period.to + DAY_MS));
   const enumColumns = TEXT_FACETS.map((facet) => `CAST("${facet}" AS ${enumType(facet)}) AS "${facet}"`).join(', ');
+  // Rows are kept in creation order, so a page sorted by creation time reads only the row groups
+  // of its days. Source and appeal id fix the order of equal times.
   statements.push(
-    `CREATE TABLE ${FACTS_TABLE} AS SELECT appeal_id, source, ${enumColumns}, overdue, created_at,
-      CAST(floor((epoch_ms(created_at::TIMESTAMP) + ${Math.round(dayOffsetMs)}) / ${DAY_MS}) AS INTEGER) AS created_day,
-      days_to_first_answer
-    FROM appeals`,
+    `CREATE TABLE ${FACTS_TABLE} AS SELECT appeal_id, source, ${enumColumns}, overdue, created_at, ${createdDay} AS created_day, days_to_first_answer
+    FROM appeals ORDER BY created_at, source, appeal_id`,
   );
+  const cubeColumns = [...TEXT_FACETS.map((facet) => `"${facet}"`), 'overdue', 'created_day'].join(', ');
+  statements.push(`CREATE TABLE ${CUBE_TABLE} AS SELECT ${cubeColumns}, count(*)::INTEGER AS appeals FROM ${FACTS_TABLE} GROUP BY ${cubeColumns}`);
   return statements;
+}
+
+/** Statements run after the first views are drawn: views that only the console and the detail view read. */
+export function deferredSetupStatements(): string[] {
+  return [`CREATE VIEW status_events AS SELECT * FROM parquet_scan(${sqlString(EVENTS_FILE)})`];
 }
 
 /** Lists the values of every facet's ENUM type. */
@@ -154,7 +237,10 @@ export function filterConditions(state: ExplorerState, context: FilterContext, e
     const condition = facetCondition(facet, state.filters[facet], context);
     if (condition) conditions.push(condition);
   }
-  if (exclude !== 'date') {
+  if (exclude !== 'date' && context.target === 'facts') {
+    if (state.from) conditions.push(`created_day >= ${dateToDay(state.from)}`);
+    if (state.to) conditions.push(`created_day <= ${dateToDay(state.to)}`);
+  } else if (exclude !== 'date') {
     if (state.from) conditions.push(`created_at >= ${instantLiteral(localMidnightMs(state.from, context.timeZone))}`);
     if (state.to) conditions.push(`created_at < ${instantLiteral(localMidnightMs(addDays(state.to, 1), context.timeZone))}`);
   }
@@ -171,22 +257,26 @@ function statusLiteral(context: FilterContext, status: string): string {
 }
 
 /**
- * Counts behind the map metrics and the totals: rows, overdue and resolved. Medians are queried
- * apart, because a median per group costs several times a count in DuckDB-WASM.
+ * Sums of the cube behind the map metrics and the totals: appeals, overdue and resolved. Medians
+ * are queried from the facts apart, because the cube has no days to the first answer.
  */
-function countAggregates(context: FilterContext): string {
+function cubeSums(context: FilterContext): string {
   // The aliases differ from the facet columns "overdue" and "status", which the same rows carry.
-  return ['count(*) AS received', 'count(*) FILTER (WHERE overdue) AS overdue_count', `count(*) FILTER (WHERE status = ${statusLiteral(context, 'resolved')}) AS resolved_count`].join(', ');
+  return [
+    'sum(appeals)::BIGINT AS received',
+    'coalesce(sum(appeals) FILTER (WHERE overdue), 0)::BIGINT AS overdue_count',
+    `coalesce(sum(appeals) FILTER (WHERE status = ${statusLiteral(context, 'resolved')}), 0)::BIGINT AS resolved_count`,
+  ].join(', ');
 }
 
 /**
  * Counts per value of one facet under every other filter, so each list shows how many rows a
- * click would add. The district facet also carries the map's counts.
+ * click would add. The district facet also carries the map's counts. Needs the `facts` target.
  */
 export function facetQuery(state: ExplorerState, facet: Facet, context: FilterContext): string {
   const where = whereClause(filterConditions(state, context, facet));
-  const aggregates = facet === 'district' ? countAggregates(context) : 'count(*) AS received';
-  return `SELECT "${facet}" AS value, ${aggregates} FROM ${FACTS_TABLE} ${where} GROUP BY 1`;
+  const aggregates = facet === 'district' ? cubeSums(context) : 'sum(appeals)::BIGINT AS received';
+  return `SELECT "${facet}" AS value, ${aggregates} FROM ${CUBE_TABLE} ${where} GROUP BY 1`;
 }
 
 /** Returns the query of the filtered rows' median days to the first answer. */
@@ -199,24 +289,64 @@ export function districtMedianQuery(state: ExplorerState, context: FilterContext
   return `SELECT district AS value, median(days_to_first_answer) AS median_days FROM ${FACTS_TABLE} ${whereClause(filterConditions(state, context, 'district'))} GROUP BY 1`;
 }
 
-/** Appeals per creation day under every filter except the date range. */
+/** Appeals per creation day under every filter except the date range. Needs the `facts` target. */
 export function histogramQuery(state: ExplorerState, context: FilterContext): string {
-  return `SELECT created_day AS day, count(*) AS received FROM ${FACTS_TABLE} ${whereClause(filterConditions(state, context, 'date'))} GROUP BY 1 ORDER BY 1`;
+  return `SELECT created_day AS day, sum(appeals)::BIGINT AS received FROM ${CUBE_TABLE} ${whereClause(filterConditions(state, context, 'date'))} GROUP BY 1 ORDER BY 1`;
+}
+
+/** Creation days that hold one results page, and the page's offset among the rows of those days. */
+export interface PageWindow {
+  fromDay: number;
+  toDay: number;
+  offset: number;
+}
+
+/**
+ * Finds the days of a page sorted by creation time from the filtered rows' counts per day, so the
+ * page query reads only those days' rows instead of sorting every filtered row. Returns null for
+ * other sorts, and for a page past the last row. NOTE: this relies on local days following the
+ * order of creation times, which fails only where a zone turned its clocks back across midnight.
+ */
+export function pageWindow(state: ExplorerState, days: readonly { day: number; received: number }[], pageSize: number): PageWindow | null {
+  if (state.sort.column !== 'created_at') return null;
+  const first = (Math.max(1, state.page) - 1) * pageSize;
+  const last = first + pageSize - 1;
+  const ordered = state.sort.descending ? [...days].reverse() : days;
+  let before = 0;
+  let window: PageWindow | null = null;
+  for (const { day, received } of ordered) {
+    if (received === 0) continue;
+    const after = before + received;
+    if (window === null && after > first) window = { fromDay: day, toDay: day, offset: first - before };
+    if (window !== null) {
+      window.fromDay = Math.min(window.fromDay, day);
+      window.toDay = Math.max(window.toDay, day);
+    }
+    if (after > last) break;
+    before = after;
+  }
+  return window;
 }
 
 export const TABLE_COLUMNS = ['appeal_id', 'created_at', 'district', 'municipality', 'rubric', 'agency', 'status', 'days_to_first_answer', 'overdue'] as const;
 
 /**
- * Returns the query of one page of the results table. Rows that tie on the sort column keep the order of
- * appeals.parquet (the facts table's row ids), which is fixed per snapshot, so a link shows the
- * same page every time. Sorting by row id instead of (source, appeal_id) saves comparing text for
- * every filtered row. Enum columns sort by their value order, which is the text order.
+ * Returns the query of one page of the results table. Rows that tie on the sort column keep the
+ * facts table's order (creation time, source, appeal id), which is fixed per snapshot, so a link
+ * shows the same page every time. Sorting by row id instead of those columns saves comparing text
+ * for every filtered row. Enum columns sort by their value order, which is the text order. With a
+ * window from `pageWindow`, only the rows of its days are read and sorted.
  */
-export function pageQuery(state: ExplorerState, context: FilterContext, pageSize: number): string {
+export function pageQuery(state: ExplorerState, context: FilterContext, pageSize: number, window: PageWindow | null = null): string {
   const columns = ['source', ...TABLE_COLUMNS].map((column) => `"${column}"`).join(', ');
-  const offset = (Math.max(1, state.page) - 1) * pageSize;
+  const conditions = filterConditions(state, context);
+  let offset = (Math.max(1, state.page) - 1) * pageSize;
+  if (window) {
+    conditions.push(`created_day BETWEEN ${window.fromDay} AND ${window.toDay}`);
+    offset = window.offset;
+  }
   const order = `ORDER BY "${state.sort.column}" ${state.sort.descending ? 'DESC' : 'ASC'} NULLS LAST, rowid`;
-  return `SELECT ${columns} FROM ${FACTS_TABLE} ${whereClause(filterConditions(state, context))} ${order} LIMIT ${pageSize} OFFSET ${offset}`;
+  return `SELECT ${columns} FROM ${FACTS_TABLE} ${whereClause(conditions)} ${order} LIMIT ${pageSize} OFFSET ${offset}`;
 }
 
 /** Returns the query of the filtered rows with every published column, in the table's sort order, for downloads. */

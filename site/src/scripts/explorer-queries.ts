@@ -9,6 +9,8 @@ import {
   histogramQuery,
   medianQuery,
   pageQuery,
+  pageWindow,
+  dateToDay,
   TEXT_FACETS,
   type FacetDictionary,
   type FilterContext,
@@ -64,14 +66,14 @@ export async function loadDictionary(db: ExplorerDatabase): Promise<FacetDiction
  * Queries every view of a state: per facet, the counts under every other filter; the median of
  * the filtered rows; the histogram; one table page. Medians per district are queried only while
  * the map shows them, because a median per group costs several counts. The queries run one after
- * another in the engine's worker.
+ * another in the engine's worker; the histogram goes first, because its counts place the page.
  */
 export async function queryViews(db: ExplorerDatabase, state: ExplorerState, context: FilterContext): Promise<ViewData> {
   const withDistrictMedians = state.metric === 'medianDaysToFirstAnswer';
-  const [median, histogram, page, districtMedians, ...facetRows] = await Promise.all([
+  const histogram = (await db.queryObjects(histogramQuery(state, context))).map((row) => ({ day: Number(row.day), received: Number(row.received) }));
+  const [median, page, districtMedians, ...facetRows] = await Promise.all([
     db.queryObjects(medianQuery(state, context)),
-    db.queryObjects(histogramQuery(state, context)),
-    db.queryObjects(pageQuery(state, context, PAGE_SIZE)),
+    queryPage(db, state, context, histogram),
     withDistrictMedians ? db.queryObjects(districtMedianQuery(state, context)) : Promise.resolve([]),
     ...FACETS.map((facet) => db.queryObjects(facetQuery(state, facet, context))),
   ]);
@@ -106,12 +108,18 @@ export async function queryViews(db: ExplorerDatabase, state: ExplorerState, con
     facets,
     districts,
     districtMedians: withDistrictMedians,
-    histogram: histogram.map((row) => ({ day: Number(row.day), received: Number(row.received) })),
+    histogram,
     page,
   };
 }
 
-/** Queries only the table page, after a sort or page change. */
-export async function queryPage(db: ExplorerDatabase, state: ExplorerState, context: FilterContext): Promise<Row[]> {
-  return db.queryObjects(pageQuery(state, context, PAGE_SIZE));
+/**
+ * Queries one table page. `histogram` is the view's count per creation day under every filter but
+ * the dates. Its days inside the date filter place a page sorted by creation time.
+ */
+export async function queryPage(db: ExplorerDatabase, state: ExplorerState, context: FilterContext, histogram: readonly { day: number; received: number }[]): Promise<Row[]> {
+  const from = state.from ? dateToDay(state.from) : -Infinity;
+  const to = state.to ? dateToDay(state.to) : Infinity;
+  const days = histogram.filter(({ day }) => day >= from && day <= to);
+  return db.queryObjects(pageQuery(state, context, PAGE_SIZE, pageWindow(state, days, PAGE_SIZE)));
 }

@@ -4,6 +4,7 @@
 // source's as-of time, the SHA-256 of appeals.parquet and the path of its boundaries.
 
 import type { ExplorerConfig } from '../lib/explorer-config.ts';
+import { TEXT_FACETS, type SnapshotFacetValues } from '../lib/explorer-sql.ts';
 import type { SnapshotInfo } from './explorer-downloads.ts';
 
 export type ResolvedSnapshot = {
@@ -67,4 +68,28 @@ export async function resolveSnapshot(config: ExplorerConfig, requested: string 
     current,
     boundaries,
   };
+}
+
+/**
+ * Reads a snapshot folder's facet_values.json. Returns null when the snapshot predates that file
+ * or the file is malformed, and the engine then reads the values from appeals.parquet.
+ */
+export async function readFacetValues(folder: string): Promise<SnapshotFacetValues | null> {
+  let file: { created?: unknown; facets?: Record<string, unknown> } | null;
+  try {
+    file = await fetchJson(`${folder}/facet_values.json`);
+  } catch (error) {
+    console.warn(`Explorer: ${folder}/facet_values.json not read (${error instanceof Error ? error.message : String(error)}); facet values come from appeals.parquet`);
+    return null;
+  }
+  if (!file || typeof file.facets !== 'object' || file.facets === null) return null;
+
+  const facets: SnapshotFacetValues['facets'] = {};
+  for (const facet of TEXT_FACETS) {
+    const values = file.facets[facet];
+    if (Array.isArray(values) && values.every((value) => typeof value === 'string')) facets[facet] = values;
+  }
+  const created = file.created as { from?: unknown; to?: unknown } | null | undefined;
+  const period = created && typeof created.from === 'string' && typeof created.to === 'string' && !Number.isNaN(Date.parse(created.from)) && !Number.isNaN(Date.parse(created.to));
+  return { created: period ? { from: created.from as string, to: created.to as string } : null, facets };
 }

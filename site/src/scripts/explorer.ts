@@ -13,7 +13,7 @@ import {
   eventsQuery,
   locatedAppealQuery,
   setupStatements,
-  timeZoneOffsetMs,
+  deferredSetupStatements,
   APPEALS_FILE,
   EVENTS_FILE,
   TEXT_FACETS,
@@ -42,7 +42,7 @@ import { loadDictionary, queryPage, queryViews, type ViewData } from './explorer
 import { setupDetail, setupTable } from './explorer-table.ts';
 import { setupConsole } from './explorer-console.ts';
 import { citationText, downloadChartTable, downloadRows, type ChartTable, type DownloadContext, type RowFormat } from './explorer-downloads.ts';
-import { resolveSnapshot, type ResolvedSnapshot } from './explorer-snapshots.ts';
+import { readFacetValues, resolveSnapshot, type ResolvedSnapshot } from './explorer-snapshots.ts';
 import type { MapController } from './explorer-map.ts';
 
 /** Columns sorted descending on their first click: times, durations and flags. */
@@ -65,6 +65,7 @@ function createHook(): ExplorerTestHook {
     count: null,
     updates: 0,
     durations: [],
+    queryDurations: [],
     coldStartMs: null,
     engineStartMs: null,
     startTimings: [],
@@ -299,18 +300,19 @@ async function start(root: HTMLElement): Promise<void> {
       if (scope === 'all' || !view) {
         const data = await queryViews(db, queried, context);
         if (sequence !== updateSequence) return;
+        hook.queryDurations.push(performance.now() - started);
         const pages = table.pageCount(data.totals.received);
         if (state.page > pages) {
           // A page past the end (after a narrower filter or an edited link) shows the last one.
           state = { ...cloneState(state), page: pages };
           window.history.replaceState(null, '', stateToPath(state, config.basePath));
-          data.page = await queryPage(db, state, context);
+          data.page = await queryPage(db, state, context, data.histogram);
           if (sequence !== updateSequence) return;
         }
         view = data;
         renderViews(data);
       } else {
-        const rows = await queryPage(db, queried, context);
+        const rows = await queryPage(db, queried, context, view.histogram);
         if (sequence !== updateSequence) return;
         view.page = rows;
         table.render(state, rows, view.totals.received);
@@ -503,15 +505,15 @@ async function start(root: HTMLElement): Promise<void> {
 
   const engineStarted = performance.now();
   try {
-    const { ExplorerDatabase } = await import('../lib/duckdb-client.ts');
+    const [{ ExplorerDatabase }, facetValues] = await Promise.all([import('../lib/duckdb-client.ts'), readFacetValues(folder)]);
     setStatus(fillTemplate(s['status.loadingData'], { snapshot: resolved.info.id }));
-    const periodMiddle = Date.parse(resolved.info.asOf ?? resolved.info.createdAt);
     db = await ExplorerDatabase.open({
       files: [
         { name: APPEALS_FILE, url: `${folder}/appeals.parquet` },
         { name: EVENTS_FILE, url: `${folder}/status_events.parquet` },
       ],
-      setup: setupStatements({ dayOffsetMs: timeZoneOffsetMs(periodMiddle, config.timeZone) }),
+      setup: setupStatements({ timeZone: config.timeZone, facetValues, snapshotCreatedMs: Date.parse(resolved.info.createdAt) }),
+      deferredSetup: deferredSetupStatements(),
     });
     hook.engineStartMs = performance.now() - engineStarted;
     hook.startTimings = db.startTimings;
@@ -542,6 +544,7 @@ async function start(root: HTMLElement): Promise<void> {
   hook.coldStartMs = performance.now() - engineStarted;
   hook.ready = true;
   root.dataset.ready = 'true';
+  void db.runDeferredSetup().catch((error: unknown) => console.warn(`Explorer: status_events view not created: ${message(error)}`));
   sqlConsole.setDatabase(db);
   if (state.appeal) detail.open(state.appeal, () => loadAppeal(state.appeal!), resolved.info.id);
   await mapStart;
