@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readFacetValues } from '../etl/facet-values.ts';
+import { EXPLORER_FACTS_FILE, FACET_VALUES_FILE, writeExplorerFiles } from '../etl/explorer-files.ts';
 import { openDatabase, sqlString } from '../etl/lib/duckdb.ts';
 import { mulberry32 } from './random.ts';
 
@@ -100,14 +100,14 @@ export async function writeSyntheticSnapshot(options: SyntheticOptions): Promise
     // The other files (aggregates, boundaries, polls) are the real snapshot's, so the site builds;
     // its home and district pages show the real aggregates, and only the explorer reads the rows.
     for (const entry of fs.readdirSync(options.realSnapshot)) {
-      if (['appeals.parquet', 'status_events.parquet', 'manifest.json', 'facet_values.json'].includes(entry)) continue;
+      if (['appeals.parquet', 'status_events.parquet', 'manifest.json', FACET_VALUES_FILE, EXPLORER_FACTS_FILE].includes(entry)) continue;
       fs.cpSync(path.join(options.realSnapshot, entry), path.join(directory, entry), { recursive: true });
     }
 
     await connection.run(`CREATE VIEW appeals AS SELECT * FROM read_parquet(${sqlString(path.join(directory, 'appeals.parquet'))})`);
-    fs.writeFileSync(path.join(directory, 'facet_values.json'), JSON.stringify(await readFacetValues(connection)));
+    await writeExplorerFiles(directory, connection);
 
-    const rowsOf: Record<string, number> = { 'appeals.parquet': options.rows, 'status_events.parquet': eventCount };
+    const rowsOf: Record<string, number> = { 'appeals.parquet': options.rows, 'status_events.parquet': eventCount, [EXPLORER_FACTS_FILE]: options.rows };
     const manifest = {
       ...realManifest,
       synthetic: true,

@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 
 import { aggregateRegion } from './aggregates.ts';
-import { readFacetValues } from './facet-values.ts';
+import { EXPLORER_FACTS_FILE, writeExplorerFiles } from './explorer-files.ts';
 import { comparePolls, computeChanges, type Changes } from './changes.ts';
 import { buildPolls } from './polls/write.ts';
 import { bilingualRejectMessage } from './reasons.ts';
@@ -64,7 +64,7 @@ export async function writeSnapshot(config: Config, regions: Map<string, Region>
   try {
     await writeRejects(staging, results, tableCounts.connection);
     aggregates = await writeAggregates(staging, id, regions, results, carried, tableCounts.connection);
-    writeJson(join(staging, 'facet_values.json'), await readFacetValues(tableCounts.connection));
+    tableCounts.rows[EXPLORER_FACTS_FILE] = await writeExplorerFiles(staging, tableCounts.connection);
     logAggregates(logger, aggregates);
     if (config.polls) {
       const polls = await buildPolls({ dataDir: config.polls.dataDirectory, outDir: staging, logger, imports: config.polls.imports });

@@ -142,10 +142,10 @@ describe('explorer filters', () => {
     expect(await page.getAttribute('th[data-column="days_to_first_answer"]', 'aria-sort')).toBe('ascending');
 
     const firstIds = await page.$$eval('[data-table-body] button[data-appeal]', (buttons) => buttons.map((button) => (button as HTMLElement).dataset.appeal));
-    // Ties on the sort column keep the file's row order.
+    // Ties on the sort column keep creation order, then source and appeal id.
     const expectedIds = await sql<{ appeal_id: string }>(
-      `SELECT appeal_id FROM read_parquet(${quote(appealsPath)}, file_row_number = true) WHERE ${[districtCondition(), statusCondition, ...dateConditions].join(' AND ')}
-       ORDER BY days_to_first_answer ASC NULLS LAST, file_row_number LIMIT 50 OFFSET 50`,
+      `SELECT appeal_id FROM read_parquet(${quote(appealsPath)}) WHERE ${[districtCondition(), statusCondition, ...dateConditions].join(' AND ')}
+       ORDER BY days_to_first_answer ASC NULLS LAST, created_at, source, appeal_id LIMIT 50 OFFSET 50`,
     );
     expect(firstIds).toEqual(expectedIds.map((row) => row.appeal_id));
   });
@@ -179,6 +179,34 @@ describe('explorer filters', () => {
 
     expect(new URL(page.url()).searchParams.getAll('district')).toEqual([district]);
     expect(count).toBe(await countWhere([districtCondition()]));
+  });
+
+  test('newest appeals come first by default', async () => {
+    const { page } = await open();
+    await page.goto(explorerUrl({ district, page: '2' }));
+    await waitForExplorer(page);
+
+    const ids = await page.$$eval('[data-table-body] button[data-appeal]', (buttons) => buttons.map((button) => (button as HTMLElement).dataset.appeal));
+    const expected = await sql<{ appeal_id: string }>(
+      `SELECT appeal_id FROM read_parquet(${quote(appealsPath)}) WHERE ${districtCondition()} ORDER BY created_at DESC, source, appeal_id LIMIT 50 OFFSET 50`,
+    );
+    expect(ids).toEqual(expected.map((row) => row.appeal_id));
+  });
+
+  test('row detail shows the status events', async () => {
+    const { page } = await open();
+    await page.goto(explorerUrl({ district, status: STATUS }));
+    await waitForExplorer(page);
+    const appealId = (await page.getAttribute('[data-table-body] button[data-appeal]', 'data-appeal'))!;
+    await page.click(`[data-table-body] button[data-appeal="${appealId}"]`);
+    await page.waitForSelector(`[data-appeal-dialog][data-loaded="${appealId}"]`, { timeout: 20_000 });
+
+    const eventsPath = path.join(work, 'status_events.parquet');
+    if (!fs.existsSync(eventsPath)) fs.writeFileSync(eventsPath, Buffer.from(await (await fetch(`${baseUrl}/snapshots/${snapshotId}/status_events.parquet`)).arrayBuffer()));
+    const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM read_parquet(${quote(eventsPath)}) WHERE appeal_id = ${quote(appealId)}`);
+    expect(await page.locator('[data-testid="appeal-timeline"] li').count()).toBe(n);
+    expect(n).toBeGreaterThan(0);
+    expect(new URL(page.url()).searchParams.get('appeal')).toBe(appealId);
   });
 
   test('missing snapshot id is reported', async () => {

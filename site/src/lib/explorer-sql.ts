@@ -3,9 +3,9 @@
 // read-only check of the SQL console. Pure functions, so Node tests can run them too.
 //
 // Two targets share one filter. `appeals` is the view over appeals.parquet with the published
-// columns and types; downloads read it. `explorer_facts` contains the filtered columns with
-// dictionary (ENUM) types in memory, so a filter change scans a few bytes per row instead of the
-// Parquet text columns, and `explorer_cube` counts its rows per combination of values, which
+// columns and types; downloads read it. `explorer_facts` contains the filtered columns in memory,
+// each text value as its code (its position in the facet's list of values), so a filter change
+// scans a few bytes per row instead of text, and `explorer_cube` counts its rows per combination of values, which
 // serves the facet counts and the histogram. The facts and the cube filter dates by local day
 // number, the appeals view by the instants of local midnights; both select the same rows.
 
@@ -13,6 +13,8 @@ import { EMPTY_VALUE, FACETS, type ExplorerState, type Facet } from './url-state
 
 export const APPEALS_FILE = 'appeals.parquet';
 export const EVENTS_FILE = 'status_events.parquet';
+export const EXPLORER_FACTS_FILE = 'explorer_facts.parquet';
+export const FACET_VALUES_FILE = 'facet_values.json';
 export const FACTS_TABLE = 'explorer_facts';
 /**
  * Counts of appeals per combination of facet values and creation day: far fewer rows than
@@ -149,6 +151,11 @@ export interface SetupOptions {
   timeZone: string;
   /** The snapshot's facet_values.json, or null for a snapshot written before that file existed. */
   facetValues: SnapshotFacetValues | null;
+  /**
+   * True when the snapshot has explorer_facts.parquet, whose codes index facetValues' lists; the
+   * facts table then loads from it instead of appeals.parquet.
+   */
+  factsFile: boolean;
   /** Creation time of the snapshot, epoch milliseconds: the end of the period without facetValues. */
   snapshotCreatedMs: number;
 }
@@ -159,33 +166,70 @@ export interface SetupOptions {
  */
 const EARLIEST_CREATION_MS = Date.UTC(2000, 0, 1);
 
-/** Statements that create the appeals view, the facet types, the facts table and the cube. */
-export function setupStatements({ timeZone, facetValues, snapshotCreatedMs }: SetupOptions): string[] {
-  const statements = [`CREATE VIEW appeals AS SELECT * FROM parquet_scan(${sqlString(APPEALS_FILE)})`];
-  for (const facet of TEXT_FACETS) {
-    const values = facetValues?.facets[facet];
-    // An ENUM needs at least one value, so an empty list is read from the file like a missing one.
-    const source = values && values.length > 0 ? values.map(sqlString).join(', ') : `SELECT DISTINCT "${facet}" FROM appeals WHERE "${facet}" IS NOT NULL ORDER BY 1`;
-    statements.push(`CREATE TYPE ${enumType(facet)} AS ENUM (${source})`);
-  }
+const APPEALS_VIEW = `CREATE VIEW appeals AS SELECT * FROM parquet_scan(${sqlString(APPEALS_FILE)})`;
 
+/** Returns true when the facts table can load from explorer_facts.parquet. */
+export function usesFactsFile(options: SetupOptions): boolean {
+  return options.factsFile && options.facetValues !== null && TEXT_FACETS.every((facet) => options.facetValues!.facets[facet] !== undefined);
+}
+
+/**
+ * Statements that create the facts table and the cube. Facet columns of both hold codes: a value's
+ * position in the facet's list of values, which is in text order. With explorer_facts.parquet the
+ * codes come from the file; otherwise ENUM types of the values (from facet_values.json or read
+ * from appeals.parquet) give them, and the rows are sorted here.
+ */
+export function setupStatements(options: SetupOptions): string[] {
+  const { timeZone, facetValues, snapshotCreatedMs } = options;
   const period = facetValues?.created ? { from: Date.parse(facetValues.created.from), to: Date.parse(facetValues.created.to) } : { from: EARLIEST_CREATION_MS, to: snapshotCreatedMs };
   const createdDay = localDaySql('created_at', offsetSpans(timeZone, period.from - DAY_MS, period.to + DAY_MS));
-  const enumColumns = TEXT_FACETS.map((facet) => `CAST("${facet}" AS ${enumType(facet)}) AS "${facet}"`).join(', ');
-  // Rows are kept in creation order, so a page sorted by creation time reads only the row groups
-  // of its days. Source and appeal id fix the order of equal times.
-  statements.push(
-    `CREATE TABLE ${FACTS_TABLE} AS SELECT appeal_id, source, ${enumColumns}, overdue, created_at, ${createdDay} AS created_day, days_to_first_answer
-    FROM appeals ORDER BY created_at, source, appeal_id`,
-  );
-  const cubeColumns = [...TEXT_FACETS.map((facet) => `"${facet}"`), 'overdue', 'created_day'].join(', ');
+  const facetColumns = TEXT_FACETS.map((facet) => `"${facet}"`).join(', ');
+  const statements: string[] = [];
+
+  if (usesFactsFile(options)) {
+    statements.push(
+      `CREATE TABLE ${FACTS_TABLE} AS SELECT appeal_id, source, ${facetColumns}, overdue, created_at, ${createdDay} AS created_day, days_to_first_answer
+      FROM parquet_scan(${sqlString(EXPLORER_FACTS_FILE)})`,
+    );
+  } else {
+    statements.push(APPEALS_VIEW);
+    for (const facet of TEXT_FACETS) {
+      const values = facetValues?.facets[facet];
+      // An ENUM needs at least one value, so an empty list is read from the file like a missing one.
+      const source = values && values.length > 0 ? values.map(sqlString).join(', ') : `SELECT DISTINCT "${facet}" FROM appeals WHERE "${facet}" IS NOT NULL ORDER BY 1`;
+      statements.push(`CREATE TYPE ${enumType(facet)} AS ENUM (${source})`);
+    }
+    const codeColumns = TEXT_FACETS.map((facet) => `enum_code(CAST("${facet}" AS ${enumType(facet)}))::UINTEGER AS "${facet}"`).join(', ');
+    // Rows are kept in creation order, as in explorer_facts.parquet, so a page sorted by creation
+    // time reads only the row groups of its days. Source and appeal id fix the order of equal times.
+    statements.push(
+      `CREATE TABLE ${FACTS_TABLE} AS SELECT appeal_id, source, ${codeColumns}, overdue, created_at, ${createdDay} AS created_day, days_to_first_answer
+      FROM appeals ORDER BY created_at, source, appeal_id`,
+    );
+  }
+
+  const cubeColumns = `${facetColumns}, overdue, created_day`;
   statements.push(`CREATE TABLE ${CUBE_TABLE} AS SELECT ${cubeColumns}, count(*)::INTEGER AS appeals FROM ${FACTS_TABLE} GROUP BY ${cubeColumns}`);
   return statements;
 }
 
-/** Statements run after the first views are drawn: views that only the console and the detail view read. */
-export function deferredSetupStatements(): string[] {
-  return [`CREATE VIEW status_events AS SELECT * FROM parquet_scan(${sqlString(EVENTS_FILE)})`];
+/**
+ * Statements run after the first views are drawn: views that only the console, the downloads and
+ * the detail view read.
+ */
+export function deferredSetupStatements(options: SetupOptions): string[] {
+  return [...(usesFactsFile(options) ? [APPEALS_VIEW] : []), `CREATE VIEW status_events AS SELECT * FROM parquet_scan(${sqlString(EVENTS_FILE)})`];
+}
+
+/** Returns the dictionary of facet values from their lists, in code order. */
+export function dictionaryFromLists(lists: Record<TextFacet, readonly string[]>): FacetDictionary {
+  return Object.fromEntries(TEXT_FACETS.map((facet) => [facet, { values: [...lists[facet]], codes: new Map(lists[facet].map((value, code) => [value, code])) }])) as FacetDictionary;
+}
+
+/** Returns a facet value's text from its code, or null. */
+export function decodeValue(dictionary: FacetDictionary, facet: TextFacet, code: unknown): string | null {
+  if (code === null || code === undefined) return null;
+  return dictionary[facet].values[Number(code)] ?? null;
 }
 
 /** Lists the values of every facet's ENUM type. */
@@ -195,15 +239,24 @@ export function enumValuesQuery(): string {
   );
 }
 
-/** Known values of each text facet in the loaded snapshot, to drop URL values it lacks. */
-export type FacetDictionary = Record<TextFacet, Set<string>>;
+/** Values of one text facet in code order, and the code of each value. */
+export interface FacetCodes {
+  values: string[];
+  codes: Map<string, number>;
+}
+
+/**
+ * Values of each text facet in the loaded snapshot: they turn filter values into the codes of the
+ * facts table and back, and let URL values that the snapshot lacks be dropped.
+ */
+export type FacetDictionary = Record<TextFacet, FacetCodes>;
 
 export type FilterTarget = 'appeals' | 'facts';
 
 export interface FilterContext {
   target: FilterTarget;
   timeZone: string;
-  /** Required for the `facts` target, whose literals are cast to the ENUM types. */
+  /** Required for the `facts` target, whose filter values become codes. */
   dictionary?: FacetDictionary;
 }
 
@@ -217,10 +270,10 @@ function facetCondition(facet: Facet, values: readonly string[], context: Filter
   const includesEmpty = values.includes(EMPTY_VALUE);
   let literals = values.filter((value) => value !== EMPTY_VALUE);
   if (context.target === 'facts') {
-    const known = context.dictionary?.[facet];
+    const known = context.dictionary?.[facet].codes;
     literals = literals.filter((value) => known?.has(value));
   }
-  const quoted = literals.map((value) => (context.target === 'facts' ? `CAST(${sqlString(value)} AS ${enumType(facet)})` : sqlString(value)));
+  const quoted = literals.map((value) => (context.target === 'facts' ? String(context.dictionary![facet].codes.get(value)) : sqlString(value)));
   const parts: string[] = [];
   if (quoted.length > 0) parts.push(`${column} IN (${quoted.join(', ')})`);
   if (includesEmpty) parts.push(`${column} IS NULL`);
@@ -253,7 +306,8 @@ export function whereClause(conditions: readonly string[]): string {
 
 function statusLiteral(context: FilterContext, status: string): string {
   if (context.target === 'appeals') return sqlString(status);
-  return context.dictionary?.status.has(status) ? `CAST(${sqlString(status)} AS ${enumType('status')})` : 'NULL';
+  const code = context.dictionary?.status.codes.get(status);
+  return code === undefined ? 'NULL' : String(code);
 }
 
 /**
@@ -334,7 +388,7 @@ export const TABLE_COLUMNS = ['appeal_id', 'created_at', 'district', 'municipali
  * Returns the query of one page of the results table. Rows that tie on the sort column keep the
  * facts table's order (creation time, source, appeal id), which is fixed per snapshot, so a link
  * shows the same page every time. Sorting by row id instead of those columns saves comparing text
- * for every filtered row. Enum columns sort by their value order, which is the text order. With a
+ * for every filtered row. Codes sort as their values do, since the lists are in text order. With a
  * window from `pageWindow`, only the rows of its days are read and sorted.
  */
 export function pageQuery(state: ExplorerState, context: FilterContext, pageSize: number, window: PageWindow | null = null): string {
@@ -360,9 +414,12 @@ export function appealQuery(appealId: string): string {
   return `SELECT * FROM appeals WHERE appeal_id = ${sqlString(appealId)} ORDER BY source LIMIT 1`;
 }
 
-/** Returns the query of an appeal's region, district and creation time, so the Parquet scan can skip other row groups. */
+/**
+ * Returns the query of an appeal's source, region and district codes and creation time, so the
+ * Parquet scan of `locatedAppealQuery` can skip other row groups.
+ */
 export function appealLocationQuery(appealId: string): string {
-  return `SELECT source, CAST(region AS VARCHAR) AS region, CAST(district AS VARCHAR) AS district, created_at FROM ${FACTS_TABLE} WHERE appeal_id = ${sqlString(appealId)} ORDER BY source LIMIT 1`;
+  return `SELECT source, region, district, created_at FROM ${FACTS_TABLE} WHERE appeal_id = ${sqlString(appealId)} ORDER BY source LIMIT 1`;
 }
 
 /**

@@ -11,7 +11,11 @@ import {
   pageQuery,
   pageWindow,
   dateToDay,
+  decodeValue,
+  dictionaryFromLists,
   TEXT_FACETS,
+  TABLE_COLUMNS,
+  type SnapshotFacetValues,
   type FacetDictionary,
   type FilterContext,
 } from '../lib/explorer-sql.ts';
@@ -48,18 +52,37 @@ function toMetrics(row: Row): Metrics {
   };
 }
 
-/** Turns a facet value into its list key: null becomes EMPTY_VALUE, booleans "true"/"false". */
-function valueKey(value: unknown): string {
-  return value === null || value === undefined ? EMPTY_VALUE : String(value);
+const TEXT_FACET_SET = new Set<string>(TEXT_FACETS);
+
+/**
+ * Turns a facet value of a result into its list key: a code becomes its text, null becomes
+ * EMPTY_VALUE, and booleans "true"/"false".
+ */
+function valueKey(facet: Facet, value: unknown, dictionary: FacetDictionary): string {
+  const text = TEXT_FACET_SET.has(facet) ? decodeValue(dictionary, facet as keyof FacetDictionary, value) : value;
+  return text === null || text === undefined ? EMPTY_VALUE : String(text);
 }
 
-/** Reads the values of every text facet's dictionary type. */
-export async function loadDictionary(db: ExplorerDatabase): Promise<FacetDictionary> {
-  const dictionary = Object.fromEntries(TEXT_FACETS.map((facet) => [facet, new Set<string>()])) as unknown as FacetDictionary;
-  for (const row of await db.queryObjects(enumValuesQuery())) {
-    dictionary[row.facet as keyof FacetDictionary].add(String(row.value));
+/**
+ * Returns the dictionary of facet values: from the snapshot's facet_values.json when it lists
+ * every facet, else from the ENUM types the setup made.
+ */
+export async function loadDictionary(db: ExplorerDatabase, facetValues: SnapshotFacetValues | null): Promise<FacetDictionary> {
+  if (facetValues && TEXT_FACETS.every((facet) => facetValues.facets[facet] !== undefined)) {
+    return dictionaryFromLists(facetValues.facets as Record<keyof FacetDictionary, string[]>);
   }
-  return dictionary;
+  const lists = Object.fromEntries(TEXT_FACETS.map((facet) => [facet, [] as string[]])) as Record<keyof FacetDictionary, string[]>;
+  for (const row of await db.queryObjects(enumValuesQuery())) lists[row.facet as keyof FacetDictionary].push(String(row.value));
+  return dictionaryFromLists(lists);
+}
+
+/** Replaces the codes of a table row's facet columns with their texts. */
+function decodeRow(row: Row, dictionary: FacetDictionary): Row {
+  const decoded: Row = { ...row };
+  for (const column of TABLE_COLUMNS) {
+    if (TEXT_FACET_SET.has(column)) decoded[column] = decodeValue(dictionary, column as keyof FacetDictionary, row[column]);
+  }
+  return decoded;
 }
 
 /**
@@ -69,6 +92,7 @@ export async function loadDictionary(db: ExplorerDatabase): Promise<FacetDiction
  * another in the engine's worker; the histogram goes first, because its counts place the page.
  */
 export async function queryViews(db: ExplorerDatabase, state: ExplorerState, context: FilterContext): Promise<ViewData> {
+  const dictionary = context.dictionary!;
   const withDistrictMedians = state.metric === 'medianDaysToFirstAnswer';
   const histogram = (await db.queryObjects(histogramQuery(state, context))).map((row) => ({ day: Number(row.day), received: Number(row.received) }));
   const [median, page, districtMedians, ...facetRows] = await Promise.all([
@@ -82,12 +106,12 @@ export async function queryViews(db: ExplorerDatabase, state: ExplorerState, con
   const districts = new Map<string, Metrics>();
   FACETS.forEach((facet, index) => {
     for (const row of facetRows[index]) {
-      facets[facet].set(valueKey(row.value), Number(row.received));
-      if (facet === 'district') districts.set(valueKey(row.value), toMetrics(row));
+      facets[facet].set(valueKey(facet, row.value, dictionary), Number(row.received));
+      if (facet === 'district') districts.set(valueKey(facet, row.value, dictionary), toMetrics(row));
     }
   });
   for (const row of districtMedians) {
-    const metrics = districts.get(valueKey(row.value));
+    const metrics = districts.get(valueKey('district', row.value, dictionary));
     if (metrics) metrics.medianDays = row.median_days === null ? null : Number(row.median_days);
   }
 
@@ -121,5 +145,6 @@ export async function queryPage(db: ExplorerDatabase, state: ExplorerState, cont
   const from = state.from ? dateToDay(state.from) : -Infinity;
   const to = state.to ? dateToDay(state.to) : Infinity;
   const days = histogram.filter(({ day }) => day >= from && day <= to);
-  return db.queryObjects(pageQuery(state, context, PAGE_SIZE, pageWindow(state, days, PAGE_SIZE)));
+  const rows = await db.queryObjects(pageQuery(state, context, PAGE_SIZE, pageWindow(state, days, PAGE_SIZE)));
+  return rows.map((row) => decodeRow(row, context.dictionary!));
 }

@@ -4,7 +4,7 @@
 // source's as-of time, the SHA-256 of appeals.parquet and the path of its boundaries.
 
 import type { ExplorerConfig } from '../lib/explorer-config.ts';
-import { TEXT_FACETS, type SnapshotFacetValues } from '../lib/explorer-sql.ts';
+import { EXPLORER_FACTS_FILE, FACET_VALUES_FILE, TEXT_FACETS, type SnapshotFacetValues } from '../lib/explorer-sql.ts';
 import type { SnapshotInfo } from './explorer-downloads.ts';
 
 export type ResolvedSnapshot = {
@@ -14,6 +14,8 @@ export type ResolvedSnapshot = {
   current: string;
   /** Path of the boundaries GeoJSON inside the snapshot folder. */
   boundaries: string;
+  /** True when the manifest lists explorer_facts.parquet, which older snapshots lack. */
+  explorerFacts: boolean;
 };
 
 export type SnapshotResolution = ResolvedSnapshot | { kind: 'gone'; current: string; kept: string[] };
@@ -67,6 +69,7 @@ export async function resolveSnapshot(config: ExplorerConfig, requested: string 
     info: { id, createdAt: manifest.createdAt, asOf, appealsSha256: appeals.sha256 },
     current,
     boundaries,
+    explorerFacts: manifest.files.some((file) => file.path === EXPLORER_FACTS_FILE),
   };
 }
 
@@ -77,9 +80,9 @@ export async function resolveSnapshot(config: ExplorerConfig, requested: string 
 export async function readFacetValues(folder: string): Promise<SnapshotFacetValues | null> {
   let file: { created?: unknown; facets?: Record<string, unknown> } | null;
   try {
-    file = await fetchJson(`${folder}/facet_values.json`);
+    file = await fetchJson(`${folder}/${FACET_VALUES_FILE}`);
   } catch (error) {
-    console.warn(`Explorer: ${folder}/facet_values.json not read (${error instanceof Error ? error.message : String(error)}); facet values come from appeals.parquet`);
+    console.warn(`Explorer: ${folder}/${FACET_VALUES_FILE} not read (${error instanceof Error ? error.message : String(error)}); facet values come from appeals.parquet`);
     return null;
   }
   if (!file || typeof file.facets !== 'object' || file.facets === null) return null;

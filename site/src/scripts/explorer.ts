@@ -14,6 +14,10 @@ import {
   locatedAppealQuery,
   setupStatements,
   deferredSetupStatements,
+  decodeValue,
+  usesFactsFile,
+  EXPLORER_FACTS_FILE,
+  type SetupOptions,
   APPEALS_FILE,
   EVENTS_FILE,
   TEXT_FACETS,
@@ -333,9 +337,14 @@ async function start(root: HTMLElement): Promise<void> {
     if (!db) throw new Error(s['sql.notReady']);
     const [located] = await db.queryObjects(appealLocationQuery(appealId));
     if (!located) return { appeal: null, events: [] };
-    const [appeal] = await db.queryObjects(
-      locatedAppealQuery(appealId, { source: String(located.source), region: String(located.region), district: String(located.district), createdAtMs: Number(located.created_at) }),
-    );
+    const dictionary = context!.dictionary!;
+    const location = {
+      source: String(located.source),
+      region: String(decodeValue(dictionary, 'region', located.region)),
+      district: String(decodeValue(dictionary, 'district', located.district)),
+      createdAtMs: Number(located.created_at),
+    };
+    const [appeal] = await db.queryObjects(locatedAppealQuery(appealId, location));
     const events = await db.queryObjects(eventsQuery(appealId, String(located.source)));
     return { appeal: appeal ?? null, events };
   }
@@ -478,46 +487,54 @@ async function start(root: HTMLElement): Promise<void> {
   }
 
   const folder = `${config.basePath}/snapshots/${resolved.info.id}`;
-  const mapStart = import('./explorer-map.ts')
-    .then(({ setupMap }) =>
-      setupMap(
-        root,
-        config,
-        formatters,
-        `${folder}/${resolved.boundaries}`,
-        (district) => toggleFilter('district', district, !state.filters.district.includes(district)),
-        () => state.filters.district,
-      ),
-    )
-    .then((controller) => {
-      map = controller;
-      hook.districtScreenPoint = (district) => controller.districtScreenPoint(district);
-      if (view) controller.render(state.metric, view.districts, state.filters.district);
-      void controller.ready.then((ready) => {
-        hook.mapReady = ready;
+  // The map starts after the first views: it cannot show counts before the first query, and
+  // loading MapLibre while the engine starts slows both, since the worker's messages wait for the
+  // page's thread.
+  let mapStart: Promise<void> | null = null;
+  const startMap = () => {
+    mapStart = import('./explorer-map.ts')
+      .then(({ setupMap }) =>
+        setupMap(
+          root,
+          config,
+          formatters,
+          `${folder}/${resolved.boundaries}`,
+          (district) => toggleFilter('district', district, !state.filters.district.includes(district)),
+          () => state.filters.district,
+        ),
+      )
+      .then((controller) => {
+        map = controller;
+        hook.districtScreenPoint = (district) => controller.districtScreenPoint(district);
         if (view) controller.render(state.metric, view.districts, state.filters.district);
+        void controller.ready.then((ready) => {
+          hook.mapReady = ready;
+          if (view) controller.render(state.metric, view.districts, state.filters.district);
+        });
+      })
+      .catch((error: unknown) => {
+        root.querySelector<HTMLElement>('[data-map-failed]')?.removeAttribute('hidden');
+        console.warn(`Explorer map not drawn: ${message(error)}`);
       });
-    })
-    .catch((error: unknown) => {
-      root.querySelector<HTMLElement>('[data-map-failed]')?.removeAttribute('hidden');
-      console.warn(`Explorer map not drawn: ${message(error)}`);
-    });
+  };
 
   const engineStarted = performance.now();
   try {
     const [{ ExplorerDatabase }, facetValues] = await Promise.all([import('../lib/duckdb-client.ts'), readFacetValues(folder)]);
     setStatus(fillTemplate(s['status.loadingData'], { snapshot: resolved.info.id }));
+    const setup: SetupOptions = { timeZone: config.timeZone, facetValues, factsFile: resolved.explorerFacts, snapshotCreatedMs: Date.parse(resolved.info.createdAt) };
     db = await ExplorerDatabase.open({
       files: [
-        { name: APPEALS_FILE, url: `${folder}/appeals.parquet` },
-        { name: EVENTS_FILE, url: `${folder}/status_events.parquet` },
+        { name: APPEALS_FILE, url: `${folder}/${APPEALS_FILE}` },
+        { name: EVENTS_FILE, url: `${folder}/${EVENTS_FILE}` },
+        ...(usesFactsFile(setup) ? [{ name: EXPLORER_FACTS_FILE, url: `${folder}/${EXPLORER_FACTS_FILE}` }] : []),
       ],
-      setup: setupStatements({ timeZone: config.timeZone, facetValues, snapshotCreatedMs: Date.parse(resolved.info.createdAt) }),
-      deferredSetup: deferredSetupStatements(),
+      setup: setupStatements(setup),
+      deferredSetup: deferredSetupStatements(setup),
     });
     hook.engineStartMs = performance.now() - engineStarted;
     hook.startTimings = db.startTimings;
-    const dictionary: FacetDictionary = await loadDictionary(db);
+    const dictionary: FacetDictionary = await loadDictionary(db, facetValues);
     context = { target: 'facts', timeZone: config.timeZone, dictionary };
     const openDb = db;
     hook.timeQuery = async (sql) => {
@@ -531,7 +548,7 @@ async function start(root: HTMLElement): Promise<void> {
   }
 
   // Values in the link that this snapshot does not have match no row, and the notice lists them.
-  const unknown = TEXT_FACETS.flatMap((facet) => state.filters[facet].filter((value) => value !== EMPTY_VALUE && !context!.dictionary![facet].has(value)));
+  const unknown = TEXT_FACETS.flatMap((facet) => state.filters[facet].filter((value) => value !== EMPTY_VALUE && !context!.dictionary![facet].codes.has(value)));
   if (unknown.length > 0) {
     snapshotNotice.append(Object.assign(document.createElement('p'), { textContent: fillTemplate(s['snapshot.unknownValues'], { values: unknown.join(', ') }) }));
     snapshotNotice.hidden = false;
@@ -541,6 +558,7 @@ async function start(root: HTMLElement): Promise<void> {
   total = Number(all?.received ?? 0);
   root.querySelector('[data-filters-loading]')?.setAttribute('hidden', '');
   await refresh('all');
+  startMap();
   hook.coldStartMs = performance.now() - engineStarted;
   hook.ready = true;
   root.dataset.ready = 'true';
