@@ -80,7 +80,7 @@ const ru = {
   'chart.download': 'Скачать данные (CSV)',
 
   'table.heading': 'Обращения',
-  'table.caption': 'Обращения по фильтру, страница {page} из {pages}',
+  'table.caption': 'Обращения по фильтру, страница {page} из {pages}; время создания — по часовому поясу региона ({zone})',
   'table.sortBy': 'Сортировать по столбцу «{column}»',
   'table.open': 'Открыть карточку обращения {id}',
   'table.previous': 'Предыдущая страница',
@@ -259,7 +259,7 @@ const en: Record<ExplorerMessageKey, string> = {
   'chart.download': 'Download the data (CSV)',
 
   'table.heading': 'Appeals',
-  'table.caption': 'Appeals matching the filter, page {page} of {pages}',
+  'table.caption': 'Appeals matching the filter, page {page} of {pages}; creation times in the region’s time zone ({zone})',
   'table.sortBy': 'Sort by the “{column}” column',
   'table.open': 'Open the detail view of appeal {id}',
   'table.previous': 'Previous page',

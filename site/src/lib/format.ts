@@ -22,6 +22,10 @@ export interface Formatters {
   date(value: string): string;
   /** An ISO instant as date and time in the region's time zone, with the zone's name. */
   dateTime(value: string): string;
+  /** An ISO instant as a numeric date and time in the region's time zone, for table cells. */
+  shortDateTime(value: string): string;
+  /** The short name of the region's time zone at an ISO instant, e.g. "GMT+3". */
+  zoneAt(value: string): string;
 }
 
 const PLAIN_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -43,7 +47,9 @@ export function createFormatters(locale: Locale, timeZone: string): Formatters {
   const plainDateShort = new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'short', timeZone: 'UTC' });
   const date = new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeZone });
   const dateTime = new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeStyle: 'short', timeZone });
+  const shortDateTime = new Intl.DateTimeFormat(tag, { dateStyle: 'short', timeStyle: 'short', timeZone });
   const zoneName = new Intl.DateTimeFormat(tag, { timeZone, timeZoneName: 'short' });
+  const zoneOf = (instant: Date) => zoneName.formatToParts(instant).find((part) => part.type === 'timeZoneName')?.value;
 
   return {
     integer: (value) => integer.format(value),
@@ -61,8 +67,10 @@ export function createFormatters(locale: Locale, timeZone: string): Formatters {
     date: (value) => date.format(new Date(value)),
     dateTime: (value) => {
       const instant = new Date(value);
-      const zone = zoneName.formatToParts(instant).find((part) => part.type === 'timeZoneName')?.value;
+      const zone = zoneOf(instant);
       return zone ? `${dateTime.format(instant)} (${zone})` : dateTime.format(instant);
     },
+    shortDateTime: (value) => shortDateTime.format(new Date(value)),
+    zoneAt: (value) => zoneOf(new Date(value)) ?? timeZone,
   };
 }

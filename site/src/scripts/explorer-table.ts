@@ -62,7 +62,8 @@ export function setupTable(root: HTMLElement, config: ExplorerConfig, formatters
     if (value === null || value === undefined) {
       element.textContent = '—';
     } else if (column === 'created_at') {
-      element.textContent = formatters.dateTime(new Date(Number(value)).toISOString());
+      // The caption names the time zone once, so the cells carry the short form.
+      element.textContent = formatters.shortDateTime(new Date(Number(value)).toISOString());
       element.className = 'nowrap';
     } else if (column === 'days_to_first_answer') {
       element.textContent = formatters.decimal(Number(value));
@@ -83,7 +84,9 @@ export function setupTable(root: HTMLElement, config: ExplorerConfig, formatters
     render(state, rows, count) {
       const pages = pageCount(count);
       currentPage = Math.min(state.page, pages);
-      caption.textContent = fillTemplate(s['table.caption'], { page: formatters.integer(currentPage), pages: formatters.integer(pages) });
+      const shown = rows.find((row) => row.created_at !== null && row.created_at !== undefined);
+      const zone = formatters.zoneAt(shown ? new Date(Number(shown.created_at)).toISOString() : new Date().toISOString());
+      caption.textContent = fillTemplate(s['table.caption'], { page: formatters.integer(currentPage), pages: formatters.integer(pages), zone });
 
       const direction = state.sort.descending ? 'descending' : 'ascending';
       table.querySelectorAll<HTMLElement>('th[data-column]').forEach((header) => {
