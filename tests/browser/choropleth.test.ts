@@ -196,6 +196,10 @@ describe('choropleth', () => {
     await expect.poll(() => tooltip.isVisible()).toBe(true);
     const name = await session.page.locator(`[data-testid="district-link"][data-slug="${slug}"]`).textContent();
     expect(await tooltip.textContent()).toContain(name!.trim());
+    // The outline drawn over the hovered district is an unfilled copy of its path.
+    const outline = session.page.locator('[data-map-highlight]');
+    expect(await outline.getAttribute('d')).toBe(await session.page.locator(`[data-testid="map-district"][data-slug="${slug}"] path`).getAttribute('d'));
+    expect(await outline.evaluate((element) => getComputedStyle(element).fill)).toBe('none');
 
     await session.page.mouse.click(point.x, point.y);
     await session.page.waitForURL(`${baseUrl}/districts/${slug}/`);

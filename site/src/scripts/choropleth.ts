@@ -38,7 +38,8 @@ function afterLoadWhenIdle(callback: () => void): void {
 
 /** Wraps the build's SVG as a map view. Label points come from the links' `data-label-point`. */
 function createSvgView(svg: SVGSVGElement, container: HTMLElement, links: Map<string, SVGAElement>): MapView {
-  const highlight = svg.querySelector<SVGUseElement>('[data-map-highlight]')!;
+  // The outline is a copy of the district's path drawn last, so no neighbour covers it.
+  const highlight = svg.querySelector<SVGPathElement>('[data-map-highlight]')!;
   const toScreen = (slug: string): Point | null => {
     const [x, y] = (links.get(slug)?.dataset.labelPoint ?? '').split(' ').map(Number);
     const matrix = svg.getScreenCTM();
@@ -54,8 +55,9 @@ function createSvgView(svg: SVGSVGElement, container: HTMLElement, links: Map<st
     },
     screenPoint: (district) => toScreen(district.slug),
     highlight(district) {
-      if (district) highlight.setAttribute('href', `#map-district-${district.slug}`);
-      else highlight.removeAttribute('href');
+      const path = district ? links.get(district.slug)?.querySelector('path')?.getAttribute('d') : null;
+      if (path) highlight.setAttribute('d', path);
+      else highlight.removeAttribute('d');
     },
   };
 }
@@ -115,8 +117,8 @@ function start(root: HTMLElement): void {
     if (point) showTooltip(district, point, hint);
   };
 
-  // With scripts the tooltip shows the value, so each district's <title> becomes its accessible
-  // name, and the browser's own title tooltip no longer covers ours.
+  // With scripts the tooltip shows the value, so each district's <title> gives way to an aria-label
+  // that follows the checked metric, and the browser's own title tooltip no longer covers ours.
   const labelSvg = () => {
     svg.setAttribute('aria-label', data.strings.mapLabels[metric]);
     for (const [slug, link] of svgLinks) {
