@@ -95,10 +95,21 @@ export async function openBrowser({ viewport = VIEWPORTS.desktop, javaScriptEnab
   };
 }
 
-/** Waits until the home page's map has rendered and returns the test hook's state. */
+/** Waits until the home page's SVG map has painted and returns the test hook's state. */
 export async function waitForMap(page: Page, timeout = 30_000) {
-  await page.waitForFunction(() => window.__openDistrict?.mapReady === true || window.__openDistrict?.error !== undefined, null, {
-    timeout,
-  });
+  await page.waitForFunction(() => window.__openDistrict?.mapReady === true, null, { timeout });
+  return page.evaluate(() => window.__openDistrict!);
+}
+
+/**
+ * Waits until MapLibre's map has replaced the home page's SVG map, or has failed and left the SVG,
+ * and returns the test hook's state.
+ */
+export async function waitForInteractiveMap(page: Page, timeout = 30_000) {
+  await page.waitForFunction(
+    () => window.__openDistrict?.interactiveMapReady === true || window.__openDistrict?.interactiveMapError !== undefined,
+    null,
+    { timeout },
+  );
   return page.evaluate(() => window.__openDistrict!);
 }

@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
 import { APPEAL_COLUMNS } from '../../etl/schema.ts';
 import type {} from '../../site/src/lib/explorer-hook.ts';
-import { openBrowser, VIEWPORTS, waitForMap, type BrowserSession } from './browser.ts';
+import { openBrowser, VIEWPORTS, waitForInteractiveMap, type BrowserSession } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
 const sessions: BrowserSession[] = [];
@@ -467,7 +467,7 @@ describe('explorer isolation', () => {
     const requested: string[] = [];
     page.on('request', (request) => requested.push(request.url()));
     await page.goto(`${baseUrl}/`);
-    await waitForMap(page);
+    await waitForInteractiveMap(page);
     const slug = await page.getAttribute('[data-testid="district-link"]', 'data-slug');
     await page.goto(`${baseUrl}/districts/${slug}/`);
     await page.waitForLoadState('networkidle');

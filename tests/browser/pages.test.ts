@@ -2,7 +2,7 @@
 // 127.0.0.1, pages without JavaScript and the phone layout.
 
 import { afterEach, describe, expect, inject, test } from 'vitest';
-import { openBrowser, VIEWPORTS, waitForMap, type BrowserSession } from './browser.ts';
+import { openBrowser, VIEWPORTS, waitForInteractiveMap, type BrowserSession } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
 const sessions: BrowserSession[] = [];
@@ -65,7 +65,7 @@ describe('every page', () => {
     const session = await open();
     for (const path of await allPaths(session)) {
       await session.page.goto(`${baseUrl}${path}`);
-      if (path === '/' || path === '/en/') await waitForMap(session.page);
+      if (path === '/' || path === '/en/') await waitForInteractiveMap(session.page);
     }
     expect(session.consoleErrors).toEqual([]);
   });
@@ -76,7 +76,7 @@ describe('every page', () => {
     session.page.on('request', (request) => hosts.add(new URL(request.url()).host));
     for (const path of await allPaths(session)) {
       await session.page.goto(`${baseUrl}${path}`);
-      if (path === '/' || path === '/en/') await waitForMap(session.page);
+      if (path === '/' || path === '/en/') await waitForInteractiveMap(session.page);
     }
     expect(session.foreignRequests).toEqual([]);
     expect([...hosts].filter((host) => host !== '' && !host.startsWith('127.0.0.1'))).toEqual([]);
@@ -112,12 +112,34 @@ describe('home page without JavaScript', () => {
     await page.goto(`${baseUrl}/`);
 
     expect(await page.locator('[data-testid="district-link"]').count()).toBe(18);
-    expect(await page.getByTestId('choropleth').isVisible()).toBe(false);
     expect(await page.locator('td[data-show-for="perThousand"]').first().isVisible()).toBe(false);
 
     await page.check('#metric-perThousand');
 
     expect(await page.locator('td[data-show-for="perThousand"]').first().isVisible()).toBe(true);
     expect(await page.locator('td[data-show-for="received"]').first().isVisible()).toBe(false);
+  });
+
+  test('SVG map links every district and recolours by CSS', async () => {
+    const { page } = await open({ javaScriptEnabled: false });
+    await page.goto(`${baseUrl}/`);
+
+    const districts = page.getByTestId('map-district');
+    expect(await page.getByTestId('choropleth').isVisible()).toBe(true);
+    expect(await districts.count()).toBe(18);
+    const first = districts.first();
+    const slug = await first.getAttribute('data-slug');
+    expect(await first.getAttribute('href')).toBe(`/districts/${slug}/`);
+    expect(await first.locator('title').textContent()).toMatch(/\. Поступило обращений: \d/);
+
+    const fills = () => districts.locator('path').evaluateAll((paths) => paths.map((path) => getComputedStyle(path).fill));
+    const before = await fills();
+    await page.check('#metric-resolvedShare');
+    const after = await fills();
+    expect(after).not.toEqual(before);
+    // The resolved share's scheme is green: each filled district's green channel leads.
+    const greens = after.map((fill) => fill.match(/\d+/g)!.map(Number)).filter(([red, green, blue]) => !(red === green && green === blue));
+    expect(greens.length).toBeGreaterThan(0);
+    expect(greens.every(([red, green, blue]) => green > red && green >= blue)).toBe(true);
   });
 });

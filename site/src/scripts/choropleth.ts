@@ -1,20 +1,20 @@
-// Browser module of the home page. It draws the district choropleth with MapLibre from the
-// snapshot's boundaries, served by our own origin, and recolours it when the metric switch changes.
-// Tooltips show on hover and on keyboard focus of the table's links. The style has only a
-// background layer and our GeoJSON source: no tiles, glyphs or sprites.
+// Browser module of the home page. The map paints first as the build's SVG, and this module gives
+// it tooltips on hover and keyboard focus, as it does the table's links. After the
+// page has loaded, when the browser is idle or on the first interaction with the map, it imports
+// scripts/choropleth-maplibre.ts, which draws the MapLibre map hidden over the SVG, and swaps the
+// two once MapLibre has rendered. Without WebGL the SVG stays. This module imports no MapLibre and
+// no d3, because the build hands it formatted values and classified colours.
 
-import type * as maplibregl from 'maplibre-gl';
-
-import { createDistrictMap } from './district-map.ts';
 import type { ChoroplethData, ChoroplethDistrict } from '../lib/choropleth-data.ts';
-import { createFormatters } from '../lib/format.ts';
-import { classify, formatMetric, isMapMetric, METRIC_KINDS, NO_DATA_COLOR, type MapMetric } from '../lib/metrics.ts';
+import type { MapMetric } from '../lib/metrics.ts';
+import { INTERACTIVE_MAP_READY_MARK, MAP_PAINTED_MARK, type OpenDistrictTestHook } from '../lib/test-hook.ts';
+import type { InteractiveMapContext, MapView } from './choropleth-maplibre.ts';
 import { setUpTableSorting } from './district-table.ts';
-import type {} from '../lib/test-hook.ts';
 
-const SOURCE_ID = 'districts';
-const FILL_LAYER = 'district-fill';
-const BACKGROUND_COLOR = '#e8ecef';
+/** Maximum wait for an idle moment before MapLibre loads anyway, in milliseconds. */
+const IDLE_TIMEOUT_MS = 2000;
+
+type Point = { x: number; y: number };
 
 function readConfig(root: HTMLElement): ChoroplethData {
   const element = root.querySelector('[data-choropleth-config]');
@@ -22,91 +22,85 @@ function readConfig(root: HTMLElement): ChoroplethData {
   return JSON.parse(element.textContent) as ChoroplethData;
 }
 
-function checkedMetric(root: HTMLElement, fallback: MapMetric): MapMetric {
-  const value = root.querySelector<HTMLInputElement>('input[name="metric"]:checked')?.value;
-  return isMapMetric(value) ? value : fallback;
+function fillTemplate(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => values[name] ?? placeholder);
 }
 
-function createStyle(data: ChoroplethData): maplibregl.StyleSpecification {
+/** Runs `callback` once, after the load event, when the browser is idle or after `IDLE_TIMEOUT_MS`. */
+function afterLoadWhenIdle(callback: () => void): void {
+  const whenIdle = () => {
+    if ('requestIdleCallback' in window) window.requestIdleCallback(callback, { timeout: IDLE_TIMEOUT_MS });
+    else setTimeout(callback, 1);
+  };
+  if (document.readyState === 'complete') whenIdle();
+  else window.addEventListener('load', whenIdle, { once: true });
+}
+
+/** Wraps the build's SVG as a map view. Label points come from the links' `data-label-point`. */
+function createSvgView(svg: SVGSVGElement, container: HTMLElement, links: Map<string, SVGAElement>): MapView {
+  // The outline is a copy of the district's path drawn last, so no neighbour covers it.
+  const highlight = svg.querySelector<SVGPathElement>('[data-map-highlight]')!;
+  const toScreen = (slug: string): Point | null => {
+    const [x, y] = (links.get(slug)?.dataset.labelPoint ?? '').split(' ').map(Number);
+    const matrix = svg.getScreenCTM();
+    if (!matrix || !Number.isFinite(x) || !Number.isFinite(y)) return null;
+    return { x: matrix.a * x + matrix.c * y + matrix.e, y: matrix.b * x + matrix.d * y + matrix.f };
+  };
   return {
-    version: 8,
-    sources: {
-      [SOURCE_ID]: {
-        type: 'geojson',
-        data: data.boundariesUrl,
-        promoteId: 'district',
-        attribution: data.strings.attribution,
-      },
+    project(district) {
+      const point = toScreen(district.slug);
+      if (!point) return null;
+      const frame = container.getBoundingClientRect();
+      return { x: point.x - frame.left, y: point.y - frame.top };
     },
-    layers: [
-      { id: 'background', type: 'background', paint: { 'background-color': BACKGROUND_COLOR } },
-      {
-        id: FILL_LAYER,
-        type: 'fill',
-        source: SOURCE_ID,
-        paint: { 'fill-color': ['to-color', ['coalesce', ['feature-state', 'fill'], NO_DATA_COLOR]] },
-      },
-      {
-        id: 'district-outline',
-        type: 'line',
-        source: SOURCE_ID,
-        paint: { 'line-color': '#ffffff', 'line-width': 1 },
-      },
-      {
-        id: 'district-highlight',
-        type: 'line',
-        source: SOURCE_ID,
-        paint: {
-          'line-color': '#111111',
-          'line-width': ['case', ['boolean', ['feature-state', 'highlight'], false], 3, 0],
-        },
-      },
-    ],
+    screenPoint: (district) => toScreen(district.slug),
+    highlight(district) {
+      const path = district ? links.get(district.slug)?.querySelector('path')?.getAttribute('d') : null;
+      if (path) highlight.setAttribute('d', path);
+      else highlight.removeAttribute('d');
+    },
   };
 }
 
 function start(root: HTMLElement): void {
   const data = readConfig(root);
-  const formatters = createFormatters(data.locale, data.timeZone);
-  const byDistrict = new Map(data.districts.map((district) => [district.district, district]));
   const bySlug = new Map(data.districts.map((district) => [district.slug, district]));
+  const isMapMetric = (value: unknown): value is MapMetric => (data.metrics as unknown[]).includes(value);
+  const checkedMetric = (): MapMetric => {
+    const value = root.querySelector<HTMLInputElement>('input[name="metric"]:checked')?.value;
+    return isMapMetric(value) ? value : data.defaultMetric;
+  };
 
+  const frame = root.querySelector<HTMLElement>('[data-map-column] .choropleth__map-frame')!;
   const container = root.querySelector<HTMLElement>('[data-map]')!;
+  const staticLayer = root.querySelector<HTMLElement>('[data-map-static]')!;
+  const svg = root.querySelector<SVGSVGElement>('[data-map-svg]')!;
   const tooltip = root.querySelector<HTMLElement>('[data-tooltip]')!;
   const legend = root.querySelector<HTMLElement>('[data-legend]')!;
   const table = root.querySelector<HTMLTableElement>('[data-district-table]')!;
+  const svgLinks = new Map([...svg.querySelectorAll<SVGAElement>('a[data-slug]')].map((link) => [link.dataset.slug ?? '', link]));
 
-  let metric = checkedMetric(root, data.defaultMetric);
-  const resort = setUpTableSorting(table, data.locale, () => checkedMetric(root, data.defaultMetric));
-  root.querySelectorAll<HTMLInputElement>('input[name="metric"]').forEach((input) => input.addEventListener('change', resort));
+  let metric = checkedMetric();
+  let view = createSvgView(svg, container, svgLinks);
+  let highlighted: ChoroplethDistrict | null = null;
+  const metricListeners: ((metric: MapMetric) => void)[] = [];
 
-  let map: maplibregl.Map;
-  try {
-    map = createDistrictMap({ container, style: createStyle(data), bounds: data.bounds, padding: 12, title: data.strings.mapLabels[metric], strings: data.strings });
-  } catch (error) {
-    showMapFailure(root, error);
-    return;
-  }
-
-  let highlighted: string | null = null;
-  const setHighlight = (district: string | null) => {
+  const setHighlight = (district: ChoroplethDistrict | null) => {
     if (highlighted === district) return;
-    if (highlighted !== null) map.setFeatureState({ source: SOURCE_ID, id: highlighted }, { highlight: false });
     highlighted = district;
-    if (district !== null) map.setFeatureState({ source: SOURCE_ID, id: district }, { highlight: true });
+    view.highlight(district);
   };
 
-  const showTooltip = (district: ChoroplethDistrict, point: { x: number; y: number }, hint = data.strings.tooltipOpen) => {
-    const value = formatMetric(district.values[metric], METRIC_KINDS[metric], formatters, data.strings.noData);
+  const showTooltip = (district: ChoroplethDistrict, point: Point, hint = data.strings.tooltipOpen) => {
     tooltip.replaceChildren(
       Object.assign(document.createElement('strong'), { textContent: district.name }),
-      Object.assign(document.createElement('span'), { textContent: `${data.strings.metricLabels[metric]}: ${value}` }),
+      Object.assign(document.createElement('span'), { textContent: `${data.strings.metricLabels[metric]}: ${district.formatted[metric]}` }),
       Object.assign(document.createElement('span'), { className: 'map-tooltip__hint', textContent: hint }),
     );
     tooltip.hidden = false;
-    const frame = container.getBoundingClientRect();
-    const left = Math.min(point.x + 12, frame.width - tooltip.offsetWidth - 4);
-    const top = point.y + 12 + tooltip.offsetHeight > frame.height ? point.y - tooltip.offsetHeight - 12 : point.y + 12;
+    const bounds = container.getBoundingClientRect();
+    const left = Math.min(point.x + 12, bounds.width - tooltip.offsetWidth - 4);
+    const top = point.y + 12 + tooltip.offsetHeight > bounds.height ? point.y - tooltip.offsetHeight - 12 : point.y + 12;
     tooltip.style.left = `${Math.max(4, left)}px`;
     tooltip.style.top = `${Math.max(4, top)}px`;
   };
@@ -116,95 +110,132 @@ function start(root: HTMLElement): void {
     setHighlight(null);
   };
 
-  const applyMetric = (next: MapMetric) => {
-    metric = next;
-    const { colorOf } = classify(metric, data.districts.map((district) => district.values[metric]));
-    for (const district of data.districts) {
-      map.setFeatureState({ source: SOURCE_ID, id: district.district }, { fill: colorOf(district.values[metric]) });
-    }
-    legend.dataset.metric = metric;
-    map.getCanvas().setAttribute('aria-label', data.strings.mapLabels[metric]);
-    if (window.__openDistrict) window.__openDistrict.metric = metric;
+  /** Shows the tooltip at the district's label point, for keyboard focus and table rows. */
+  const showAtLabel = (district: ChoroplethDistrict, hint: string) => {
+    setHighlight(district);
+    const point = view.project(district);
+    if (point) showTooltip(district, point, hint);
   };
 
-  root.querySelectorAll<HTMLInputElement>('input[name="metric"]').forEach((input) => {
-    input.addEventListener('change', () => {
-      if (input.checked && isMapMetric(input.value)) applyMetric(input.value);
+  // With scripts the tooltip shows the value, so each district's <title> gives way to an aria-label
+  // that follows the checked metric, and the browser's own title tooltip no longer covers ours.
+  const labelSvg = () => {
+    svg.setAttribute('aria-label', data.strings.mapLabels[metric]);
+    for (const [slug, link] of svgLinks) {
+      const district = bySlug.get(slug);
+      if (!district) continue;
+      const title = fillTemplate(data.strings.districtTitle, { name: district.name, metric: data.strings.metricLabels[metric], value: district.formatted[metric] });
+      link.setAttribute('aria-label', title);
+    }
+  };
+  svg.querySelectorAll('a[data-slug] > title').forEach((title) => title.remove());
+  labelSvg();
+
+  for (const [slug, link] of svgLinks) {
+    const district = bySlug.get(slug);
+    if (!district) continue;
+    link.addEventListener('pointermove', (event) => {
+      setHighlight(district);
+      const bounds = container.getBoundingClientRect();
+      showTooltip(district, { x: event.clientX - bounds.left, y: event.clientY - bounds.top });
     });
-  });
+    link.addEventListener('pointerleave', hideTooltip);
+    link.addEventListener('focus', () => showAtLabel(district, data.strings.tooltipKeyboard));
+    link.addEventListener('blur', hideTooltip);
+  }
 
-  map.on('mousemove', FILL_LAYER, (event) => {
-    const name = event.features?.[0]?.properties?.district;
-    const district = typeof name === 'string' ? byDistrict.get(name) : undefined;
-    if (!district) return;
-    map.getCanvas().style.cursor = 'pointer';
-    setHighlight(district.district);
-    showTooltip(district, event.point);
-  });
-  map.on('mouseleave', FILL_LAYER, () => {
-    map.getCanvas().style.cursor = '';
-    hideTooltip();
-  });
-  map.on('click', FILL_LAYER, (event) => {
-    const name = event.features?.[0]?.properties?.district;
-    const district = typeof name === 'string' ? byDistrict.get(name) : undefined;
-    if (district) window.location.assign(district.href);
-  });
-
-  // Keyboard and pointer users of the table see the same tooltip at the district's label point.
-  const projectDistrict = (district: ChoroplethDistrict) => (district.labelPoint ? map.project(district.labelPoint) : null);
   table.querySelectorAll<HTMLAnchorElement>('a[data-slug]').forEach((link) => {
     const district = bySlug.get(link.dataset.slug ?? '');
     if (!district) return;
-    const show = (hint: string) => {
-      const point = projectDistrict(district);
-      setHighlight(district.district);
-      if (point) showTooltip(district, point, hint);
-    };
-    link.addEventListener('focus', () => show(data.strings.tooltipKeyboard));
+    link.addEventListener('focus', () => showAtLabel(district, data.strings.tooltipKeyboard));
     link.addEventListener('blur', hideTooltip);
-    link.closest('tr')?.addEventListener('mouseenter', () => show(data.strings.tooltipOpen));
+    link.closest('tr')?.addEventListener('mouseenter', () => showAtLabel(district, data.strings.tooltipOpen));
     link.closest('tr')?.addEventListener('mouseleave', hideTooltip);
   });
 
-  map.on('load', () => applyMetric(metric));
-
-  map.once('idle', () => {
-    const rendered = new Set(map.queryRenderedFeatures({ layers: [FILL_LAYER] }).map((feature) => feature.properties?.district));
-    window.__openDistrict = {
-      mapReady: true,
-      renderedDistricts: rendered.size,
-      metric,
-      districtScreenPoint(slug) {
-        const district = bySlug.get(slug);
-        const point = district ? projectDistrict(district) : null;
-        if (!point) return null;
-        const frame = map.getCanvas().getBoundingClientRect();
-        return { x: frame.left + point.x, y: frame.top + point.y };
-      },
-    };
-    root.dataset.mapReady = 'true';
-  });
-
-  map.on('error', (event) => {
-    console.error('Choropleth map error:', event.error?.message ?? event);
-  });
-}
-
-function showMapFailure(root: HTMLElement, error: unknown): void {
-  const message = error instanceof Error ? error.message : String(error);
-  root.querySelector<HTMLElement>('[data-map-failed]')?.removeAttribute('hidden');
-  for (const selector of ['[data-map]', '[data-legend]', '[data-map-hint]']) {
-    root.querySelector<HTMLElement>(selector)?.setAttribute('hidden', '');
-  }
-  window.__openDistrict = {
+  const hook: OpenDistrictTestHook = {
     mapReady: false,
-    renderedDistricts: 0,
-    metric: checkedMetric(root, 'received'),
-    districtScreenPoint: () => null,
-    error: message,
+    interactiveMapReady: false,
+    renderedDistricts: [...svgLinks.values()].filter((link) => link.querySelector('path')?.getAttribute('d')).length,
+    metric,
+    districtScreenPoint(slug: string) {
+      const district = bySlug.get(slug);
+      return district ? view.screenPoint(district) : null;
+    },
   };
-  console.warn(`Choropleth map not drawn: ${message}`);
+  window.__openDistrict = hook;
+
+  const resort = setUpTableSorting(table, data.locale, checkedMetric);
+  root.querySelectorAll<HTMLInputElement>('input[name="metric"]').forEach((input) => {
+    input.addEventListener('change', () => {
+      if (!input.checked || !isMapMetric(input.value)) return;
+      metric = input.value;
+      resort();
+      legend.dataset.metric = metric;
+      labelSvg();
+      for (const listener of metricListeners) listener(metric);
+      hook.metric = metric;
+    });
+  });
+
+  // Two frames after the script ran, the SVG from the HTML has been painted.
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      performance.mark(MAP_PAINTED_MARK);
+      hook.mapReady = true;
+      root.dataset.mapReady = 'true';
+    }),
+  );
+
+  /** Hides the SVG under the MapLibre map, but not while keyboard focus is on one of its links. */
+  const swapIn = (next: MapView, renderedDistricts: number, reveal: () => void) => {
+    if (staticLayer.contains(document.activeElement)) {
+      staticLayer.addEventListener('focusout', function waitForFocusToLeave(event) {
+        if (staticLayer.contains(event.relatedTarget as Node | null)) return;
+        staticLayer.removeEventListener('focusout', waitForFocusToLeave);
+        swapIn(next, renderedDistricts, reveal);
+      });
+      return;
+    }
+    hideTooltip();
+    reveal();
+    staticLayer.hidden = true;
+    view = next;
+    hook.renderedDistricts = renderedDistricts;
+    performance.mark(INTERACTIVE_MAP_READY_MARK);
+    hook.interactiveMapReady = true;
+    root.dataset.interactiveMapReady = 'true';
+  };
+
+  const context: InteractiveMapContext = {
+    data,
+    container,
+    currentMetric: () => metric,
+    onMetricChange: (listener) => metricListeners.push(listener),
+    showTooltip,
+    hideTooltip,
+    setHighlight,
+    swapIn,
+    fail(error) {
+      const message = error instanceof Error ? error.message : String(error);
+      root.querySelector<HTMLElement>('[data-map-failed]')?.removeAttribute('hidden');
+      hook.interactiveMapError = message;
+      console.warn(`Interactive map not drawn, the SVG map stays: ${message}`);
+    },
+  };
+
+  let loading = false;
+  const loadInteractiveMap = () => {
+    if (loading) return;
+    loading = true;
+    for (const type of ['pointerenter', 'pointerdown', 'focusin'] as const) frame.removeEventListener(type, loadInteractiveMap);
+    import('./choropleth-maplibre.ts').then(
+      (module) => module.mountInteractiveMap(context),
+      (error: unknown) => context.fail(error),
+    );
+  };
+  for (const type of ['pointerenter', 'pointerdown', 'focusin'] as const) frame.addEventListener(type, loadInteractiveMap);
+  afterLoadWhenIdle(loadInteractiveMap);
 }
 
 const root = document.querySelector<HTMLElement>('[data-choropleth]');
