@@ -98,7 +98,7 @@ afterAll(() => cleanup());
 
 describe('published snapshot holds no personal data', () => {
   test('reads every published file', () => {
-    expect(files.sort()).toEqual(['aggregates.json', 'appeals.parquet', 'boundaries/spb.geojson', 'changes.json', 'manifest.json', 'poll_okrugs.geojson', 'poll_results.parquet', 'polls.json', 'polls.parquet', 'rejects.csv', 'status_events.parquet']);
+    expect(files.sort()).toEqual(['aggregates.json', 'appeals.parquet', 'boundaries/spb.geojson', 'changes.json', 'explorer_facts.parquet', 'facet_values.json', 'manifest.json', 'poll_okrugs.geojson', 'poll_results.parquet', 'polls.json', 'polls.parquet', 'rejects.csv', 'status_events.parquet']);
   });
 
   test('the input holds every kind of personal data', () => {
