@@ -9,6 +9,7 @@
 // serves the facet counts and the histogram. The facts and the cube filter dates by local day
 // number, the appeals view by the instants of local midnights; both select the same rows.
 
+import { zoneOffset } from '../../../etl/lib/time.ts';
 import { EMPTY_VALUE, FACETS, type ExplorerState, type Facet } from './url-state.ts';
 
 export const APPEALS_FILE = 'appeals.parquet';
@@ -38,32 +39,12 @@ export function sqlString(value: string): string {
 
 const DAY_MS = 86_400_000;
 
-/** Formatters by time zone: creating one costs far more than formatting with it. */
-const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
-
 /**
- * Returns the offset of a time zone from UTC at an instant, in milliseconds (Moscow: +3 h).
- * Intl gives the wall-clock parts in the zone; their difference from the instant is the offset.
+ * Returns the offset of a time zone from UTC at an instant, in milliseconds (Moscow: +3 h). The
+ * ETL's conversion serves the browser too, so both count local days alike.
  */
 export function timeZoneOffsetMs(instantMs: number, timeZone: string): number {
-  let format = wallClockFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    wallClockFormats.set(timeZone, format);
-  }
-  const parts = format.formatToParts(new Date(instantMs));
-  const value = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-  const wallClock = Date.UTC(value('year'), value('month') - 1, value('day'), value('hour'), value('minute'), value('second'));
-  return wallClock - Math.floor(instantMs / 1000) * 1000;
+  return zoneOffset(instantMs, timeZone);
 }
 
 const MINUTE_MS = 60_000;
