@@ -132,16 +132,17 @@ async function writeTables(staging: string, results: SourceResult[], carried: Ma
     // union with it turns the bulk tables' ENUM columns into text, which is slower to filter.
     const memoryRows = await countRows(connection, 'appeals_memory');
     const memoryEvents = await countRows(connection, 'status_events_memory');
+    // A single bulk-read source has one region and one source id. Its appeals view and its sorted
+    // events view already list rows in the order of the Parquet files, so nothing is sorted here.
+    const onlyBulk = bulk.length === 1 && memoryRows === 0 && memoryEvents === 0;
     await createUnionView(connection, 'appeals', memoryRows > 0 || bulk.length === 0 ? 'appeals_memory' : null, bulk.map((tables) => tables.appeals));
-    await createUnionView(connection, 'status_events', memoryEvents > 0 || bulk.length === 0 ? 'status_events_memory' : null, bulk.map((tables) => tables.events));
+    await createUnionView(connection, 'status_events', memoryEvents > 0 || bulk.length === 0 ? 'status_events_memory' : null, bulk.map((tables) => (onlyBulk ? tables.sortedEvents : tables.events)));
 
     // Sorted by region, district and time so that row-group statistics let a reader skip groups
     // when it filters on these columns over HTTP range requests. The sort runs on the views' own
-    // columns, and the outer select casts them to the schema's types. A single bulk-read source
-    // has one region and one source id, and its appeals view already lists rows in this order.
-    const onlyBulk = bulk.length === 1 && memoryRows === 0 && memoryEvents === 0;
+    // columns, and the outer select casts them to the schema's types.
     const appealsOrder = onlyBulk ? '' : 'ORDER BY region, district, created_at, appeal_id';
-    const eventsOrder = onlyBulk ? 'ORDER BY appeal_id, sequence' : 'ORDER BY source, appeal_id, sequence';
+    const eventsOrder = onlyBulk ? '' : 'ORDER BY source, appeal_id, sequence';
     // COPY reports the rows it wrote, so the views need no count of their own.
     const { rowsChanged: appeals } = await connection.run(`COPY (SELECT ${castColumns(APPEAL_COLUMNS)} FROM (SELECT * FROM appeals ${appealsOrder}))
       TO '${join(staging, 'appeals.parquet')}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`);

@@ -18,7 +18,7 @@ import { cutValue } from '../sources/row-helpers.ts';
 import type { TableMapping } from '../sources/table-mapping.ts';
 import type { BulkDatabase } from './database.ts';
 import { buildLookups, sqlText } from './lookups.ts';
-import { buildRejects, buildRows, createAppealsView, createEventsView, Outcome, type RowsInput } from './rows.ts';
+import { buildRejects, buildRows, createAppealsView, createEventsViews, Outcome, type RowsInput } from './rows.ts';
 import { stageFile, type StagedFile } from './stage.ts';
 
 /**
@@ -45,6 +45,8 @@ export interface BulkTables {
   readonly appeals: string;
   /** View of their status events in STATUS_EVENT_COLUMNS order. */
   readonly events: string;
+  /** The same events as `events`, listed by appeal_id and sequence. */
+  readonly sortedEvents: string;
   /** Table of rejects in REJECT_COLUMNS order after `stage` and `file_index`, in pipeline order. */
   readonly rejects: string;
   /** SHA-256 of each file by path, computed while the source is read (hash.ts). */
@@ -166,7 +168,7 @@ async function validate(input: BulkInput, prefix: string, files: StagedFile[]): 
 
   await cleanAdapterRejectValues(database, prefix, rejects);
   const appeals = await createAppealsView(rowsInput, rows, { id: source.id, region: region.config.id, asOf });
-  const events = await createEventsView(rowsInput, rows, source.id);
+  const { events, sortedEvents } = await createEventsViews(rowsInput, rows, source.id);
 
   const result: SourceResult = {
     source,
@@ -186,7 +188,7 @@ async function validate(input: BulkInput, prefix: string, files: StagedFile[]): 
     events: [],
     rejects: [],
     failure: null,
-    bulk: { database, appeals, events, rejects, sha256: new Map(files.map((file) => [file.path, file.sha256])) },
+    bulk: { database, appeals, events, sortedEvents, rejects, sha256: new Map(files.map((file) => [file.path, file.sha256])) },
   };
   result.districtFlags = await countBy(
     database,
