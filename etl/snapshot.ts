@@ -82,7 +82,8 @@ export async function writeSnapshot(config: Config, regions: Map<string, Region>
     en: previous ? `Since the previous snapshot ${previous.id}: new ${en(changes.totals.new)}, newly answered ${en(changes.totals.answered)}, newly resolved ${en(changes.totals.resolved)}` : 'No previous snapshot: no changes counted',
   }, changes.totals as unknown as Record<string, number>);
 
-  const manifest = { ...buildManifest(config, id, now, results, carried, staging, tableCounts.rows), pollDatasets };
+  const hashes = await bulkFileHashes(results);
+  const manifest = { ...buildManifest(config, id, now, results, carried, staging, tableCounts.rows, hashes), pollDatasets };
   writeJson(join(staging, 'manifest.json'), manifest);
 
   const directory = join(root, id);
@@ -133,21 +134,21 @@ async function writeTables(staging: string, results: SourceResult[], carried: Ma
     // union with it turns the bulk tables' ENUM columns into text, which is slower to filter.
     const memoryRows = await countRows(connection, 'appeals_memory');
     const memoryEvents = await countRows(connection, 'status_events_memory');
+    // A single bulk-read source has one region and one source id. Its appeals view and its sorted
+    // events view already list rows in the order of the Parquet files, so nothing is sorted here.
+    const onlyBulk = bulk.length === 1 && memoryRows === 0 && memoryEvents === 0;
     await createUnionView(connection, 'appeals', memoryRows > 0 || bulk.length === 0 ? 'appeals_memory' : null, bulk.map((tables) => tables.appeals));
-    await createUnionView(connection, 'status_events', memoryEvents > 0 || bulk.length === 0 ? 'status_events_memory' : null, bulk.map((tables) => tables.events));
-    const appeals = await countRows(connection, 'appeals');
-    const events = await countRows(connection, 'status_events');
+    await createUnionView(connection, 'status_events', memoryEvents > 0 || bulk.length === 0 ? 'status_events_memory' : null, bulk.map((tables) => (onlyBulk ? tables.sortedEvents : tables.events)));
 
     // Sorted by region, district and time so that row-group statistics let a reader skip groups
     // when it filters on these columns over HTTP range requests. The sort runs on the views' own
-    // columns, and the outer select casts them to the schema's types. A single bulk-read source
-    // has one region and one source id, and its appeals view already lists rows in this order.
-    const onlyBulk = bulk.length === 1 && memoryRows === 0 && memoryEvents === 0;
+    // columns, and the outer select casts them to the schema's types.
     const appealsOrder = onlyBulk ? '' : 'ORDER BY region, district, created_at, appeal_id';
-    const eventsOrder = onlyBulk ? 'ORDER BY appeal_id, sequence' : 'ORDER BY source, appeal_id, sequence';
-    await connection.run(`COPY (SELECT ${castColumns(APPEAL_COLUMNS)} FROM (SELECT * FROM appeals ${appealsOrder}))
+    const eventsOrder = onlyBulk ? '' : 'ORDER BY source, appeal_id, sequence';
+    // COPY reports the rows it wrote, so the views need no count of their own.
+    const { rowsChanged: appeals } = await connection.run(`COPY (SELECT ${castColumns(APPEAL_COLUMNS)} FROM (SELECT * FROM appeals ${appealsOrder}))
       TO '${join(staging, 'appeals.parquet')}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`);
-    await connection.run(`COPY (SELECT ${castColumns(STATUS_EVENT_COLUMNS)} FROM (SELECT * FROM status_events ${eventsOrder}))
+    const { rowsChanged: events } = await connection.run(`COPY (SELECT ${castColumns(STATUS_EVENT_COLUMNS)} FROM (SELECT * FROM status_events ${eventsOrder}))
       TO '${join(staging, 'status_events.parquet')}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`);
     logger.info('write', {
       ru: `Записано: обращений ${ru(appeals)}, событий ${ru(events)}`,
@@ -237,7 +238,25 @@ function csvField(value: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function buildManifest(config: Config, id: string, now: number, results: SourceResult[], carried: Map<string, ManifestSource>, staging: string, rows: Record<string, number>): Omit<Manifest, 'pollDatasets'> {
+/** Waits for the SHA-256 of every file that a source read in bulk, by path. */
+async function bulkFileHashes(results: SourceResult[]): Promise<Map<string, string>> {
+  const hashes = new Map<string, string>();
+  for (const result of results) {
+    for (const [path, digest] of result.bulk?.sha256 ?? []) hashes.set(path, await digest);
+  }
+  return hashes;
+}
+
+function buildManifest(
+  config: Config,
+  id: string,
+  now: number,
+  results: SourceResult[],
+  carried: Map<string, ManifestSource>,
+  staging: string,
+  rows: Record<string, number>,
+  hashes: ReadonlyMap<string, string>,
+): Omit<Manifest, 'pollDatasets'> {
   const counts = { read: 0, accepted: 0, rejected: 0, duplicates: 0 };
   for (const result of results) {
     for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] += result.counts[key];
@@ -247,8 +266,8 @@ function buildManifest(config: Config, id: string, now: number, results: SourceR
   const sources: ManifestSource[] = results.map((result): ManifestSource => {
     const stale = carried.get(result.source.id);
     if (stale) return { ...stale, status: 'stale', staleReason: `${result.failure!.ru} · ${result.failure!.en}`, staleSince: stale.staleSince ?? stale.asOf };
-    if (result.failure) return { ...freshSource(config, result), status: 'failed', staleReason: `${result.failure.ru} · ${result.failure.en}` };
-    return freshSource(config, result);
+    if (result.failure) return { ...freshSource(config, result, hashes), status: 'failed', staleReason: `${result.failure.ru} · ${result.failure.en}` };
+    return freshSource(config, result, hashes);
   });
 
   const regionsWithSources = new Set(results.map((result) => result.source.region));
@@ -273,7 +292,7 @@ function buildManifest(config: Config, id: string, now: number, results: SourceR
   };
 }
 
-function freshSource(config: Config, result: SourceResult): ManifestSource {
+function freshSource(config: Config, result: SourceResult, hashes: ReadonlyMap<string, string>): ManifestSource {
   return {
     id: result.source.id,
     format: result.source.format,
@@ -284,7 +303,7 @@ function freshSource(config: Config, result: SourceResult): ManifestSource {
     attribution: result.source.attribution,
     files: result.source.files
       .filter((path) => existsSync(path))
-      .map((path) => ({ path: relative(config.root, path), sha256: result.bulk?.sha256.get(path) ?? sha256(path), bytes: statSync(path).size })),
+      .map((path) => ({ path: relative(config.root, path), sha256: hashes.get(path) ?? sha256(path), bytes: statSync(path).size })),
     asOf: result.asOf === null ? null : new Date(result.asOf).toISOString(),
     asOfRule: result.asOfRule,
     period: result.period ? { from: new Date(result.period.from).toISOString(), to: new Date(result.period.to).toISOString() } : null,

@@ -289,12 +289,13 @@ export async function createAppealsView(input: RowsInput, rows: string, source: 
 }
 
 /**
- * Creates the view of status events of accepted appeals, as buildEvents in table.ts makes them:
- * the petition, an interim answer (a first answer that is not the final one), the answer, and the
- * closing status, numbered in time order with ties kept in that order.
+ * Creates two views of the status events of accepted appeals, as buildEvents in table.ts makes
+ * them: the petition, an interim answer (a first answer that is not the final one), the answer,
+ * and the closing status, numbered in time order with ties kept in that order. The second view
+ * lists the events sorted by appeal_id and sequence. Its sort carries a one-byte code for the kind
+ * and leaves out the source, and both become text after the sort, so the sort moves fewer bytes.
  */
-export async function createEventsView(input: RowsInput, rows: string, sourceId: string): Promise<string> {
-  const view = `${input.prefix}_events`;
+export async function createEventsViews(input: RowsInput, rows: string, sourceId: string): Promise<{ events: string; sortedEvents: string }> {
   const stored = storedColumn(input);
   const [first, final, closed] = ['first_answer_at', 'final_answer_at', 'closed_at'].map(stored);
   const present = ['true', `${first} IS NOT NULL AND ${first} IS DISTINCT FROM ${final}`, `${final} IS NOT NULL`, `${closed} IS NOT NULL`];
@@ -309,9 +310,15 @@ export async function createEventsView(input: RowsInput, rows: string, sourceId:
       .join(' + ')}`;
   const parts = kinds.map((kind, event) => {
     const status = kind === 'status' ? 'status, event_status_original' : 'NULL, NULL';
-    return `SELECT appeal_id, ${sqlText(sourceId)} AS source, (${sequence(event)})::INTEGER AS sequence, ${times[event]} AS "at", '${kind}' AS kind, ${status}
+    return `SELECT appeal_id, (${sequence(event)})::INTEGER AS sequence, ${times[event]} AS "at", ${event}::UTINYINT AS kind_code, ${status}
       FROM ${rows} WHERE outcome = ${Outcome.Accepted} AND ${present[event]}`;
   });
-  await input.database.run(`CREATE VIEW ${view} (appeal_id, source, sequence, "at", kind, status, status_original) AS ${parts.join(' UNION ALL ')}`);
-  return view;
+  const coded = `SELECT * FROM (${parts.join(' UNION ALL ')}) AS coded (appeal_id, sequence, "at", kind_code, status, status_original)`;
+  const kind = `CASE kind_code ${kinds.map((name, event) => `WHEN ${event} THEN '${name}'`).join(' ')} END`;
+  const columns = `appeal_id, ${sqlText(sourceId)} AS source, sequence, "at", ${kind} AS kind, status, status_original`;
+  const events = `${input.prefix}_events`;
+  const sortedEvents = `${input.prefix}_events_sorted`;
+  await input.database.run(`CREATE VIEW ${events} AS SELECT ${columns} FROM (${coded})`);
+  await input.database.run(`CREATE VIEW ${sortedEvents} AS SELECT ${columns} FROM (${coded} ORDER BY appeal_id, sequence)`);
+  return { events, sortedEvents };
 }

@@ -15,6 +15,7 @@ import { chooseEncodingFromScan, chooseFirstLineDelimiter, resolveColumns, split
 import { TIME_FIELDS, type MappableField, type TableMapping, type TimeField } from '../sources/table-mapping.ts';
 import type { AdapterContext } from '../sources/types.ts';
 import type { BulkDatabase } from './database.ts';
+import { hashFileInWorker } from './hash.ts';
 import { scanFile, type FileScan } from './scan.ts';
 import { transcodeWindows1251 } from './transcode.ts';
 
@@ -38,6 +39,8 @@ export interface StagedFile {
   readonly displayName: string;
   readonly table: string;
   readonly scan: FileScan;
+  /** SHA-256 of the file at `path`, computed in a worker thread (hash.ts). */
+  readonly sha256: Promise<string>;
   readonly encoding: EncodingChoice;
   readonly layout: TableLayout;
   readonly columns: ReadonlyMap<MappableField, number>;
@@ -79,16 +82,18 @@ export async function stageFile(database: BulkDatabase, table: string, index: nu
   if (encoding.encoding === 'utf-8') {
     let loaded = early ? await early : null;
     if (loaded === null || 'retry' in loaded) loaded = await loadFile(database, table, path, context, mapping, encoding);
-    return finishStaging(database, table, index, path, path, context, scan, encoding, loaded);
+    return finishStaging(database, table, index, path, path, context, scan, encoding, loaded, null);
   }
 
   await discard(database, table, early);
   const temporary = await mkdtemp(join(tmpdir(), 'open-district-utf8-'));
   try {
     const converted = join(temporary, 'converted.csv');
+    // The conversion runs on one core, so the hash runs beside it.
+    const hashing = hashFileInWorker(path);
     await transcodeWindows1251(path, converted);
     const loaded = await loadFile(database, table, converted, context, mapping, encoding);
-    return await finishStaging(database, table, index, path, converted, context, scan, encoding, loaded);
+    return await finishStaging(database, table, index, path, converted, context, scan, encoding, loaded, hashing);
   } finally {
     await rm(temporary, { recursive: true, force: true });
   }
@@ -126,7 +131,10 @@ async function discard(database: BulkDatabase, table: string, early: Promise<Loa
   await database.run(`DROP TABLE IF EXISTS ${table}`);
 }
 
-/** Checks that row numbers can come from rowid, and describes the staged file. */
+/**
+ * Checks that row numbers can come from rowid, and describes the staged file. Its SHA-256 is
+ * `hashing`, or starts now.
+ */
 async function finishStaging(
   database: BulkDatabase,
   table: string,
@@ -137,6 +145,7 @@ async function finishStaging(
   scan: FileScan,
   encoding: EncodingChoice,
   loaded: Loaded,
+  hashing: Promise<string> | null,
 ): Promise<StageOutcome> {
   if ('fallback' in loaded) return loaded;
   if ('retry' in loaded) throw new Error(`the header of ${context.displayName} was not checked against the mapping`);
@@ -155,7 +164,8 @@ async function finishStaging(
     }
   }
   const layout = layoutOf(header, encoding);
-  return { staged: { index, path, displayName: context.displayName, table, scan, encoding, layout, columns, firstRow, rows } };
+  const sha256 = hashing ?? hashFileInWorker(path);
+  return { staged: { index, path, displayName: context.displayName, table, scan, sha256, encoding, layout, columns, firstRow, rows } };
 }
 
 function layoutOf(header: Header, encoding: EncodingChoice): TableLayout {

@@ -13,12 +13,12 @@ import type { Region } from '../districts.ts';
 import { en, ru, type Logger } from '../lib/log.ts';
 import type { SourceResult } from '../pipeline.ts';
 import { scrubText } from '../privacy.ts';
-import type { DistrictRule } from '../schema.ts';
+import { DISTRICT_RULES } from '../schema.ts';
 import { cutValue } from '../sources/row-helpers.ts';
 import type { TableMapping } from '../sources/table-mapping.ts';
 import type { BulkDatabase } from './database.ts';
-import { buildLookups } from './lookups.ts';
-import { buildRejects, buildRows, createAppealsView, createEventsView, Outcome, type RowsInput } from './rows.ts';
+import { buildLookups, sqlText } from './lookups.ts';
+import { buildRejects, buildRows, createAppealsView, createEventsViews, Outcome, type RowsInput } from './rows.ts';
 import { stageFile, type StagedFile } from './stage.ts';
 
 /**
@@ -45,10 +45,12 @@ export interface BulkTables {
   readonly appeals: string;
   /** View of their status events in STATUS_EVENT_COLUMNS order. */
   readonly events: string;
+  /** The same events as `events`, listed by appeal_id and sequence. */
+  readonly sortedEvents: string;
   /** Table of rejects in REJECT_COLUMNS order after `stage` and `file_index`, in pipeline order. */
   readonly rejects: string;
-  /** SHA-256 of each file as read, by path, so the manifest need not read the files again. */
-  readonly sha256: ReadonlyMap<string, string>;
+  /** SHA-256 of each file by path, computed while the source is read (hash.ts). */
+  readonly sha256: ReadonlyMap<string, Promise<string>>;
 }
 
 export interface BulkInput {
@@ -135,73 +137,87 @@ async function validate(input: BulkInput, prefix: string, files: StagedFile[]): 
   for (const file of files) await database.run(`DROP TABLE ${file.table}`);
   await dropLookupTables(database, prefix, [rows, rejects]);
 
-  const [counts] = await database.rows<{ read: number; accepted: number; rejected: number; duplicates: number; parse_errors: number }>(`SELECT
+  // One scan of the rows table gives the counts, the times and the per-rule counts.
+  const rules = DISTRICT_RULES.map((rule) => `count(*) FILTER (WHERE outcome = ${Outcome.Accepted} AND district_rule = ${sqlText(rule)})::INTEGER AS "rule_${rule}"`);
+  const [totals] = await database.rows<Totals>(`SELECT
       count(*)::INTEGER AS read,
       count(*) FILTER (WHERE outcome = ${Outcome.Accepted})::INTEGER AS accepted,
       count(*) FILTER (WHERE outcome IN (${Outcome.Rejected}, ${Outcome.PlacementRejected}))::INTEGER AS rejected,
       count(*) FILTER (WHERE outcome = ${Outcome.Duplicate})::INTEGER AS duplicates,
-      count(*) FILTER (WHERE outcome = ${Outcome.Rejected})::INTEGER AS parse_errors
+      count(*) FILTER (WHERE outcome = ${Outcome.Rejected})::INTEGER AS parse_errors,
+      max(epoch_ms(last_event_at)) FILTER (WHERE outcome IN (${Outcome.Accepted}, ${Outcome.PlacementRejected})) AS as_of,
+      min(epoch_ms(created_at)) FILTER (WHERE outcome = ${Outcome.Accepted}) AS first,
+      max(epoch_ms(created_at)) FILTER (WHERE outcome = ${Outcome.Accepted}) AS last,
+      coalesce(sum(scrubbed) FILTER (WHERE outcome = ${Outcome.Accepted}), 0)::INTEGER AS scrubbed,
+      count(*) FILTER (WHERE outcome = ${Outcome.Accepted} AND inferred)::INTEGER AS inferred,
+      ${rules.join(',\n      ')}
     FROM ${rows}`);
-  const { parse_errors: parseErrors, ...sourceCounts } = counts;
+  const { read, accepted, rejected, duplicates, parse_errors: parseErrors } = totals;
+  const counts = { read, accepted, rejected, duplicates };
   logger.info('read', {
     ru: `${source.id}: прочитано ${ru(counts.read)}, ошибок разбора ${ru(parseErrors)}, повторов ${ru(counts.duplicates)}`,
     en: `${source.id}: read ${en(counts.read)}, parse errors ${en(parseErrors)}, duplicates ${en(counts.duplicates)}`,
   }, { read: counts.read, parseErrors, duplicates: counts.duplicates });
   if (counts.accepted + counts.rejected + counts.duplicates !== counts.read) {
-    throw new Error(`Accounting failed for ${source.id}: ${JSON.stringify(sourceCounts)} does not add up to read`);
+    throw new Error(`Accounting failed for ${source.id}: ${JSON.stringify(counts)} does not add up to read`);
   }
 
-  const [times] = await database.rows<{ as_of: bigint | null; first: bigint | null; last: bigint | null; scrubbed: number }>(`SELECT
-      max(epoch_ms(last_event_at)) FILTER (WHERE outcome IN (${Outcome.Accepted}, ${Outcome.PlacementRejected})) AS as_of,
-      min(epoch_ms(created_at)) FILTER (WHERE outcome = ${Outcome.Accepted}) AS first,
-      max(epoch_ms(created_at)) FILTER (WHERE outcome = ${Outcome.Accepted}) AS last,
-      coalesce(sum(scrubbed) FILTER (WHERE outcome = ${Outcome.Accepted}), 0)::INTEGER AS scrubbed
-    FROM ${rows}`);
   let asOf: number | null = null;
   if (source.asOf) asOf = Date.parse(source.asOf);
-  else if (times.as_of !== null) asOf = Number(times.as_of);
+  else if (totals.as_of !== null) asOf = Number(totals.as_of);
 
   await cleanAdapterRejectValues(database, prefix, rejects);
   const appeals = await createAppealsView(rowsInput, rows, { id: source.id, region: region.config.id, asOf });
-  const events = await createEventsView(rowsInput, rows, source.id);
+  const { events, sortedEvents } = await createEventsViews(rowsInput, rows, source.id);
 
   const result: SourceResult = {
     source,
-    counts: sourceCounts,
+    counts,
     // Keys in order of first appearance, as the pipeline fills these records.
     reasons: await countBy(database, `SELECT reason AS key, count(*)::INTEGER AS count FROM ${rejects} GROUP BY reason ORDER BY min(rowid)`),
-    districtRules: { code: 0, name: 0, point: 0 },
+    districtRules: { code: totals.rule_code, name: totals.rule_name, point: totals.rule_point },
     pointsOutsideDistrict: 0,
-    scrubbed: times.scrubbed,
-    districtsInferred: 0,
+    scrubbed: totals.scrubbed,
+    districtsInferred: totals.inferred,
     districtFlags: {},
     warnings: {},
     asOf,
     asOfRule: source.asOf ? 'configured' : 'latest_event',
-    period: times.first === null || times.last === null ? null : { from: Number(times.first), to: Number(times.last) },
+    period: totals.first === null || totals.last === null ? null : { from: Number(totals.first), to: Number(totals.last) },
     appeals: [],
     events: [],
     rejects: [],
     failure: null,
-    bulk: { database, appeals, events, rejects, sha256: new Map(files.map((file) => [file.path, file.scan.sha256])) },
+    bulk: { database, appeals, events, sortedEvents, rejects, sha256: new Map(files.map((file) => [file.path, file.sha256])) },
   };
-  const accepted = `FROM ${rows} WHERE outcome = ${Outcome.Accepted}`;
-  for (const [rule, count] of Object.entries(await countBy(database, `SELECT district_rule::VARCHAR AS key, count(*)::INTEGER AS count ${accepted} AND district_rule IS NOT NULL GROUP BY key`))) {
-    result.districtRules[rule as DistrictRule] = count;
-  }
   result.districtFlags = await countBy(
     database,
-    `SELECT coalesce(district_flag::VARCHAR, 'none') AS key, count(*)::INTEGER AS count ${accepted} GROUP BY key ORDER BY min(file_index::BIGINT * 4294967296 + row)`,
+    `SELECT coalesce(district_flag::VARCHAR, 'none') AS key, count(*)::INTEGER AS count FROM ${rows} WHERE outcome = ${Outcome.Accepted} GROUP BY key ORDER BY min(file_index::BIGINT * 4294967296 + row)`,
   );
   result.pointsOutsideDistrict = result.districtFlags.point_outside_district ?? 0;
-  const [{ inferred }] = await database.rows<{ inferred: number }>(`SELECT count(*) FILTER (WHERE inferred)::INTEGER AS inferred ${accepted}`);
-  result.districtsInferred = inferred;
 
   logger.info('validate', {
     ru: `${source.id}: принято ${ru(counts.accepted)}, отклонено ${ru(counts.rejected)}, повторов ${ru(counts.duplicates)}; район по коду ${ru(result.districtRules.code)}, по названию ${ru(result.districtRules.name)}, по точке ${ru(result.districtRules.point)}; точек вне своего района ${ru(result.pointsOutsideDistrict)}`,
     en: `${source.id}: accepted ${en(counts.accepted)}, rejected ${en(counts.rejected)}, duplicates ${en(counts.duplicates)}; district by code ${en(result.districtRules.code)}, by name ${en(result.districtRules.name)}, by point ${en(result.districtRules.point)}; points outside their district ${en(result.pointsOutsideDistrict)}`,
-  }, { ...sourceCounts, ...result.districtRules, pointsOutsideDistrict: result.pointsOutsideDistrict });
+  }, { ...counts, ...result.districtRules, pointsOutsideDistrict: result.pointsOutsideDistrict });
   return result;
+}
+
+/** The one-row summary of a rows table (validate). */
+interface Totals {
+  read: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  parse_errors: number;
+  as_of: bigint | null;
+  first: bigint | null;
+  last: bigint | null;
+  scrubbed: number;
+  inferred: number;
+  rule_code: number;
+  rule_name: number;
+  rule_point: number;
 }
 
 /** Drops the lookup tables of a source; the ENUM types stay, as the rows table uses them. */

@@ -1,6 +1,7 @@
-// Parts of the bulk table reader checked against the row-by-row code they stand in for: the file
-// scan against scanEncoding, the point index against districtAtPoint, whole-day zone offsets
-// against localToInstant, and the windows-1251 conversion against TextDecoder.
+// Parts of the bulk table reader checked against the code they stand in for. The file scan is
+// checked against scanEncoding, the worker's hash against node:crypto, the point index against
+// districtAtPoint, whole-day zone offsets against localToInstant, and the windows-1251 conversion
+// against TextDecoder.
 
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { mulberry32 } from '../../bench/random.ts';
+import { hashFileInWorker } from '../../etl/bulk/hash.ts';
 import { PointIndex } from '../../etl/bulk/point-index.ts';
 import { scanFile } from '../../etl/bulk/scan.ts';
 import { transcodeWindows1251 } from '../../etl/bulk/transcode.ts';
@@ -37,6 +39,8 @@ const SAMPLES: Record<string, Buffer> = {
   'lone CR breaks': utf8('a;b\r1;2\r3;4\r'),
   'blank line among records': utf8('a;b\r\n1;2\r\n\r\n3;4\r\n'),
   'trailing blank lines only': utf8('a;b\n1;2\n\n\n'),
+  'blank lines among records and at the end': utf8('a;b\n\n1;2\r\n\r\n3;4\r\r5;6\n\n'),
+  'CRLF then a blank line': utf8('a;b\r\n\r1;2\r\n'),
   'break pair inside a value': utf8('a;b\n1;"x\n\ny"\n'),
   'windows-1251 bytes': Buffer.from([0xcd, 0xee, 0xec, 0xe5, 0xf0, 0x3b, 0x31, 0x0d, 0x0a]),
   'cut-off sequence at the end': Buffer.concat([utf8('a;б\n'), Buffer.from([0xd0])]),
@@ -76,14 +80,19 @@ describe('bulk file scan', () => {
       }
     });
 
-    test(`counts lines and hashes: ${name}`, async () => {
+    test(`counts lines: ${name}`, async () => {
       const path = join(scratch, 'lines.csv');
       writeFileSync(path, bytes);
       for (const chunkBytes of [1, 2, 3, 64]) {
         const scan = await scanFile(path, chunkBytes);
         expect({ chunkBytes, lines: scan.lines, blankLine: scan.blankLine }).toEqual({ chunkBytes, ...expectedLines(bytes) });
-        expect(scan.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
       }
+    });
+
+    test(`hashes in a worker: ${name}`, async () => {
+      const path = join(scratch, 'hash.csv');
+      writeFileSync(path, bytes);
+      expect(await hashFileInWorker(path)).toBe(createHash('sha256').update(bytes).digest('hex'));
     });
   }
 });
