@@ -16,6 +16,8 @@ export type ResolvedSnapshot = {
   boundaries: string;
   /** True when the manifest lists explorer_facts.parquet, which older snapshots lack. */
   explorerFacts: boolean;
+  /** True when the manifest lists facet_values.json, which older snapshots lack. */
+  facetValues: boolean;
 };
 
 export type SnapshotResolution = ResolvedSnapshot | { kind: 'gone'; current: string; kept: string[] };
@@ -70,6 +72,7 @@ export async function resolveSnapshot(config: ExplorerConfig, requested: string 
     current,
     boundaries,
     explorerFacts: manifest.files.some((file) => file.path === EXPLORER_FACTS_FILE),
+    facetValues: manifest.files.some((file) => file.path === FACET_VALUES_FILE),
   };
 }
 

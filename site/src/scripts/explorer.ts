@@ -520,7 +520,7 @@ async function start(root: HTMLElement): Promise<void> {
 
   const engineStarted = performance.now();
   try {
-    const [{ ExplorerDatabase }, facetValues] = await Promise.all([import('../lib/duckdb-client.ts'), readFacetValues(folder)]);
+    const [{ ExplorerDatabase }, facetValues] = await Promise.all([import('../lib/duckdb-client.ts'), resolved.facetValues ? readFacetValues(folder) : null]);
     setStatus(fillTemplate(s['status.loadingData'], { snapshot: resolved.info.id }));
     const setup: SetupOptions = { timeZone: config.timeZone, facetValues, factsFile: resolved.explorerFacts, snapshotCreatedMs: Date.parse(resolved.info.createdAt) };
     db = await ExplorerDatabase.open({
