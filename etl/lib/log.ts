@@ -44,6 +44,34 @@ const LEVEL_MARKERS: Record<LogLevel, string> = { info: '', warn: '! ', error: '
  * Prints each entry as one line: Russian first, then English, or as one JSON object per line for
  * machine logs. Quiet mode prints only warnings and errors.
  */
+/** Russian names of the steps, which text lines show before the English step id. */
+const STEP_NAMES_RU: Readonly<Record<string, string>> = {
+  read: 'чтение',
+  validate: 'проверка',
+  write: 'запись',
+  aggregate: 'сводка',
+  changes: 'изменения',
+  snapshot: 'снимок',
+  polls: 'опросы',
+  summary: 'итог',
+  source: 'источник',
+  stale: 'устаревший источник',
+  recover: 'восстановление',
+  lock: 'блокировка',
+  publish: 'публикация',
+  'dry-run': 'пробный запуск',
+  build: 'сборка',
+  switch: 'переключение',
+  rollback: 'откат',
+  retention: 'хранение снимков',
+};
+
+/** Returns a step's label for text lines: the Russian name, then the step id. */
+function stepLabel(step: string): string {
+  const russian = STEP_NAMES_RU[step];
+  return russian ? `${russian} · ${step}` : step;
+}
+
 export function createConsoleLogger(options: ConsoleLoggerOptions): Logger {
   const startedAt = Date.now();
   // Each line carries the time since the previous entry: the duration of the step it reports.
@@ -58,7 +86,7 @@ export function createConsoleLogger(options: ConsoleLoggerOptions): Logger {
       return;
     }
     const marker = LEVEL_MARKERS[level];
-    options.write(`${marker}[${step} ${(durationMs / 1000).toFixed(1)} с/s] ${message.ru} · ${message.en}`);
+    options.write(`${marker}[${stepLabel(step)} ${(durationMs / 1000).toFixed(1)} с/s] ${message.ru} · ${message.en}`);
   };
 
   let lastProgressAt = 0;

@@ -22,13 +22,13 @@ export const AG_MOS_POLLS = {
   cityName: 'Москва',
   title: {
     ru: '«Активный гражданин»: итоги опросов по публикациям СМИ (набрано вручную)',
-    en: '«Активный гражданин» poll results as reported by the press (typed in by hand)',
+    en: 'Active Citizen (Aktivny Grazhdanin) poll results as reported by the press (typed in by hand)',
   },
   originUrl: 'https://ag.mos.ru',
   licence: 'facts reported by the press and the city; no personal data',
   attribution: {
     ru: 'По данным проекта «Активный гражданин» в изложении СМИ (источник указан у каждого опроса)',
-    en: 'Data of the «Активный гражданин» project as reported by the press (each poll names its outlet)',
+    en: 'Data of the Active Citizen (Aktivny Grazhdanin) project as reported by the press (each poll names its outlet)',
   },
 } as const satisfies DatasetInfo & Record<string, unknown>;
 
@@ -71,7 +71,7 @@ export const PABULIB_CZESTOCHOWA_2020 = {
     en: 'Częstochowa (Poland): participatory budget, edition 6 (2019 vote), per district',
   },
   originUrl: 'https://pabulib.org',
-  licence: 'Pabulib open research data; no explicit licence found, check pabulib.org before publishing',
+  licence: 'Pabulib open research data; the dataset states no licence',
   attribution: {
     ru: 'Pabulib (pabulib.org): гражданский бюджет Ченстоховы, копия из репозитория robinsonaisaac/PB',
     en: 'Pabulib (pabulib.org): Częstochowa participatory budget, copy from repository robinsonaisaac/PB',
@@ -86,10 +86,10 @@ export const FKGS_YAKUTSK_2025 = {
   region: 'yakutsk',
   title: {
     ru: 'Якутск, голосование за объекты благоустройства 2025 (ФКГС): нарастающий итог по проектам',
-    en: 'Yakutsk, 2025 vote on public spaces to improve (ФКГС): running count per project',
+    en: 'Yakutsk, 2025 vote on public spaces to improve (the federal Comfortable Urban Environment programme): running count per project',
   },
   originUrl: 'https://github.com/VasSpirit/zagorodsreda-monitor',
-  licence: 'no licence; counts shown on the public vote page, publish aggregates with the source named',
+  licence: 'no licence stated; counts as shown on the public vote page, published as totals with the source named',
   attribution: {
     ru: 'Счётчик голосов на pos.gosuslugi.ru, записанный монитором VasSpirit/zagorodsreda-monitor',
     en: 'Vote counter of pos.gosuslugi.ru as recorded by the VasSpirit/zagorodsreda-monitor scraper',

@@ -35,7 +35,12 @@ export async function* readXlsxRows(input: string | Readable, sheet: string | nu
     for await (const worksheet of reader as AsyncIterable<AsyncIterable<ExcelJS.Row> & { name?: string; id?: number }>) {
       const name = worksheet.name ?? `#${worksheet.id}`;
       seen.push(name);
-      if (found || (sheet !== null && name !== sheet)) continue;
+      if (found || (sheet !== null && name !== sheet)) {
+        // A sheet left unread keeps exceljs's temporary copy of it open, and its later read of a
+        // file already cleaned up fails outside this loop, so other sheets are read to their end.
+        for await (const row of worksheet) void row;
+        continue;
+      }
       found = true;
       for await (const row of worksheet) {
         const cells = toCells(row.values as unknown[]);

@@ -21,7 +21,10 @@ export function siteOrigin(): string {
   const configured = process.env.OPEN_DISTRICT_SITE_URL?.trim() || import.meta.env.SITE;
   if (!configured && !warned) {
     warned = true;
-    console.warn(`[feed] OPEN_DISTRICT_SITE_URL is not set; the Atom feeds link to ${DEFAULT_SITE_URL}. Set it to the public address of the site.`);
+    console.warn(
+      `[feed] Переменная OPEN_DISTRICT_SITE_URL не задана, поэтому ленты Atom ссылаются на ${DEFAULT_SITE_URL}; укажите в ней публичный адрес сайта. · ` +
+        `OPEN_DISTRICT_SITE_URL is not set, so the Atom feeds link to ${DEFAULT_SITE_URL}; set it to the public address of the site.`,
+    );
   }
   const value = configured || DEFAULT_SITE_URL;
   let url: URL;

@@ -275,6 +275,8 @@ export function detectTextLanguage(text: string, region?: string): 'ru' | 'pl' |
   const cyrillic = text.match(/[а-яё]/gi)?.length ?? 0;
   const latin = text.match(/[a-ząćęłńóśźż]/gi)?.length ?? 0;
   if (cyrillic >= latin) return 'ru';
+  // English words first: English titles of Polish polls keep Polish letters in place names.
+  if (/\b(the|of|in|and|district|city|budget)\b/i.test(text)) return 'en';
   if (/[ąćęłńśźż]/i.test(text)) return 'pl';
   return (region && POLL_REGIONS[region]?.latinLanguage) || 'en';
 }

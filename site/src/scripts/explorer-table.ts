@@ -17,6 +17,8 @@ export interface TableController {
 
 export interface TableCallbacks {
   onSort(column: SortColumn): void;
+  /** Sets the column and direction at once, from the sort menu that phones show. */
+  onSortOrder(column: SortColumn, descending: boolean): void;
   onPage(page: number): void;
   onOpen(appealId: string): void;
 }
@@ -40,6 +42,22 @@ export function setupTable(root: HTMLElement, config: ExplorerConfig, formatters
       if (isSortColumn(column)) callbacks.onSort(column);
     });
   });
+  const zoneNote = root.querySelector<HTMLElement>('[data-table-zone]')!;
+  const sortSelect = root.querySelector<HTMLSelectElement>('[data-sort-select]')!;
+  const scrollHint = root.querySelector<HTMLElement>('[data-scroll-hint]')!;
+  const scroller = root.querySelector<HTMLElement>('[data-table-scroll]')!;
+  const labels = new Map([...table.querySelectorAll<HTMLElement>('th[data-column]')].map((header) => [header.dataset.column!, header.textContent?.trim() ?? '']));
+
+  sortSelect.addEventListener('change', () => {
+    const [column, direction] = sortSelect.value.split(':');
+    if (isSortColumn(column)) callbacks.onSortOrder(column, direction === 'desc');
+  });
+  // The hint shows only while the table is wider than its box; on phones the rows stack instead.
+  const updateScrollHint = () => {
+    scrollHint.hidden = scroller.scrollWidth <= scroller.clientWidth + 1;
+  };
+  window.addEventListener('resize', updateScrollHint);
+
   previous.addEventListener('click', () => callbacks.onPage(currentPage - 1));
   next.addEventListener('click', () => callbacks.onPage(currentPage + 1));
 
@@ -48,6 +66,7 @@ export function setupTable(root: HTMLElement, config: ExplorerConfig, formatters
   function cell(column: (typeof TABLE_COLUMNS)[number], row: Row): HTMLTableCellElement {
     const value = row[column];
     const element = document.createElement('td');
+    element.dataset.label = labels.get(column) ?? column;
     if (column === 'appeal_id') {
       const button = document.createElement('button');
       button.type = 'button';
@@ -62,7 +81,7 @@ export function setupTable(root: HTMLElement, config: ExplorerConfig, formatters
     if (value === null || value === undefined) {
       element.textContent = '—';
     } else if (column === 'created_at') {
-      // The caption names the time zone once, so the cells carry the short form.
+      // The note above the table names the time zone once, so the cells carry the short form.
       element.textContent = formatters.shortDateTime(new Date(Number(value)).toISOString());
       element.className = 'nowrap';
     } else if (column === 'days_to_first_answer') {
@@ -75,6 +94,7 @@ export function setupTable(root: HTMLElement, config: ExplorerConfig, formatters
     } else {
       element.textContent = String(value);
       if (SOURCE_TEXT_COLUMNS.has(column) && config.locale !== 'ru') element.lang = 'ru';
+      if (column === 'rubric' || column === 'agency') element.classList.add('stack-wide');
     }
     return element;
   }
@@ -84,9 +104,11 @@ export function setupTable(root: HTMLElement, config: ExplorerConfig, formatters
     render(state, rows, count) {
       const pages = pageCount(count);
       currentPage = Math.min(state.page, pages);
+      caption.textContent = fillTemplate(s['table.caption'], { page: formatters.integer(currentPage), pages: formatters.integer(pages) });
       const shown = rows.find((row) => row.created_at !== null && row.created_at !== undefined);
       const zone = formatters.zoneAt(shown ? new Date(Number(shown.created_at)).toISOString() : new Date().toISOString());
-      caption.textContent = fillTemplate(s['table.caption'], { page: formatters.integer(currentPage), pages: formatters.integer(pages), zone });
+      zoneNote.textContent = fillTemplate(s['table.zone'], { zone });
+      sortSelect.value = `${state.sort.column}:${state.sort.descending ? 'desc' : 'asc'}`;
 
       const direction = state.sort.descending ? 'descending' : 'ascending';
       table.querySelectorAll<HTMLElement>('th[data-column]').forEach((header) => {
@@ -108,6 +130,7 @@ export function setupTable(root: HTMLElement, config: ExplorerConfig, formatters
         fragment.append(tr);
       }
       body.replaceChildren(fragment);
+      updateScrollHint();
 
       const first = count === 0 ? 0 : (currentPage - 1) * PAGE_SIZE + 1;
       const last = Math.min(count, currentPage * PAGE_SIZE);

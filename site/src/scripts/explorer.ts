@@ -197,6 +197,12 @@ async function start(root: HTMLElement): Promise<void> {
       next.page = 1;
       commit(next);
     },
+    onSortOrder(column, descending) {
+      const next = cloneState(state);
+      next.sort = { column, descending };
+      next.page = 1;
+      commit(next);
+    },
     onPage(page) {
       const next = cloneState(state);
       next.page = Math.max(1, page);
