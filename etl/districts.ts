@@ -95,7 +95,7 @@ function loadPopulation(config: RegionConfig, features: { properties: Record<str
   if (!table) return population;
 
   const rows = table.file
-    ? parseCsvRecords(readFileSync(table.file, 'utf8'))
+    ? parseCsvRecords(readFileSync(table.file, 'utf8'), ',', table.file)
     : features.map((feature) => feature.properties as Record<string, string>);
   for (const row of rows) {
     const value = Number(row[table.valueColumn]);
@@ -114,7 +114,7 @@ function loadCodes(config: RegionConfig, byName: Map<string, District>, features
     }
   }
   if (config.districtCodes) {
-    for (const row of parseCsvRecords(readFileSync(config.districtCodes.file, 'utf8'))) {
+    for (const row of parseCsvRecords(readFileSync(config.districtCodes.file, 'utf8'), ',', config.districtCodes.file)) {
       const district = byName.get(normalizeDistrictName(row[config.districtCodes.districtColumn] ?? ''));
       const code = (row[config.districtCodes.codeColumn] ?? '').trim();
       if (district && code) byCode.set(code, district);
@@ -127,7 +127,7 @@ function loadMunicipalities(config: RegionConfig): Map<string, { shortName: stri
   const municipalities = new Map<string, { shortName: string; district: string }>();
   const table = config.municipalities;
   if (!table) return municipalities;
-  for (const row of parseCsvRecords(readFileSync(table.file, 'utf8'))) {
+  for (const row of parseCsvRecords(readFileSync(table.file, 'utf8'), ',', table.file)) {
     const entry = { shortName: row[table.shortNameColumn].trim(), district: row[table.districtColumn].trim() };
     municipalities.set(row[table.nameColumn], entry);
     municipalities.set(normalizeMunicipalityName(row[table.nameColumn]), entry);

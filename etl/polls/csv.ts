@@ -1,79 +1,34 @@
-// An RFC 4180 reader that keeps the physical line where each record starts, so that rejects can
-// point at a line an editor shows. Quoted fields may hold the delimiter, doubled quotes and line
-// breaks (CRLF, LF or CR). A quote inside an unquoted field is kept as a literal character.
+// CSV helpers of the poll readers: the shared reader of etl/lib/csv.ts, blank records, and a
+// header check that reports what is missing as rejects.
 
-export interface CsvRecord {
-  /** Physical line (from 1) where the record starts; a record with quoted line breaks spans more. */
-  readonly line: number;
-  readonly fields: string[];
-}
+import { parseCsvWithLines, type CsvRecord } from '../lib/csv.ts';
 
-export interface CsvParseResult {
-  readonly records: CsvRecord[];
-  /** Set when the text ends inside a quoted field: the records from that line on are lost. */
-  readonly unterminatedQuoteLine: number | null;
-}
-
-export function parseCsvWithLines(text: string, delimiter = ','): CsvParseResult {
-  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  let line = 1;
-  let recordLine = 1;
-  let quoteLine = 1;
-
-  const endRecord = () => {
-    fields.push(field);
-    records.push({ line: recordLine, fields });
-    fields = [];
-    field = '';
-  };
-
-  for (let index = 0; index < source.length; index += 1) {
-    const char = source[index];
-    const isBreak = char === '\n' || char === '\r';
-    const breakLength = char === '\r' && source[index + 1] === '\n' ? 2 : 1;
-
-    if (quoted) {
-      if (char === '"' && source[index + 1] === '"') {
-        field += '"';
-        index += 1;
-      } else if (char === '"') {
-        quoted = false;
-      } else if (isBreak) {
-        field += source.slice(index, index + breakLength);
-        index += breakLength - 1;
-        line += 1;
-      } else {
-        field += char;
-      }
-      continue;
-    }
-
-    if (char === '"' && field === '') {
-      quoted = true;
-      quoteLine = line;
-    } else if (char === delimiter) {
-      fields.push(field);
-      field = '';
-    } else if (isBreak) {
-      endRecord();
-      index += breakLength - 1;
-      line += 1;
-      recordLine = line;
-    } else {
-      field += char;
-    }
-  }
-
-  if (quoted) return { records, unterminatedQuoteLine: quoteLine };
-  if (field !== '' || fields.length > 0) endRecord();
-  return { records, unterminatedQuoteLine: null };
-}
+export { parseCsvWithLines, type CsvParseResult, type CsvRecord } from '../lib/csv.ts';
 
 /** Checks whether every field of a record is empty (a blank line). */
 export function isBlankRecord(record: CsvRecord): boolean {
   return record.fields.every((field) => field.trim() === '');
+}
+
+/** Callback that records one rejected row: line, field, value, reason code and message. */
+export type RowReject = (row: number, field: string, value: string | null, reason: string, message: string) => void;
+
+/**
+ * Parses CSV text whose first record is a header and checks that the header has every expected
+ * column. A quote that never closes and each missing column go to `reject`. Returns null when a
+ * column is missing, since no row can be read then.
+ */
+export function readHeaderedCsv(text: string, expected: readonly string[], reject: RowReject): { columns: string[]; rows: CsvRecord[] } | null {
+  const { records, unterminatedQuoteLine } = parseCsvWithLines(text);
+  if (unterminatedQuoteLine !== null) {
+    reject(unterminatedQuoteLine, '(record)', null, 'unterminated_quote', 'a quoted field opens on this line and never closes, so the rest of the file was not read; close the quote');
+  }
+
+  const [header, ...rows] = records;
+  const columns = header?.fields.map((name) => name.trim()) ?? [];
+  const missing = expected.filter((name) => !columns.includes(name));
+  for (const name of missing) {
+    reject(header?.line ?? 1, name, null, 'missing_column', `the header has no column "${name}"; expected ${expected.join(',')}`);
+  }
+  return missing.length > 0 ? null : { columns, rows };
 }

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 
-import { isBlankRecord, parseCsvWithLines } from './csv.ts';
+import { isBlankRecord, readHeaderedCsv } from './csv.ts';
 import { emptyBatch, problem, rejectValue, type Poll, type PollBatch, type PollOptionResult, type PollReject } from './schema.ts';
 import { optionalText, readCount } from './values.ts';
 
@@ -51,17 +51,9 @@ export function parseDegCsv(text: string, options: DegCsvOptions): PollBatch {
     batch.rejects.push(entry);
   };
 
-  const { records, unterminatedQuoteLine } = parseCsvWithLines(text);
-  if (unterminatedQuoteLine !== null) {
-    reject(unterminatedQuoteLine, '(record)', null, 'unterminated_quote', 'a quoted field opens on this line and never closes, so the rest of the file was not read; close the quote');
-  }
-  const [header, ...rows] = records;
-  const columns = header?.fields.map((name) => name.trim()) ?? [];
-  const missing = DEG_COLUMNS.filter((name) => !columns.includes(name));
-  for (const name of missing) {
-    reject(header?.line ?? 1, name, null, 'missing_column', `the header has no column "${name}"; expected ${DEG_COLUMNS.join(',')}`);
-  }
-  if (missing.length > 0) return batch;
+  const table = readHeaderedCsv(text, DEG_COLUMNS, reject);
+  if (!table) return batch;
+  const { columns, rows } = table;
 
   const get = (fields: string[], name: string) => fields[columns.indexOf(name)] ?? '';
   const candidates: CandidateRow[] = [];

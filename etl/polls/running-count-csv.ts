@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 
 import { isValidWallClock, localToInstant } from '../lib/time.ts';
-import { isBlankRecord, parseCsvWithLines } from './csv.ts';
+import { isBlankRecord, readHeaderedCsv } from './csv.ts';
 import { emptyBatch, problem, rejectValue, type AreaKind, type Poll, type PollBatch, type PollOptionResult, type PollReject } from './schema.ts';
 import { isoInstant } from './values.ts';
 
@@ -74,17 +74,9 @@ export function parseRunningCountCsv(text: string, options: RunningCountOptions)
     batch.rejects.push(entry);
   };
 
-  const { records, unterminatedQuoteLine } = parseCsvWithLines(text);
-  if (unterminatedQuoteLine !== null) {
-    reject(unterminatedQuoteLine, '(record)', null, 'unterminated_quote', 'a quoted field opens on this line and never closes, so the rest of the file was not read; close the quote');
-  }
-  const [header, ...rows] = records;
-  const columns = header?.fields.map((name) => name.trim()) ?? [];
-  const missing = RUNNING_COUNT_COLUMNS.filter((name) => !columns.includes(name));
-  for (const name of missing) {
-    reject(header?.line ?? 1, name, null, 'missing_column', `the header has no column "${name}"; expected ${RUNNING_COUNT_COLUMNS.join(',')}`);
-  }
-  if (missing.length > 0) return batch;
+  const table = readHeaderedCsv(text, RUNNING_COUNT_COLUMNS, reject);
+  if (!table) return batch;
+  const { columns, rows } = table;
 
   const optionIds = new Map<string, string>();
   const seen = new Map<string, { line: number; votes: number }>();

@@ -21,12 +21,13 @@ export interface BarRow {
   value: number;
 }
 
-function createDocument(): Document {
+/** Creates an empty document for Plot to draw into at build time. */
+export function createDocument(): Document {
   return parseHTML('<!doctype html><html><body></body></html>').document as unknown as Document;
 }
 
 /** Serialises a Plot chart, labelled for screen readers with the figure's caption. */
-function toMarkup(chart: SVGSVGElement | HTMLElement, label: string): string {
+export function toMarkup(chart: SVGSVGElement | HTMLElement, label: string): string {
   chart.setAttribute('role', 'img');
   chart.setAttribute('aria-label', label);
   return chart.outerHTML;

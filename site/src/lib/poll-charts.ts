@@ -4,8 +4,7 @@
 
 import * as Plot from '@observablehq/plot';
 import { schemeTableau10, utcDay } from 'd3';
-import { parseHTML } from 'linkedom';
-import type { ChartWidth } from './charts.ts';
+import { createDocument, toMarkup, type ChartWidth } from './charts.ts';
 
 const WIDTHS: Record<ChartWidth, number> = { wide: 720, narrow: 340 };
 const BAR_COLOR = '#2f6690';
@@ -16,16 +15,6 @@ const DETAIL_FONT_SIZE = 12;
 
 /** Line colours of a running count, in option order. The numbers at the line ends tell repeated colours apart. */
 export const SERIES_COLORS: readonly string[] = schemeTableau10;
-
-function createDocument(): Document {
-  return parseHTML('<!doctype html><html><body></body></html>').document as unknown as Document;
-}
-
-function toMarkup(chart: SVGSVGElement | HTMLElement, label: string): string {
-  chart.setAttribute('role', 'img');
-  chart.setAttribute('aria-label', label);
-  return chart.outerHTML;
-}
 
 /** Plot measures text with Latin glyph widths; Cyrillic runs wider, so lines get this fraction. */
 function lineWidthInEms(pixels: number, fontSize: number): number {

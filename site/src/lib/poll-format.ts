@@ -2,6 +2,7 @@
 // shares with the precision they carry, interval bounds and margins. Built on the site's
 // formatters in format.ts, with the poll's own time zone.
 
+import { zoneOffset } from '../../../etl/lib/time.ts';
 import { createFormatters, INTL_LOCALES, type Formatters, type Locale } from './format.ts';
 import { translate } from './i18n.ts';
 import type { ShareValue } from './polls.ts';
@@ -69,16 +70,7 @@ export function createPollFormatters(locale: Locale, timeZone: string): PollForm
  * that a chart with a UTC axis shows local days and hours.
  */
 export function toWallClock(instant: string, timeZone: string): Date {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const field = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  return new Date(Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second')));
+  // The offset is measured to the whole second, so the wall clock drops the milliseconds.
+  const milliseconds = Date.parse(instant);
+  return new Date(Math.floor(milliseconds / 1000) * 1000 + zoneOffset(milliseconds, timeZone));
 }
