@@ -185,8 +185,9 @@ function summarizeHome(responses: HomeResponse[], baseUrl: string): HomeBytes {
 /**
  * Opens the home page and sums the gzip sizes of the responses received before the SVG map painted
  * and before MapLibre's map replaced it. A response counts for the first paint when it is the page
- * itself or the page's Resource Timing shows it finished before the map's paint mark; requests of
- * MapLibre's worker are not in the page's Resource Timing, and they count for the MapLibre map only.
+ * itself, or when the page's Resource Timing shows it finished before the map's paint mark.
+ * Requests of MapLibre's worker are missing from the page's Resource Timing, so they count for the
+ * MapLibre map only.
  */
 async function measureHomePage(browser: Browser, baseUrl: string) {
   const home = await newPage(browser);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 
 import type { RegionConfig } from './config.ts';
 import { ConfigError } from './lib/errors.ts';
-import { parseCsvRecords } from './lib/csv.ts';
+import { parseCsvRecords, parseCsvWithLines } from './lib/csv.ts';
 import { boundingBox, boxContains, geometryContains, type BoundingBox, type Geometry } from './geo.ts';
 import type { DistrictRule } from './schema.ts';
 
@@ -95,7 +95,7 @@ function loadPopulation(config: RegionConfig, features: { properties: Record<str
   if (!table) return population;
 
   const rows = table.file
-    ? parseCsvRecords(readFileSync(table.file, 'utf8'), ',', table.file)
+    ? readReferenceCsv(table.file)
     : features.map((feature) => feature.properties as Record<string, string>);
   for (const row of rows) {
     const value = Number(row[table.valueColumn]);
@@ -114,7 +114,7 @@ function loadCodes(config: RegionConfig, byName: Map<string, District>, features
     }
   }
   if (config.districtCodes) {
-    for (const row of parseCsvRecords(readFileSync(config.districtCodes.file, 'utf8'), ',', config.districtCodes.file)) {
+    for (const row of readReferenceCsv(config.districtCodes.file)) {
       const district = byName.get(normalizeDistrictName(row[config.districtCodes.districtColumn] ?? ''));
       const code = (row[config.districtCodes.codeColumn] ?? '').trim();
       if (district && code) byCode.set(code, district);
@@ -127,7 +127,7 @@ function loadMunicipalities(config: RegionConfig): Map<string, { shortName: stri
   const municipalities = new Map<string, { shortName: string; district: string }>();
   const table = config.municipalities;
   if (!table) return municipalities;
-  for (const row of parseCsvRecords(readFileSync(table.file, 'utf8'), ',', table.file)) {
+  for (const row of readReferenceCsv(table.file)) {
     const entry = { shortName: row[table.shortNameColumn].trim(), district: row[table.districtColumn].trim() };
     municipalities.set(row[table.nameColumn], entry);
     municipalities.set(normalizeMunicipalityName(row[table.nameColumn]), entry);
@@ -211,4 +211,17 @@ export function slugify(name: string): string {
     .normalize('NFKD')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
+}
+
+/** Reads a reference CSV file of a region (population, codes, okrugs) into records by header. */
+function readReferenceCsv(file: string): Record<string, string>[] {
+  const text = readFileSync(file, 'utf8');
+  const { unterminatedQuoteLine: line } = parseCsvWithLines(text);
+  if (line !== null) {
+    throw new ConfigError({
+      ru: `${file}, строка ${line}: поле в кавычках не закрыто, и дальше файл не читается; закройте кавычку`,
+      en: `${file}, line ${line}: a quoted field never closes, so the rest of the file cannot be read; close the quote`,
+    });
+  }
+  return parseCsvRecords(text, ',', file);
 }

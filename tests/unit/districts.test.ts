@@ -1,3 +1,7 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { beforeAll, describe, expect, test } from 'vitest';
 
 import { assignDistrict, loadRegion, normalizeDistrictName, normalizeMunicipalityName, slugify, type Region } from '../../etl/districts.ts';
@@ -139,5 +143,22 @@ describe('shipped regions', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.district.name).toBe('Бикинский район');
+  });
+});
+
+describe('loadRegion reference files', () => {
+  test('names an unclosed quote in the population file', () => {
+    const config = loadConfig(CONFIG_PATH, ROOT).regions[0];
+    const directory = mkdtempSync(join(tmpdir(), 'open-district-population-'));
+    const broken = join(directory, 'population.csv');
+    // The real population file with its second data row cut inside an opened quote.
+    const [header, first] = readFileSync(config.population!.file!, 'utf8').split(/\r?\n/);
+    writeFileSync(broken, `${header}\n${first}\n"Невский,\n`);
+
+    try {
+      expect(() => loadRegion({ ...config, population: { ...config.population!, file: broken } })).toThrow(`${broken}, line 3: a quoted field never closes`);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

@@ -5,9 +5,9 @@
 // Two targets share one filter. `appeals` is the view over appeals.parquet with the published
 // columns and types; downloads read it. `explorer_facts` contains the filtered columns in memory,
 // each text value as its code (its position in the facet's list of values), so a filter change
-// scans a few bytes per row instead of text, and `explorer_cube` counts its rows per combination of values, which
-// serves the facet counts and the histogram. The facts and the cube filter dates by local day
-// number, the appeals view by the instants of local midnights; both select the same rows.
+// scans a few bytes per row instead of text. `explorer_cube` counts the facts per combination of
+// values and serves the facet counts and the histogram. The facts and the cube filter dates by
+// local day number, the appeals view by the instants of local midnights. Both select the same rows.
 
 import { zoneOffset } from '../../../etl/lib/time.ts';
 import { EMPTY_VALUE, FACETS, type ExplorerState, type Facet } from './url-state.ts';
@@ -155,10 +155,11 @@ export function usesFactsFile(options: SetupOptions): boolean {
 }
 
 /**
- * Statements that create the facts table and the cube. Facet columns of both hold codes: a value's
- * position in the facet's list of values, which is in text order. With explorer_facts.parquet the
- * codes come from the file; otherwise ENUM types of the values (from facet_values.json or read
- * from appeals.parquet) give them, and the rows are sorted here.
+ * Statements that create the facts table and the cube. Facet columns of both contain codes: a
+ * value's position in the facet's list of values, which is in text order. With
+ * explorer_facts.parquet the codes and the order of rows come from the file. Otherwise ENUM types
+ * of the values (from facet_values.json or read from appeals.parquet) give the codes, and the rows
+ * are sorted here.
  */
 export function setupStatements(options: SetupOptions): string[] {
   const { timeZone, facetValues, snapshotCreatedMs } = options;

@@ -105,8 +105,8 @@ export function setupTable(root: HTMLElement, config: ExplorerConfig, formatters
       const pages = pageCount(count);
       currentPage = Math.min(state.page, pages);
       caption.textContent = fillTemplate(s['table.caption'], { page: formatters.integer(currentPage), pages: formatters.integer(pages) });
-      const shown = rows.find((row) => row.created_at !== null && row.created_at !== undefined);
-      const zone = formatters.zoneAt(shown ? new Date(Number(shown.created_at)).toISOString() : new Date().toISOString());
+      const firstDated = rows.find((row) => row.created_at !== null && row.created_at !== undefined);
+      const zone = formatters.zoneAt(firstDated ? new Date(Number(firstDated.created_at)).toISOString() : new Date().toISOString());
       zoneNote.textContent = fillTemplate(s['table.zone'], { zone });
       sortSelect.value = `${state.sort.column}:${state.sort.descending ? 'desc' : 'asc'}`;
 
