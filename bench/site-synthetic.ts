@@ -93,7 +93,7 @@ export async function writeSyntheticSnapshot(options: SyntheticOptions): Promise
       `COPY (SELECT printf('SYN%07d', d.i) AS appeal_id, ${sqlString(SYNTHETIC_SOURCE)} AS source, e.sequence, e.at - to_milliseconds(d.shift_ms) AS at, e.kind, e.status, e.status_original
         FROM draws d JOIN real_appeals r USING (template) JOIN read_parquet(${sqlString(eventsFile)}) e ON e.source = r.source AND e.appeal_id = r.appeal_id
         ORDER BY source, appeal_id, sequence)
-      TO ${sqlString(path.join(directory, 'status_events.parquet'))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`,
+      TO ${sqlString(path.join(directory, 'status_events.parquet'))} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 100000)`,
     );
     const eventCount = Number((await connection.runAndReadAll(`SELECT count(*) FROM read_parquet(${sqlString(path.join(directory, 'status_events.parquet'))})`)).getRows()[0][0]);
 

@@ -105,12 +105,7 @@ async function aggregateAreas(connection: DuckDBConnection, where: string, timeZ
     if (key !== null) areaOf(key).metrics = metrics;
   }
 
-  for (const { area: key, ...week } of await rows<WeekRow & { area: string | null }>(
-    connection,
-    `SELECT ${AREA} AS area, week, count(*)::INTEGER AS count
-     FROM (SELECT district, strftime(date_trunc('week', timezone(${sqlString(timeZone)}, created_at)), '%Y-%m-%d') AS week FROM appeals WHERE ${where})
-     GROUP BY GROUPING SETS ((district, week), (week)) ORDER BY area, week`,
-  )) {
+  for (const { area: key, ...week } of await rows<WeekRow & { area: string | null }>(connection, weeklySql(where, timeZone))) {
     if (key !== null) areaOf(key).weekly.push(week);
   }
 
@@ -139,6 +134,39 @@ async function aggregateAreas(connection: DuckDBConnection, where: string, timeZ
     if (key !== null) areaOf(key).agencies.push(row);
   }
   return areas;
+}
+
+/**
+ * SQL for the count of appeals per district and local week, and per week for the region. Appeals
+ * are first counted per district and UTC hour, so the time zone is applied once per hour instead of
+ * once per appeal. An hour whose first and last microsecond fall in one local week is counted in
+ * that week. The rare hour that a week boundary cuts (zones whose offset is not whole hours) has
+ * its appeals placed one by one.
+ * NOTE: this assumes a zone's offset changes at most once within one hour; an hour with two
+ * changes that left and re-entered a week would be counted whole in that week.
+ */
+export function weeklySql(where: string, timeZone: string): string {
+  const zone = sqlString(timeZone);
+  const HOUR_MICROSECONDS = 3_600_000_000;
+  const week = (instant: string) => `date_trunc('week', timezone(${zone}, ${instant}))`;
+  // Floor division: // truncates toward zero, which would put an instant before 1970 in the hour after its own.
+  const hourOf = (instant: string) => `(epoch_us(${instant}) - (epoch_us(${instant}) % ${HOUR_MICROSECONDS} + ${HOUR_MICROSECONDS}) % ${HOUR_MICROSECONDS}) // ${HOUR_MICROSECONDS}`;
+  return `WITH hours AS (
+      SELECT district, ${hourOf('created_at')} AS hour, count(*) AS count
+      FROM appeals WHERE ${where} GROUP BY district, hour
+    ), bounds AS (
+      SELECT district, hour, count,
+        ${week(`make_timestamptz(hour * ${HOUR_MICROSECONDS})`)} AS first_week,
+        ${week(`make_timestamptz(hour * ${HOUR_MICROSECONDS} + ${HOUR_MICROSECONDS - 1})`)} AS last_week
+      FROM hours
+    ), counted AS (
+      SELECT district, first_week AS week, count FROM bounds WHERE first_week = last_week
+      UNION ALL
+      SELECT district, ${week('created_at')} AS week, 1 AS count FROM appeals
+      WHERE ${where} AND ${hourOf('created_at')} IN (SELECT hour FROM bounds WHERE first_week <> last_week)
+    )
+    SELECT ${AREA} AS area, strftime(week, '%Y-%m-%d') AS week, sum(count)::INTEGER AS count
+    FROM counted GROUP BY GROUPING SETS ((district, week), (week)) ORDER BY area, week`;
 }
 
 /**

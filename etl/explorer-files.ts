@@ -26,18 +26,21 @@ export interface FacetValues {
   facets: Record<FacetColumn, string[]>;
 }
 
-/** Reads the facet values of the `appeals` table or view. */
+/**
+ * Reads the facet values of the `appeals` table or view in one scan. Each list is made distinct
+ * while the column may still be an ENUM, and only then becomes text and is sorted.
+ */
 export async function readFacetValues(connection: DuckDBConnection): Promise<FacetValues> {
-  const facets = {} as Record<FacetColumn, string[]>;
-  for (const column of FACET_COLUMNS) {
-    const reader = await connection.runAndReadAll(`SELECT DISTINCT "${column}"::VARCHAR AS value FROM appeals WHERE "${column}" IS NOT NULL ORDER BY 1`);
-    facets[column] = reader.getRowsJS().map((row) => String(row[0]));
-  }
+  const lists = FACET_COLUMNS.map((column) => `list_sort(list(DISTINCT "${column}") FILTER (WHERE "${column}" IS NOT NULL)::VARCHAR[]) AS "${column}"`);
+  const reader = await connection.runAndReadAll(`SELECT ${lists.join(', ')},
+      strftime(min(created_at), '%Y-%m-%dT%H:%M:%S.%gZ') AS first, strftime(max(created_at), '%Y-%m-%dT%H:%M:%S.%gZ') AS last
+    FROM appeals`);
+  const [row] = reader.getRowObjectsJS() as Record<string, unknown>[];
 
-  const reader = await connection.runAndReadAll(
-    `SELECT strftime(min(created_at), '%Y-%m-%dT%H:%M:%S.%gZ') AS first, strftime(max(created_at), '%Y-%m-%dT%H:%M:%S.%gZ') AS last FROM appeals`,
-  );
-  const [first, last] = reader.getRowsJS()[0] as [string | null, string | null];
+  const facets = {} as Record<FacetColumn, string[]>;
+  for (const column of FACET_COLUMNS) facets[column] = ((row[column] as unknown[] | null) ?? []).map(String);
+  const first = row.first as string | null;
+  const last = row.last as string | null;
   return { created: first && last ? { from: first, to: last } : null, facets };
 }
 
@@ -49,6 +52,7 @@ export async function writeExplorerFiles(directory: string, connection: DuckDBCo
   const values = await readFacetValues(connection);
   writeFileSync(join(directory, FACET_VALUES_FILE), JSON.stringify(values, null, 2) + '\n');
 
+  const enums = await readEnumValues(connection);
   const codes: string[] = [];
   for (const column of FACET_COLUMNS) {
     const list = values.facets[column];
@@ -58,13 +62,45 @@ export async function writeExplorerFiles(directory: string, connection: DuckDBCo
       codes.push(`NULL::${type} AS "${column}"`);
       continue;
     }
+    const own = enums.get(column);
+    if (own) {
+      codes.push(`${enumCodeSql(column, own, list)}::${type} AS "${column}"`);
+      continue;
+    }
     await connection.run(`CREATE OR REPLACE TYPE explorer_${column}_codes AS ENUM (${list.map(sqlString).join(', ')})`);
     codes.push(`enum_code(CAST("${column}"::VARCHAR AS explorer_${column}_codes))::${type} AS "${column}"`);
   }
-  await connection.run(`COPY (SELECT appeal_id, source, ${codes.join(', ')}, overdue, created_at, days_to_first_answer FROM appeals ORDER BY created_at, source, appeal_id)
+  const { rowsChanged } = await connection.run(`COPY (SELECT appeal_id, source, ${codes.join(', ')}, overdue, created_at, days_to_first_answer FROM appeals ORDER BY created_at, source, appeal_id)
     TO ${sqlString(join(directory, EXPLORER_FACTS_FILE))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000)`);
   for (const column of FACET_COLUMNS) await connection.run(`DROP TYPE IF EXISTS explorer_${column}_codes`);
 
-  const reader = await connection.runAndReadAll('SELECT count(*)::INTEGER FROM appeals');
-  return Number(reader.getRowsJS()[0][0]);
+  return Number(rowsChanged);
+}
+
+/** Reads every value of each facet column of `appeals` that is an ENUM, in the ENUM's order. */
+async function readEnumValues(connection: DuckDBConnection): Promise<Map<FacetColumn, string[]>> {
+  const types = await connection.runAndReadAll('SELECT column_name, column_type FROM (DESCRIBE appeals)');
+  const columns = (types.getRowsJS() as [string, string][])
+    .filter(([name, type]) => (FACET_COLUMNS as readonly string[]).includes(name) && type.startsWith('ENUM('))
+    .map(([name]) => name as FacetColumn);
+  const enums = new Map<FacetColumn, string[]>();
+  if (columns.length === 0) return enums;
+
+  // enum_range needs only the type of its argument, so any row will do; no row means no appeal.
+  const reader = await connection.runAndReadAll(`SELECT ${columns.map((column) => `enum_range("${column}") AS "${column}"`).join(', ')} FROM appeals LIMIT 1`);
+  const [row] = reader.getRowObjectsJS() as Record<string, unknown[]>[];
+  if (row) for (const column of columns) enums.set(column, row[column].map(String));
+  return enums;
+}
+
+/**
+ * SQL for the code of an ENUM column: its ENUM code when the ENUM lists exactly the facet values
+ * in order, otherwise its ENUM code looked up in a constant list of positions. Both spare the
+ * per-row text lookup of a cast to the facet values' own ENUM.
+ */
+function enumCodeSql(column: FacetColumn, enumValues: readonly string[], facetValues: readonly string[]): string {
+  const positions = new Map(facetValues.map((value, position) => [value, position]));
+  const codes = enumValues.map((value) => positions.get(value) ?? null);
+  if (codes.length === facetValues.length && codes.every((code, index) => code === index)) return `enum_code("${column}")`;
+  return `[${codes.map((code) => (code === null ? 'NULL' : String(code))).join(', ')}][enum_code("${column}") + 1]`;
 }
