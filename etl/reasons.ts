@@ -26,8 +26,20 @@ export const REASON_TEXT_RU: Readonly<Record<string, string>> = {
   point_outside_district: 'точка лежит вне района, который дают код или название',
   duplicate_key: 'ключ JSON записан дважды в одной записи; взято последнее значение, как делает JSON.parse',
   unknown_service_code: 'код услуги Open311 не найден в списке услуг',
-  duplicate_row: 'строка полностью повторяет уже прочитанную',
+  duplicate_row: 'строка повторяет уже прочитанную: та же запись или тот же ключ (вариант, округ, номер) встречается второй раз',
   unterminated_quote: 'кавычка открыта и не закрыта до конца файла',
+  // Reasons of the poll readers (etl/polls/).
+  conflicting_row: 'для того же варианта и того же времени дано другое число; оставлено первое',
+  field_count: 'в строке не столько полей, сколько в заголовке; возьмите в кавычки текст с разделителем',
+  invalid_number: 'ожидается целое число из одних цифр',
+  invalid_okrug: 'такого номера избирательного округа нет',
+  invalid_value: 'значение не из списка допустимых для этого поля',
+  missing_value: 'в строке не заполнено обязательное поле',
+  unknown_project: 'бюллетень называет проект, которого нет в списке проектов',
+  missing_column: 'в заголовке нет обязательного столбца',
+  missing_section: 'в файле нет обязательного раздела',
+  missing_header: 'файл пуст: первая строка должна называть столбцы',
+  invalid_date: 'дата не распознана или такого дня нет в календаре',
 };
 
 /** Joins the Russian explanation and an adapter's English message into one bilingual message. */

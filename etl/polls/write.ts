@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { appendRows, createTable, openDatabase, sqlString } from '../lib/duckdb.ts';
 import { InputError } from '../lib/errors.ts';
 import { en, ru, type Logger } from '../lib/log.ts';
+import { REASON_TEXT_RU } from '../reasons.ts';
 import { parseCsvWithLines } from './csv.ts';
 import { readDegCsv } from './deg-csv.ts';
 import { DUMA_CROSSWALK_FILE, MOSCOW_DISTRICTS_FILE, readOkrugLayer, type OkrugLayer } from './okrugs.ts';
@@ -253,7 +254,10 @@ async function writeParquet(polls: readonly Poll[], results: readonly PollOption
   }
 }
 
-/** Logs the rejects of a dataset: one line per reason with its count and the first line it hit. */
+/**
+ * Logs the rejects of a dataset: one line per reason with its count and the first line it hit. The
+ * Russian line explains the reason; the English one gives the reader's detailed message.
+ */
 function logRejects(dataset: string, rejects: readonly PollReject[], logger: Logger): void {
   const byReason = new Map<string, PollReject[]>();
   for (const reject of rejects) byReason.set(reject.reason, [...(byReason.get(reject.reason) ?? []), reject]);
@@ -262,7 +266,7 @@ function logRejects(dataset: string, rejects: readonly PollReject[], logger: Log
     logger.warn(
       STEP,
       {
-        ru: `${dataset}: отклонено строк — ${ru(entries.length)}, причина ${reason} (первая: ${first.file}:${first.row}, ${first.message})`,
+        ru: `${dataset}: отклонено строк — ${ru(entries.length)}, причина ${reason}${REASON_TEXT_RU[reason] ? ` — ${REASON_TEXT_RU[reason]}` : ''} (первая: ${first.file}:${first.row})`,
         en: `${dataset}: ${en(entries.length)} rows rejected, reason ${reason} (first: ${first.file}:${first.row}, ${first.message})`,
       },
       { rejects: entries.length },

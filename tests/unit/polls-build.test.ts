@@ -119,4 +119,10 @@ describe('buildPolls', () => {
   it('logs the duplicate rejects', () => {
     expect(logger.entries.some((entry) => entry.level === 'warn' && entry.message.en.includes('duplicate_row'))).toBe(true);
   });
+
+  it('explains the duplicate rejects in Russian', () => {
+    const warning = logger.entries.find((entry) => entry.level === 'warn' && entry.message.en.includes('duplicate_row'))!;
+    expect(warning.message.ru).toContain('строка повторяет уже прочитанную');
+    expect(warning.message.ru).not.toMatch(/[A-Za-z]{3,} [a-z]{3,}/);
+  });
 });
