@@ -13,6 +13,7 @@ import { acquireLock } from './lock.ts';
 import { publish, rollback } from './publish.ts';
 import { EtlError, EXIT_CODES, UsageError } from './lib/errors.ts';
 import { createConsoleLogger, en, ru, type Logger } from './lib/log.ts';
+import { isTimeZone } from './lib/time.ts';
 import { runAllSources } from './pipeline.ts';
 import { writeSnapshot } from './snapshot.ts';
 
@@ -97,7 +98,7 @@ export async function main(argv: string[], write: WriteLine = writeOutput, write
   });
 
   try {
-    const config = loadConfig(resolve(values.config));
+    const config = loadConfig(values.config === DEFAULT_CONFIG ? resolve(DEFAULT_CONFIG) : fromCaller(values.config));
     const options = values as Options;
     if (command === 'run') return await runCommand(config, logger, options, write);
     if (command === 'publish') return await publishCommand(config, logger, options, write);
@@ -183,12 +184,20 @@ function sourceSummary(source: ManifestSource) {
 function logSources(logger: Logger, manifest: Manifest): void {
   for (const source of manifest.sources) {
     const message = {
-      ru: `${source.id}: ${source.status}; прочитано ${ru(source.counts.read)}, принято ${ru(source.counts.accepted)}, отклонено ${ru(source.counts.rejected)}${source.staleReason ? `; ${source.staleReason}` : ''}`,
-      en: `${source.id}: ${source.status}; read ${en(source.counts.read)}, accepted ${en(source.counts.accepted)}, rejected ${en(source.counts.rejected)}${source.staleReason ? `; ${source.staleReason}` : ''}`,
+      ru: `${source.id}: ${source.status === 'ok' ? 'в порядке' : 'данные устарели'}; прочитано ${ru(source.counts.read)}, принято ${ru(source.counts.accepted)}, отклонено ${ru(source.counts.rejected)}, повторов ${ru(source.counts.duplicates)}${source.staleReason ? `; ${source.staleReason}` : ''}`,
+      en: `${source.id}: ${source.status}; read ${en(source.counts.read)}, accepted ${en(source.counts.accepted)}, rejected ${en(source.counts.rejected)}, duplicates ${en(source.counts.duplicates)}${source.staleReason ? `; ${source.staleReason}` : ''}`,
     };
     if (source.status === 'ok') logger.info('source', message);
     else logger.error('source', message);
   }
+}
+
+/**
+ * Resolves a path given on the command line against the folder the user ran the command in.
+ * `npm run` starts scripts in the project folder and keeps the user's folder in INIT_CWD.
+ */
+function fromCaller(path: string): string {
+  return resolve(process.env.INIT_CWD ?? process.cwd(), path);
 }
 
 async function checkCommand(config: Config, rest: string[], values: Options, logger: Logger, write: (line: string) => void): Promise<number> {
@@ -209,21 +218,34 @@ async function checkCommand(config: Config, rest: string[], values: Options, log
     });
   }
 
+  const path = fromCaller(file);
   const { existsSync } = await import('node:fs');
-  if (!existsSync(file)) {
+  if (!existsSync(path)) {
     const { InputError } = await import('./lib/errors.ts');
-    throw new InputError({ ru: `Файл не найден: ${file}`, en: `File not found: ${file}` });
+    throw new InputError({ ru: `Файл не найден: ${path}`, en: `File not found: ${path}` });
+  }
+  if (values['time-zone'] !== undefined && !isTimeZone(values['time-zone'])) {
+    throw new UsageError({
+      ru: `--time-zone: нет такого часового пояса «${values['time-zone']}»; укажите пояс IANA, например Europe/Moscow.`,
+      en: `--time-zone: no such time zone "${values['time-zone']}"; give an IANA zone, e.g. Europe/Moscow.`,
+    });
   }
 
+  if (format !== 'table' && values.mapping) {
+    throw new UsageError({
+      ru: `--mapping нужен только для --format table; у формата ${format} сопоставление встроено.`,
+      en: `--mapping is only for --format table; the ${format} format has its mapping built in.`,
+    });
+  }
   if (format === 'table' && !values.mapping) {
     throw new UsageError({
       ru: 'Для --format table нужен --mapping ФАЙЛ: какие столбцы какие поля (см. etl/mappings/README.md).',
       en: '--format table needs --mapping FILE: which column is which field (see etl/mappings/README.md).',
     });
   }
-  const summary = await checkFile(config, resolve(file), format, regionId, logger, {
-    mapping: values.mapping ? resolve(values.mapping) : undefined,
-    services: values.services ? resolve(values.services) : undefined,
+  const summary = await checkFile(config, path, format, regionId, logger, {
+    mapping: values.mapping ? fromCaller(values.mapping) : undefined,
+    services: values.services ? fromCaller(values.services) : undefined,
     timeZone: values['time-zone'],
   });
   if (values.json) {
@@ -233,6 +255,9 @@ async function checkCommand(config: Config, rest: string[], values: Options, log
     write(`Прочитано · read ${ru(summary.read)}; принято · accepted ${ru(summary.accepted)}; отклонено · rejected ${ru(summary.rejected)}; повторов · duplicates ${ru(summary.duplicates)}`);
     if (summary.period) write(`Период · period: ${summary.period.from} … ${summary.period.to}; выгрузка · as of ${summary.asOf}`);
     write(`С ответом · answered ${ru(summary.metrics.answered)}; медиана дней до ответа · median days to first answer ${summary.metrics.medianDaysToFirstAnswer?.toFixed(1) ?? '—'}; просрочено · overdue ${ru(summary.metrics.overdue)}`);
+    const rules = summary.districtRules;
+    write(`Район по коду · district by code ${ru(rules.code ?? 0)}; по названию · by name ${ru(rules.name ?? 0)}; по точке · by point ${ru(rules.point ?? 0)}; точек вне своего района · points outside their district ${ru(summary.pointsOutsideDistrict)}`);
+    write(`Районы · districts: ${Object.entries(summary.districts).map(([district, count]) => `${district} ${ru(count)}`).join(', ') || '—'}`);
     for (const [reason, count] of Object.entries(summary.reasons)) write(`  ${reason}: ${ru(count)}`);
     if (summary.rejected > summary.examples.length) {
       write(`  Показаны первые ${summary.examples.length} из ${ru(summary.rejected)} отклонённых строк · the first ${summary.examples.length} of ${en(summary.rejected)} rejected rows are shown`);
@@ -240,7 +265,14 @@ async function checkCommand(config: Config, rest: string[], values: Options, log
     for (const example of summary.examples) write(`  ${file}, строка · row ${example.row}, поле · field ${example.field} = ${example.value ?? '—'}: ${example.reason} — ${example.message}`);
   }
 
-  if (summary.accepted === 0) return EXIT_CODES.input;
+  if (summary.accepted === 0) {
+    if (!values.json) {
+      write(summary.read === 0
+        ? 'Во входных данных нет ни одной записи: файл пуст или это не тот формат · the input holds no record: the file is empty or of another format'
+        : 'Не принята ни одна запись: проверьте формат, сопоставление и регион · no record was accepted: check the format, mapping and region');
+    }
+    return EXIT_CODES.input;
+  }
   return summary.rejected > 0 ? EXIT_CODES.partial : EXIT_CODES.ok;
 }
 

@@ -6,6 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { ConfigError } from './lib/errors.ts';
+import type { Message } from './lib/log.ts';
+import { isTimeZone } from './lib/time.ts';
 import type { LocalizedText } from './aggregates-types.ts';
 
 export const SOURCE_FORMATS = ['spb-portal', 'open311', 'table'] as const;
@@ -319,20 +321,20 @@ function validateSource(value: unknown, key: string, root: string, regionIds: Se
 
   const format = string(json.format, `${key}.format`);
   if (!(SOURCE_FORMATS as readonly string[]).includes(format)) {
-    fail(`${key}.format`, format, SOURCE_FORMATS.join(' | '));
+    fail(`${key}.format`, format, { ru: `одно из: ${SOURCE_FORMATS.join(' | ')}`, en: SOURCE_FORMATS.join(' | ') });
   }
-  if (json.endpoint !== undefined && format !== 'open311') fail(`${key}.endpoint`, json.endpoint, 'no endpoint: only open311 sources are read from a URL');
+  if (json.endpoint !== undefined && format !== 'open311') fail(`${key}.endpoint`, json.endpoint, { ru: 'без endpoint: по адресу читаются только источники open311', en: 'no endpoint: only open311 sources are read from a URL' });
   const region = string(json.region, `${key}.region`);
-  if (!regionIds.has(region)) fail(`${key}.region`, region, `one of the region ids: ${[...regionIds].join(', ')}`);
+  if (!regionIds.has(region)) fail(`${key}.region`, region, { ru: `один из id регионов: ${[...regionIds].join(', ')}`, en: `one of the region ids: ${[...regionIds].join(', ')}` });
 
   if ((json.files === undefined || (Array.isArray(json.files) && json.files.length === 0)) && json.endpoint === undefined) {
-    fail(`${key}.files`, json.files, 'a list of at least one file, or an endpoint for an open311 source');
+    fail(`${key}.files`, json.files, { ru: 'список хотя бы из одного файла или endpoint для источника open311', en: 'a list of at least one file, or an endpoint for an open311 source' });
   }
-  if (format === 'table' && json.mapping === undefined) fail(`${key}.mapping`, undefined, 'the path of a mapping file, which a table source needs (see etl/mappings/README.md)');
+  if (format === 'table' && json.mapping === undefined) fail(`${key}.mapping`, undefined, { ru: 'путь к файлу сопоставления, без которого источник table не читается (см. etl/mappings/README.md)', en: 'the path of a mapping file, which a table source needs (see etl/mappings/README.md)' });
 
   const asOf = json.asOf === null || json.asOf === undefined ? null : string(json.asOf, `${key}.asOf`);
   if (asOf !== null && (!/[zZ]|[+-]\d\d:\d\d$/.test(asOf) || Number.isNaN(Date.parse(asOf)))) {
-    fail(`${key}.asOf`, asOf, 'an ISO 8601 instant with a zone, e.g. 2021-04-23T00:00:00+03:00, or null');
+    fail(`${key}.asOf`, asOf, { ru: 'момент ISO 8601 с поясом, например 2021-04-23T00:00:00+03:00, или null', en: 'an ISO 8601 instant with a zone, e.g. 2021-04-23T00:00:00+03:00, or null' });
   }
 
   return {
@@ -357,13 +359,13 @@ function validateEndpoint(value: unknown, key: string): EndpointConfig {
   const json = object(value, key);
   allowKeys(json, key, CONFIG_KEYS.endpoint);
   const url = string(json.url, `${key}.url`);
-  if (!/^https?:\/\//.test(url)) fail(`${key}.url`, url, 'an http:// or https:// URL');
+  if (!/^https?:\/\//.test(url)) fail(`${key}.url`, url, { ru: 'адрес http:// или https://', en: 'an http:// or https:// URL' });
   const date = (name: string, text: string) => {
-    if (Number.isNaN(Date.parse(text))) fail(`${key}.${name}`, text, 'an ISO 8601 date, e.g. 2024-01-01');
+    if (Number.isNaN(Date.parse(text))) fail(`${key}.${name}`, text, { ru: 'дата ISO 8601, например 2024-01-01', en: 'an ISO 8601 date, e.g. 2024-01-01' });
     return text;
   };
   const format = json.format ?? 'json';
-  if (format !== 'json' && format !== 'xml') fail(`${key}.format`, format, '"json" or "xml"');
+  if (format !== 'json' && format !== 'xml') fail(`${key}.format`, format, { ru: '"json" или "xml"', en: '"json" or "xml"' });
   return {
     url,
     startDate: date('startDate', string(json.startDate, `${key}.startDate`)),
@@ -382,53 +384,52 @@ function validateDistrictPolicy(value: unknown, key: string): DistrictPolicy {
   const policy = { ...DEFAULT_DISTRICT_POLICY };
   for (const name of ['conflict', 'pointMismatch', 'unplaced'] as const) {
     if (json[name] === undefined) continue;
-    if (json[name] !== 'reject' && json[name] !== 'keep') fail(`${key}.${name}`, json[name], '"reject" or "keep"');
+    if (json[name] !== 'reject' && json[name] !== 'keep') fail(`${key}.${name}`, json[name], { ru: '"reject" или "keep"', en: '"reject" or "keep"' });
     policy[name] = json[name] as 'reject' | 'keep';
   }
   return policy;
 }
 
-function fail(key: string, value: unknown, expected: string): never {
-  const shown = value === undefined ? '(нет / missing)' : JSON.stringify(value);
+function fail(key: string, value: unknown, expected: Message): never {
   throw new ConfigError({
-    ru: `Конфигурация: ключ ${key} = ${shown}; ожидается ${expected}.`,
-    en: `Configuration: key ${key} = ${shown}; expected ${expected}.`,
+    ru: `Конфигурация: ключ ${key} = ${value === undefined ? '(нет)' : JSON.stringify(value)}; ожидается ${expected.ru}.`,
+    en: `Configuration: key ${key} = ${value === undefined ? '(missing)' : JSON.stringify(value)}; expected ${expected.en}.`,
   });
 }
 
 function object(value: unknown, key: string): Json {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(key, value, 'an object');
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(key, value, { ru: 'объект', en: 'an object' });
   return value as Json;
 }
 
 function array(value: unknown, key: string): unknown[] {
-  if (!Array.isArray(value)) fail(key, value, 'an array');
+  if (!Array.isArray(value)) fail(key, value, { ru: 'список', en: 'an array' });
   return value as unknown[];
 }
 
 function string(value: unknown, key: string): string {
-  if (typeof value !== 'string' || value.trim() === '') fail(key, value, 'a non-empty string');
+  if (typeof value !== 'string' || value.trim() === '') fail(key, value, { ru: 'непустая строка', en: 'a non-empty string' });
   return value as string;
 }
 
 function boolean(value: unknown, key: string): boolean {
-  if (typeof value !== 'boolean') fail(key, value, 'true or false');
+  if (typeof value !== 'boolean') fail(key, value, { ru: 'true или false', en: 'true or false' });
   return value as boolean;
 }
 
 function positiveNumber(value: unknown, key: string): number {
-  if (typeof value !== 'number' || !(value > 0)) fail(key, value, 'a positive number');
+  if (typeof value !== 'number' || !(value > 0)) fail(key, value, { ru: 'положительное число', en: 'a positive number' });
   return value as number;
 }
 
 function positiveInteger(value: unknown, key: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(key, value, 'a positive whole number');
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(key, value, { ru: 'целое положительное число', en: 'a positive whole number' });
   return value as number;
 }
 
 function identifier(value: unknown, key: string): string {
   const text = string(value, key);
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(text)) fail(key, value, 'lower-case Latin letters, digits and hyphens, e.g. "spb"');
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(text)) fail(key, value, { ru: 'строчные латинские буквы, цифры и дефисы, например "spb"', en: 'lower-case Latin letters, digits and hyphens, e.g. "spb"' });
   return text;
 }
 
@@ -446,23 +447,19 @@ function stringMap(value: unknown, key: string): Record<string, string> {
 
 function timeZone(value: unknown, key: string): string {
   const text = string(value, key);
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: text });
-  } catch {
-    fail(key, value, 'an IANA time zone, e.g. "Europe/Moscow"');
-  }
+  if (!isTimeZone(text)) fail(key, value, { ru: 'часовой пояс IANA, например "Europe/Moscow"', en: 'an IANA time zone, e.g. "Europe/Moscow"' });
   return text;
 }
 
 function file(value: unknown, key: string, root: string): string {
   const path = resolve(root, string(value, key));
-  if (!existsSync(path)) fail(key, value, `an existing file (not found: ${path})`);
+  if (!existsSync(path)) fail(key, value, { ru: `существующий файл (не найден: ${path})`, en: `an existing file (not found: ${path})` });
   return path;
 }
 
 function directory(value: unknown, key: string, root: string): string {
   const path = resolve(root, string(value, key));
-  if (!existsSync(path)) fail(key, value, `an existing folder (not found: ${path})`);
+  if (!existsSync(path)) fail(key, value, { ru: `существующая папка (не найдена: ${path})`, en: `an existing folder (not found: ${path})` });
   return path;
 }
 
@@ -472,14 +469,19 @@ function optional<T>(value: unknown, read: (value: unknown) => T): T | undefined
 
 function allowKeys(json: Json, key: string, allowed: readonly string[]): void {
   for (const name of Object.keys(json)) {
-    if (!allowed.includes(name)) fail(`${key}.${name}`, json[name], `no such key; allowed keys: ${allowed.join(', ')}`);
+    if (!allowed.includes(name)) {
+      throw new ConfigError({
+        ru: `Конфигурация: неизвестный ключ ${key}.${name}; допустимые ключи: ${allowed.join(', ')}.`,
+        en: `Configuration: unknown key ${key}.${name}; allowed keys: ${allowed.join(', ')}.`,
+      });
+    }
   }
 }
 
 function unique(values: readonly string[], key: string): void {
   const seen = new Set<string>();
   for (const value of values) {
-    if (seen.has(value)) fail(key, value, 'a unique id');
+    if (seen.has(value)) fail(key, value, { ru: 'id, не повторяющийся в списке', en: 'a unique id' });
     seen.add(value);
   }
 }

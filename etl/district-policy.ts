@@ -49,5 +49,6 @@ export function districtRejectMessage(reason: string, region: Region): string {
   if (reason === 'point_outside_district') return `the point lies outside the district its code or name gives; check the coordinates, or set districtPolicy.pointMismatch to "keep"`;
   if (reason === 'district_conflict') return `the district code and the district name name different districts; fix the record or the code table of region ${region.config.id}`;
   if (reason === 'district_unknown') return `no district of region ${region.config.id} has this name or code; add an alias to regions[].aliases if it is another spelling`;
+  if (reason === 'no_location') return `the record names no district and has no point; map the export's district or coordinate columns, or set districtPolicy.unplaced to "keep"`;
   return `the record has no district and its point lies in no district of region ${region.config.id}`;
 }

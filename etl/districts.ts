@@ -9,6 +9,7 @@ import { ConfigError } from './lib/errors.ts';
 import { parseCsvRecords, parseCsvWithLines } from './lib/csv.ts';
 import { boundingBox, boxContains, geometryContains, type BoundingBox, type Geometry } from './geo.ts';
 import type { DistrictRule } from './schema.ts';
+import type { Bounds } from './sources/row-helpers.ts';
 
 export interface District {
   name: string;
@@ -31,7 +32,7 @@ export type Assignment =
   | { readonly ok: true; readonly district: District; readonly rule: DistrictRule; readonly pointOutside: boolean }
   | {
       readonly ok: false;
-      readonly reason: 'district_unknown' | 'district_conflict' | 'outside_region';
+      readonly reason: 'district_unknown' | 'district_conflict' | 'outside_region' | 'no_location';
       readonly field: string;
       readonly value: string | null;
       /** For a conflict, the district the code gives, which a keeping policy uses. */
@@ -166,6 +167,35 @@ export function normalizeMunicipalityName(name: string): string {
     .trim();
 }
 
+/**
+ * Margin around a region's districts, in degrees, within which a source's points must lie when
+ * its mapping sets no bounds. A degree is 111 km north to south, so the margin keeps suburbs and
+ * loose geocoding, and rejects points with a lost minus sign, swapped latitude and longitude, or
+ * another region's coordinates.
+ */
+export const REGION_MARGIN_DEGREES = 1;
+
+/** Returns the box of all districts of a region widened by REGION_MARGIN_DEGREES, within WGS84 ranges. */
+export function regionBounds(region: Region): Bounds {
+  let [south, west, north, east] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const { box } of region.districts) {
+    south = Math.min(south, box.south);
+    west = Math.min(west, box.west);
+    north = Math.max(north, box.north);
+    east = Math.max(east, box.east);
+  }
+  // Rounded outwards to a thousandth of a degree, for readable messages.
+  const down = (value: number) => Math.floor(value * 1000) / 1000;
+  const up = (value: number) => Math.ceil(value * 1000) / 1000;
+  return {
+    south: down(Math.max(-90, south - REGION_MARGIN_DEGREES)),
+    west: down(Math.max(-180, west - REGION_MARGIN_DEGREES)),
+    north: up(Math.min(90, north + REGION_MARGIN_DEGREES)),
+    east: up(Math.min(180, east + REGION_MARGIN_DEGREES)),
+    label: `the area of region ${region.config.id} and ${REGION_MARGIN_DEGREES}° around it`,
+  };
+}
+
 /** Places a record in a district by code, then name, then point; reports a conflict between them. */
 export function assignDistrict(region: Region, input: DistrictInput): Assignment {
   const byCode = input.district_code ? region.byCode.get(input.district_code.trim()) : undefined;
@@ -187,7 +217,8 @@ export function assignDistrict(region: Region, input: DistrictInput): Assignment
   if (input.district_name || input.district_code) {
     return { ok: false, reason: 'district_unknown', field: input.district_name ? 'district_name' : 'district_code', value: input.district_name ?? input.district_code };
   }
-  return { ok: false, reason: 'outside_region', field: 'latitude/longitude', value: hasPoint ? `${input.latitude}, ${input.longitude}` : null };
+  if (!hasPoint) return { ok: false, reason: 'no_location', field: 'district_name', value: null };
+  return { ok: false, reason: 'outside_region', field: 'latitude/longitude', value: `${input.latitude}, ${input.longitude}` };
 }
 
 export function districtAtPoint(region: Region, longitude: number, latitude: number): District | null {

@@ -4,14 +4,16 @@
 import { basename } from 'node:path';
 
 import { DEFAULT_DISTRICT_POLICY, type Config, type DistrictPolicy, type SourceConfig } from './config.ts';
-import { assignDistrict, loadRegion, type Region } from './districts.ts';
+import { assignDistrict, loadRegion, regionBounds, type Region } from './districts.ts';
 import { BulkDatabase } from './bulk/database.ts';
 import { readTableInBulk, type BulkMode, type BulkTables } from './bulk/table-source.ts';
 import { applyDistrictPolicy, type Placement, type PlacementReject } from './district-policy.ts';
 import { en, ru, type Logger, type Message } from './lib/log.ts';
 import { EtlError } from './lib/errors.ts';
+import { localToInstant, parseLocalTimestamp } from './lib/time.ts';
 import { measureAppeal } from './metrics.ts';
 import { coarsenPoint, filterExtras, scrubText } from './privacy.ts';
+import { REASON_TEXT_RU } from './reasons.ts';
 import type { Appeal, Reject, StatusEvent } from './schema.ts';
 import { parseOpen311, readOpen311Services } from './sources/open311.ts';
 import { fetchOpen311Requests } from './sources/open311-fetch.ts';
@@ -104,8 +106,8 @@ async function* readEndpoint(source: SourceConfig, context: AdapterContext, logg
     baseUrl: endpoint.url,
     fetch: effects.fetch,
     context,
-    startDate: Date.parse(endpoint.startDate),
-    endDate: endpoint.endDate ? Date.parse(endpoint.endDate) : effects.now(),
+    startDate: endpointInstant(endpoint.startDate, source.timeZone, 'start'),
+    endDate: endpoint.endDate ? endpointInstant(endpoint.endDate, source.timeZone, 'end') : effects.now(),
     windowDays: endpoint.windowDays,
     pageCap: endpoint.pageCap,
     retries: endpoint.retries,
@@ -115,6 +117,21 @@ async function* readEndpoint(source: SourceConfig, context: AdapterContext, logg
     logger,
     onWarning: context.warn,
   });
+}
+
+/**
+ * Turns an endpoint's startDate or endDate into an instant. A date alone is a day in the source's
+ * time zone, and both ends include it: the start is its first moment, the end the first moment of
+ * the next day. A time without a zone is wall-clock time in that zone; a time with a zone is taken
+ * as it is.
+ */
+export function endpointInstant(text: string, timeZone: string, end: 'start' | 'end'): number {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  if (day) {
+    const [year, month, date] = day.slice(1).map(Number);
+    return localToInstant([year, month, date + (end === 'end' ? 1 : 0)], timeZone);
+  }
+  return parseLocalTimestamp(text, timeZone) ?? Date.parse(text);
 }
 
 /** Runs one source: reads its files, then validates, places and cleans every record. */
@@ -133,11 +150,13 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
     if (warnings[warning.reason] === 1) firstWarnings.push(warning);
   };
   const rejects: Reject[] = [];
-  const seen = new Set<string>();
+  // Row of the first record with each id, to name it when the id comes again.
+  const seen = new Map<string, { file: string; row: number }>();
+  let firstDuplicate: { file: string; row: number; id: string; earlier: { file: string; row: number } } | null = null;
   const counts: SourceCounts = { read: 0, accepted: 0, rejected: 0, duplicates: 0 };
 
   for (const file of sourceInputs(source)) {
-    const context: AdapterContext = { timeZone: source.timeZone, displayName: source.endpoint ? file : basename(file), warn };
+    const context: AdapterContext = { timeZone: source.timeZone, displayName: source.endpoint ? file : basename(file), warn, bounds: regionBounds(region) };
     for await (const parsed of adapter(file, context)) {
       counts.read += 1;
       logger.progress(source.id, counts.read, null);
@@ -145,24 +164,33 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
         rejects.push(toReject(source, parsed.reject));
         continue;
       }
-      if (seen.has(parsed.draft.appeal_id)) {
+      const earlier = seen.get(parsed.draft.appeal_id);
+      if (earlier) {
         counts.duplicates += 1;
+        firstDuplicate ??= { file: context.displayName, row: parsed.row, id: parsed.draft.appeal_id, earlier };
         continue;
       }
-      seen.add(parsed.draft.appeal_id);
+      seen.set(parsed.draft.appeal_id, { file: context.displayName, row: parsed.row });
       drafts.push({ parsed, file: context.displayName });
     }
   }
   logger.info('read', {
-    ru: `${source.id}: прочитано ${ru(counts.read)}, ошибок разбора ${ru(rejects.length)}, повторов ${ru(counts.duplicates)}`,
-    en: `${source.id}: read ${en(counts.read)}, parse errors ${en(rejects.length)}, duplicates ${en(counts.duplicates)}`,
+    ru: `${source.id}: прочитано ${ru(counts.read)}, отклонено при чтении ${ru(rejects.length)}, повторов ${ru(counts.duplicates)}`,
+    en: `${source.id}: read ${en(counts.read)}, rejected on reading ${en(rejects.length)}, duplicates ${en(counts.duplicates)}`,
   }, { read: counts.read, parseErrors: rejects.length, duplicates: counts.duplicates });
+  if (firstDuplicate) {
+    const { file, row, id, earlier } = firstDuplicate;
+    logger.warn('read', {
+      ru: `${source.id}: повторов ${ru(counts.duplicates)} — записи с номером, который уже встречался, не приняты; первый повтор: ${file}, строка ${row}, номер ${id} (раньше: ${earlier.file}, строка ${earlier.row})`,
+      en: `${source.id}: ${en(counts.duplicates)} duplicates, records whose id already appeared, were dropped; the first: ${file}, row ${row}, id ${id} (earlier: ${earlier.file}, row ${earlier.row})`,
+    });
+  }
 
   const asOfRule = source.asOf ? 'configured' : 'latest_event';
   for (const warning of firstWarnings) {
     logger.warn('validate', {
-      ru: `${source.id}: ${warning.file}, запись ${warning.row}, поле ${warning.field}: ${warning.reason} (${warnings[warning.reason]} раз) — ${warning.message}`,
-      en: `${source.id}: ${warning.file}, record ${warning.row}, field ${warning.field}: ${warning.reason} (${warnings[warning.reason]} times) — ${warning.message}`,
+      ru: `${source.id}: ${warning.reason} — записей: ${ru(warnings[warning.reason])}; первая: ${warning.file}, запись ${warning.row}, поле ${warning.field} = ${warning.value ?? '—'}${REASON_TEXT_RU[warning.reason] ? ` — ${REASON_TEXT_RU[warning.reason]}` : ''}`,
+      en: `${source.id}: ${warning.reason} in ${en(warnings[warning.reason])} records; the first: ${warning.file}, record ${warning.row}, field ${warning.field} = ${warning.value ?? '—'} — ${warning.message}`,
     });
   }
 
@@ -308,25 +336,54 @@ export async function runAllSources(config: Config, logger: Logger, effects: Eff
   const options: RunOptions = { bulk, database: async () => (database ??= await BulkDatabase.open()) };
   const results: SourceResult[] = [];
   for (const source of config.sources) {
+    let failure: Message;
     try {
-      results.push(await runSource(config, source, regions.get(source.region)!, logger, effects, options));
+      const result = await runSource(config, source, regions.get(source.region)!, logger, effects, options);
+      const empty = emptyFailure(result);
+      if (!empty) {
+        results.push(result);
+        continue;
+      }
+      failure = empty;
     } catch (error) {
-      const failure = describeFailure(error);
-      logger.error('read', {
-        ru: `Источник ${source.id} не прочитан: ${failure.ru}. Его данные возьмутся из прошлого снимка.`,
-        en: `Source ${source.id} failed: ${failure.en}. Its data is kept from the previous snapshot.`,
-      });
-      results.push(failedResult(source, failure));
+      failure = describeFailure(error);
     }
+    logger.error('read', {
+      ru: `Источник ${source.id} не прочитан: ${failure.ru}. Его данные возьмутся из прошлого снимка.`,
+      en: `Source ${source.id} failed: ${failure.en}. Its data is kept from the previous snapshot.`,
+    });
+    results.push(failedResult(source, failure));
   }
   if (database && !results.some((result) => result.bulk)) (database as BulkDatabase).close();
   return { regions, results };
 }
 
+/**
+ * Tells why a source that gave no accepted appeal counts as failed, naming the first reject, or
+ * returns null when some appeal was accepted. An empty download or a file of the wrong kind so
+ * keeps the source's last good data instead of publishing none.
+ */
+export function emptyFailure(result: SourceResult): Message | null {
+  const { read, rejected, duplicates } = result.counts;
+  if (result.counts.accepted > 0) return null;
+  if (read === 0) {
+    return {
+      ru: 'во входных данных нет ни одной записи (пустой файл или пустой ответ сервера); проверьте выгрузку',
+      en: 'the input holds no record (an empty file or an empty server answer); check the export',
+    };
+  }
+  const first = result.rejects[0];
+  const example = first ? { ru: `; первая: ${first.file}, строка ${first.row}, ${first.reason}`, en: `; the first: ${first.file}, row ${first.row}, ${first.reason}` } : { ru: '', en: '' };
+  return {
+    ru: `не принята ни одна запись из ${ru(read)}: отклонено ${ru(rejected)}, повторов ${ru(duplicates)}${example.ru}; проверьте формат, сопоставление и регион источника`,
+    en: `none of ${en(read)} records was accepted: ${en(rejected)} rejected, ${en(duplicates)} duplicates${example.en}; check the source's format, mapping and region`,
+  };
+}
+
 function describeFailure(error: unknown): Message {
   if (error instanceof EtlError) return error.bilingual;
   const text = error instanceof Error ? error.message : String(error);
-  return { ru: text, en: text };
+  return { ru: `непредвиденная ошибка (${text}); сообщите о ней с этим текстом`, en: `unexpected error (${text}); report it with this text` };
 }
 
 export function failedResult(source: SourceConfig, failure: Message): SourceResult {

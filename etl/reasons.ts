@@ -23,6 +23,7 @@ export const REASON_TEXT_RU: Readonly<Record<string, string>> = {
   district_unknown: 'район с таким названием или кодом в регионе не найден; добавьте вариант написания в regions[].aliases',
   district_conflict: 'код района и название района указывают на разные районы',
   outside_region: 'у записи нет района, а её точка не лежит ни в одном районе региона',
+  no_location: 'у записи нет ни района, ни точки; сопоставьте столбцы района или координат либо оставляйте такие записи (districtPolicy.unplaced = "keep")',
   point_outside_district: 'точка лежит вне района, который дают код или название',
   duplicate_key: 'ключ JSON записан дважды в одной записи; взято последнее значение, как делает JSON.parse',
   unknown_service_code: 'код услуги Open311 не найден в списке услуг',

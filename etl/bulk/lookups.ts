@@ -4,7 +4,7 @@
 // columns it expects, as SQL expressions over the staged row `r`.
 
 import type { Config, DistrictPolicy } from '../config.ts';
-import { normalizeDistrictName, type Region } from '../districts.ts';
+import { normalizeDistrictName, regionBounds, type Region } from '../districts.ts';
 import { localToInstant } from '../lib/time.ts';
 import { coarsenPoint, scrubText } from '../privacy.ts';
 import { DISTRICT_FLAGS, DISTRICT_RULES, APPEAL_STATUSES } from '../schema.ts';
@@ -296,7 +296,7 @@ async function addPoints(input: LookupInput, lookups: RowLookups): Promise<Set<n
     [['lat_raw', 'VARCHAR'], ['lon_raw', 'VARCHAR'], ['pclass', 'INTEGER'], ['latitude', 'DOUBLE'], ['longitude', 'DOUBLE'], ['point_text', 'VARCHAR'], ['reason', 'VARCHAR'], ['field', 'VARCHAR'], ['value', 'VARCHAR'], ['message', 'VARCHAR']],
     rows.map(({ latitude, longitude }) => {
       try {
-        const point = readPoint(latitude, longitude, names, input.mapping.bounds);
+        const point = readPoint(latitude, longitude, names, input.mapping.bounds ?? regionBounds(input.region));
         if (point.latitude === null || point.longitude === null) return [latitude, longitude, NO_POINT, null, null, null, null, null, null, null];
         const district = index.districtIndexAt(point.longitude, point.latitude);
         const pointClass = district < 0 ? OUTSIDE_DISTRICTS : district + 1;

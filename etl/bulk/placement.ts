@@ -45,6 +45,7 @@ function assignFromParts(input: DistrictInput, pointClass: number, region: Regio
   if (input.name || input.code) {
     return { ok: false, reason: 'district_unknown', field: input.name ? 'district_name' : 'district_code', value: input.name ?? input.code };
   }
+  if (!hasPoint) return { ok: false, reason: 'no_location', field: 'district_name', value: null };
   // The value is the row's point, written per row (RejectValueKind.Point).
   return { ok: false, reason: 'outside_region', field: 'latitude/longitude', value: null };
 }

@@ -155,8 +155,8 @@ async function validate(input: BulkInput, prefix: string, files: StagedFile[]): 
   const { read, accepted, rejected, duplicates, parse_errors: parseErrors } = totals;
   const counts = { read, accepted, rejected, duplicates };
   logger.info('read', {
-    ru: `${source.id}: прочитано ${ru(counts.read)}, ошибок разбора ${ru(parseErrors)}, повторов ${ru(counts.duplicates)}`,
-    en: `${source.id}: read ${en(counts.read)}, parse errors ${en(parseErrors)}, duplicates ${en(counts.duplicates)}`,
+    ru: `${source.id}: прочитано ${ru(counts.read)}, отклонено при чтении ${ru(parseErrors)}, повторов ${ru(counts.duplicates)}`,
+    en: `${source.id}: read ${en(counts.read)}, rejected on reading ${en(parseErrors)}, duplicates ${en(counts.duplicates)}`,
   }, { read: counts.read, parseErrors, duplicates: counts.duplicates });
   if (counts.accepted + counts.rejected + counts.duplicates !== counts.read) {
     throw new Error(`Accounting failed for ${source.id}: ${JSON.stringify(counts)} does not add up to read`);

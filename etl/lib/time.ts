@@ -77,3 +77,13 @@ export function daysBetween(start: number, end: number): number {
 export function localDate(instant: number, timeZone: string): string {
   return new Date(instant + zoneOffset(instant, timeZone)).toISOString().slice(0, 10);
 }
+
+/** Returns true when Intl accepts `name` as an IANA time zone. */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -7,7 +7,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { ConfigError, InputError } from '../lib/errors.ts';
-import type { Logger } from '../lib/log.ts';
+import type { Logger, Message } from '../lib/log.ts';
 import type { AppealStatus } from '../schema.ts';
 import { Open311Converter, readOpen311Document, parseOpen311Services, type Open311Row, type ServiceCatalog } from './open311.ts';
 import type { Bounds, WarningHandler } from './row-helpers.ts';
@@ -96,7 +96,7 @@ export async function* fetchOpen311Requests(options: Open311FetchOptions): Async
       }
       const middle = window.start + Math.floor((window.end - window.start) / 2 / MIN_WINDOW_MS) * MIN_WINDOW_MS;
       options.logger?.info('open311', {
-        ru: `окно ${formatInstant(window.start)}…${formatInstant(window.end)} вернуло ${document.records.length} заявок (предел ${pageCap}), делю его надвое`,
+        ru: `окно ${formatInstant(window.start)}…${formatInstant(window.end)} вернуло заявок: ${document.records.length} (предел ${pageCap}), делю его надвое`,
         en: `window ${formatInstant(window.start)}…${formatInstant(window.end)} returned ${document.records.length} requests (cap ${pageCap}), splitting it in two`,
       });
       pending.push({ start: middle, end: window.end }, { start: window.start, end: middle });
@@ -143,10 +143,10 @@ export function splitRange(start: number, end: number, width: number): Window[] 
 
 class RetryableFailure extends Error {
   constructor(
-    message: string,
+    readonly bilingual: Message,
     readonly retryAfterMs: number | null = null,
   ) {
-    super(message);
+    super(bilingual.en);
   }
 }
 
@@ -165,14 +165,14 @@ async function getWithRetries(url: URL, options: Open311HttpOptions): Promise<st
       if (!(error instanceof RetryableFailure)) throw error;
       if (attempt > retries) {
         throw new InputError({
-          ru: `Open311: запрос ${shownUrl} не удался после ${attempt} попыток (последняя ошибка: ${error.message}); проверьте, что сервер работает, или увеличьте retries`,
-          en: `Open311: request ${shownUrl} failed after ${attempt} attempts (last error: ${error.message}); check that the server is up, or raise retries`,
+          ru: `Open311: запрос ${shownUrl} не удался после ${attempt} попыток (последняя ошибка: ${error.bilingual.ru}); проверьте, что сервер работает, или увеличьте retries`,
+          en: `Open311: request ${shownUrl} failed after ${attempt} attempts (last error: ${error.bilingual.en}); check that the server is up, or raise retries`,
         });
       }
       const wait = Math.min(maxBackoffMs, Math.max(backoffMs * 2 ** (attempt - 1), error.retryAfterMs ?? 0));
       options.logger?.warn('open311', {
-        ru: `запрос ${shownUrl} не удался (${error.message}), попытка ${attempt} из ${retries + 1}; повтор через ${wait} мс`,
-        en: `request ${shownUrl} failed (${error.message}), attempt ${attempt} of ${retries + 1}; retrying in ${wait} ms`,
+        ru: `запрос ${shownUrl} не удался (${error.bilingual.ru}), попытка ${attempt} из ${retries + 1}; повтор через ${wait} мс`,
+        en: `request ${shownUrl} failed (${error.bilingual.en}), attempt ${attempt} of ${retries + 1}; retrying in ${wait} ms`,
       });
       await sleep(wait);
     }
@@ -190,7 +190,7 @@ async function getOnce(url: URL, options: Open311HttpOptions): Promise<string> {
 
     const status = `HTTP ${response.status} ${response.statusText}`.trim();
     if (response.status >= 500 || response.status === 408 || response.status === 429) {
-      throw new RetryableFailure(status, readRetryAfter(response.headers.get('retry-after')));
+      throw new RetryableFailure({ ru: `ответ ${status}`, en: status }, readRetryAfter(response.headers.get('retry-after')));
     }
     throw new InputError({
       ru: `Open311: запрос ${displayUrl(url)} отклонён сервером (${status}: ${cutBody(body)}); проверьте адрес и параметры`,
@@ -198,8 +198,8 @@ async function getOnce(url: URL, options: Open311HttpOptions): Promise<string> {
     });
   } catch (error) {
     if (error instanceof RetryableFailure || error instanceof InputError) throw error;
-    if (controller.signal.aborted) throw new RetryableFailure(`timed out after ${timeoutMs} ms`);
-    throw new RetryableFailure(`network error: ${(error as Error).message}`);
+    if (controller.signal.aborted) throw new RetryableFailure({ ru: `нет ответа за ${timeoutMs} мс`, en: `timed out after ${timeoutMs} ms` });
+    throw new RetryableFailure({ ru: `ошибка сети: ${(error as Error).message}`, en: `network error: ${(error as Error).message}` });
   } finally {
     clearTimeout(timer);
   }

@@ -119,6 +119,12 @@ export function readOpen311Document(text: string, displayName: string): Open311D
   const first = body.trimStart()[0];
   if (first === '<') return readXmlDocument(body, displayName);
   if (first === '[' || first === '{') return readJsonDocument(body, displayName);
+  if (first === undefined) {
+    throw new InputError({
+      ru: `${displayName}: файл пуст; нужен ответ GET requests в формате Open311 (JSON или XML)`,
+      en: `${displayName}: the file is empty; expected an Open311 GET requests response (JSON or XML)`,
+    });
+  }
   throw new InputError({
     ru: `${displayName}: это не JSON и не XML (файл начинается с ${JSON.stringify(body.slice(0, 20))}); нужен ответ GET requests в формате Open311`,
     en: `${displayName}: neither JSON nor XML (the file starts with ${JSON.stringify(body.slice(0, 20))}); expected an Open311 GET requests response`,
@@ -128,7 +134,6 @@ export function readOpen311Document(text: string, displayName: string): Open311D
 /** Converts records to rows, tracking ids already seen and service codes already reported. */
 export class Open311Converter {
   private readonly seenIds = new Map<string, number>();
-  private readonly reportedCodes = new Set<string>();
   private readonly statusMap: Readonly<Record<string, AppealStatus>>;
 
   constructor(
@@ -191,7 +196,7 @@ export class Open311Converter {
     }
 
     const longitudeField = fields.long !== undefined || fields.lon === undefined ? 'long' : 'lon';
-    const point = readPoint(fields.lat, fields[longitudeField], { latitude: 'lat', longitude: longitudeField }, this.options.bounds ?? null);
+    const point = readPoint(fields.lat, fields[longitudeField], { latitude: 'lat', longitude: longitudeField }, this.options.bounds ?? this.context.bounds ?? null);
     const serviceCode = readCode(fields.service_code);
     const service = this.lookUpService(serviceCode, recordId, row);
 
@@ -241,8 +246,7 @@ export class Open311Converter {
     const services = this.options.services;
     if (!services || code === null) return null;
     const service = services.get(code);
-    if (!service && !this.reportedCodes.has(code)) {
-      this.reportedCodes.add(code);
+    if (!service) {
       this.warn({
         file: this.context.displayName,
         row,
@@ -250,7 +254,7 @@ export class Open311Converter {
         field: 'service_code',
         value: code,
         reason: 'unknown_service_code',
-        message: 'the service list has no such code, so requests with it get no category; reported once per code',
+        message: 'the service list has no such code, so the request gets no category',
       });
     }
     return service ?? null;

@@ -57,6 +57,8 @@ export interface Bounds {
   readonly west: number;
   readonly north: number;
   readonly east: number;
+  /** Whose bounds these are, for messages; "the source's bounds" when absent. */
+  readonly label?: string;
 }
 
 export interface Point {
@@ -89,16 +91,20 @@ export function readPoint(
   if (longitude < -180 || longitude > 180) {
     throw new RecordProblem(fields.longitude, String(longitude), 'invalid_coordinate', `longitude ${longitude} is outside −180…180; check the column and its decimal separator`);
   }
-  if (bounds && !(latitude >= bounds.south && latitude <= bounds.north && longitude >= bounds.west && longitude <= bounds.east)) {
-    const box = `${bounds.south}…${bounds.north} N, ${bounds.west}…${bounds.east} E`;
-    throw new RecordProblem(
-      `${fields.latitude},${fields.longitude}`,
-      `${latitude},${longitude}`,
-      'coordinates_out_of_bounds',
-      `the point lies outside the source's bounds (${box}); check the signs and the order of latitude and longitude`,
-    );
+  if (bounds && outsideBounds(bounds, latitude, longitude)) {
+    throw new RecordProblem(`${fields.latitude},${fields.longitude}`, `${latitude},${longitude}`, 'coordinates_out_of_bounds', boundsHint(bounds));
   }
   return { latitude, longitude };
+}
+
+export function outsideBounds(bounds: Bounds, latitude: number, longitude: number): boolean {
+  return !(latitude >= bounds.south && latitude <= bounds.north && longitude >= bounds.west && longitude <= bounds.east);
+}
+
+/** Writes the message of a point outside `bounds`. */
+export function boundsHint(bounds: Bounds): string {
+  const box = `${bounds.south}…${bounds.north} N, ${bounds.west}…${bounds.east} E`;
+  return `the point lies outside ${bounds.label ?? "the source's bounds"} (${box}); check the signs and the order of latitude and longitude`;
 }
 
 function readNumber(value: unknown, field: string): number | null {

@@ -8,6 +8,7 @@
 import type { AppealStatus, EventKind } from '../schema.ts';
 import { parseLocalTimestamp } from '../lib/time.ts';
 import { readLines } from './read-lines.ts';
+import { boundsHint, outsideBounds } from './row-helpers.ts';
 import type { AdapterContext, AppealDraft, EventDraft, ParsedRow, RowReject } from './types.ts';
 
 export const FORMAT = 'spb-portal';
@@ -48,7 +49,7 @@ class RecordProblem extends Error {
 
 export async function* parseSpbPortal(path: string, context: AdapterContext): AsyncGenerator<ParsedRow> {
   let row = 0;
-  for await (const line of readLines(path)) {
+  for await (const line of readLines(path, context.displayName)) {
     row += 1;
     if (line.trim() === '') continue;
     yield parseLine(line, row, context);
@@ -109,6 +110,12 @@ function toDraft(record: Record<string, unknown>, context: AdapterContext): Appe
     throw new RecordProblem('feed.payload.status_name', statusOriginal, 'unknown_status', `unknown status; add it to the status map of the ${FORMAT} adapter`);
   }
 
+  const latitude = readCoordinate(sidebar.latitude, -90, 90);
+  const longitude = readCoordinate(sidebar.longitude, -180, 180);
+  if (latitude !== null && longitude !== null && context.bounds && outsideBounds(context.bounds, latitude, longitude)) {
+    throw new RecordProblem('sidebar.latitude,sidebar.longitude', `${latitude},${longitude}`, 'coordinates_out_of_bounds', boundsHint(context.bounds));
+  }
+
   const districtName = asText(record.district_name) ?? asText(asObject(sidebar.district)?.name);
   const districtCode = asObject(sidebar.district)?.id;
 
@@ -128,8 +135,8 @@ function toDraft(record: Record<string, unknown>, context: AdapterContext): Appe
     district_code: districtCode === undefined || districtCode === null ? null : String(districtCode),
     district_name: districtName,
     municipality_name: asText(asObject(sidebar.municipality)?.name),
-    latitude: readCoordinate(sidebar.latitude, -90, 90),
-    longitude: readCoordinate(sidebar.longitude, -180, 180),
+    latitude,
+    longitude,
     repeat_messages: petitions.length - 1,
     last_event_at: entries.at(-1)!.at,
     events: toEvents(entries),

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 
 import { ConfigError } from '../lib/errors.ts';
+import { isTimeZone } from '../lib/time.ts';
 import { APPEAL_STATUSES, type AppealStatus } from '../schema.ts';
 import type { Delimiter } from './csv.ts';
 import { DATE_FORMATS, parseIsoDate, type DateFormat } from './dates.ts';
@@ -254,15 +255,6 @@ function readStringMap(value: unknown, key: string, fail: Fail): Record<string, 
 
 function isStatus(value: unknown): value is AppealStatus {
   return (APPEAL_STATUSES as readonly unknown[]).includes(value);
-}
-
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function asObject(value: unknown): Record<string, unknown> | null {

@@ -8,6 +8,7 @@
 
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
@@ -16,6 +17,7 @@ import type { Logger } from '../lib/log.ts';
 import type { AppealStatus } from '../schema.ts';
 import { CsvParser, DELIMITERS, UnclosedQuoteError, countDelimiters, findHeaderLine, type Delimiter } from './csv.ts';
 import { parseDateText, wallClockDateToInstant } from './dates.ts';
+import { gzipError, isGzipError } from './read-lines.ts';
 import { RecordProblem, cleanText, fileError, readPoint, toReject } from './row-helpers.ts';
 import type { MappableField, TableMapping, TimeField } from './table-mapping.ts';
 import { decodeChunks, scanEncoding, type EncodingScan, type TextEncoding } from './text-encoding.ts';
@@ -82,7 +84,11 @@ export async function* parseTable(path: string, context: AdapterContext, mapping
     stream.on('error', (error) => gunzip.destroy(error));
     return stream.pipe(gunzip);
   };
-  yield* parseCsvSource(source, context, mapping, options);
+  try {
+    yield* parseCsvSource(source, context, mapping, options);
+  } catch (error) {
+    throw isGzipError(error) ? gzipError(context.displayName) : error;
+  }
 }
 
 /** Reads a CSV or XLSX file held in memory; used by tests and by callers that download a file. */
@@ -127,7 +133,7 @@ export function chooseEncodingFromScan(scan: EncodingScan, displayName: string, 
   }
   if (scan.bom === 'utf-8' || mapping.encoding === 'utf-8') {
     if (scan.invalidUtf8At !== null) {
-      const cause = scan.bom === 'utf-8' ? { ru: 'файл начинается с метки UTF-8', en: 'the file starts with a UTF-8 byte order mark' } : { ru: `в ${mapping.file} указано encoding "utf-8"`, en: `${mapping.file} sets encoding "utf-8"` };
+      const cause = scan.bom === 'utf-8' ? { ru: 'файл начинается с метки UTF-8', en: 'the file starts with a UTF-8 byte order mark' } : { ru: `в ${basename(mapping.file)} указано encoding "utf-8"`, en: `${basename(mapping.file)} sets encoding "utf-8"` };
       throw new InputError({
         ru: `${displayName}: ${cause.ru}, но байт ${scan.invalidUtf8At} не UTF-8; если файл в кодировке Windows (windows-1251), укажите encoding "windows-1251" или "auto"`,
         en: `${displayName}: ${cause.en}, but byte ${scan.invalidUtf8At} is not valid UTF-8; if the file is in the Windows code page (windows-1251), set encoding to "windows-1251" or "auto"`,
@@ -319,8 +325,8 @@ export function resolveColumns(layout: TableLayout, encoding: EncodingChoice | n
     const indexes = exact.get(name) ?? loose.get(normalizeName(name)) ?? [];
     if (indexes.length > 1) {
       throw new InputError({
-        ru: `${context.displayName}: столбец «${name}» (columns.${field} в ${mapping.file}) встречается в заголовке ${indexes.length} раза; переименуйте повторы`,
-        en: `${context.displayName}: the column "${name}" (columns.${field} in ${mapping.file}) occurs ${indexes.length} times in the header; rename the repeats`,
+        ru: `${context.displayName}: столбец «${name}» (columns.${field} в ${basename(mapping.file)}) встречается в заголовке ${indexes.length} раза; переименуйте повторы`,
+        en: `${context.displayName}: the column "${name}" (columns.${field} in ${basename(mapping.file)}) occurs ${indexes.length} times in the header; rename the repeats`,
       });
     }
     if (indexes.length === 0) missing.push(`«${name}» (columns.${field})`);
@@ -331,8 +337,8 @@ export function resolveColumns(layout: TableLayout, encoding: EncodingChoice | n
   const hint = missingColumnHint(layout, encoding);
   const header = layout.header.slice(0, 50).map((name) => `«${name}»`).join(', ');
   throw new InputError({
-    ru: `${context.displayName}: нет столбцов ${missing.join(', ')}, названных в файле сопоставления ${mapping.file}. Заголовок: ${header}.${hint.ru}`,
-    en: `${context.displayName}: missing columns ${missing.join(', ')} named in the mapping file ${mapping.file}. Header: ${header}.${hint.en}`,
+    ru: `${context.displayName}: нет столбцов ${missing.join(', ')}, названных в файле сопоставления ${basename(mapping.file)}. Заголовок: ${header}.${hint.ru}`,
+    en: `${context.displayName}: missing columns ${missing.join(', ')} named in the mapping file ${basename(mapping.file)}. Header: ${header}.${hint.en}`,
   });
 }
 
@@ -411,7 +417,7 @@ class TableConverter {
     const closedAt = this.readClosedAt(cells, status, created.at);
 
     const point = this.columns.has('latitude')
-      ? readPoint(this.cell(cells, 'latitude'), this.cell(cells, 'longitude'), { latitude: this.columnName('latitude'), longitude: this.columnName('longitude') }, this.mapping.bounds)
+      ? readPoint(this.cell(cells, 'latitude'), this.cell(cells, 'longitude'), { latitude: this.columnName('latitude'), longitude: this.columnName('longitude') }, this.mapping.bounds ?? this.context.bounds ?? null)
       : { latitude: null, longitude: null };
 
     const agency = this.text(cells, 'agency');
@@ -504,11 +510,11 @@ export const tableProblems = {
       'created_at',
       null,
       'missing_created_at',
-      `the mapping ${mapping.file} declares that the export has no creation time (columns.created_at is null); an appeal needs one, so set created_at_fallback only if one time holds for every row`,
+      `the mapping ${basename(mapping.file)} declares that the export has no creation time (columns.created_at is null); an appeal needs one, so set created_at_fallback only if one time holds for every row`,
     ),
   missingCreatedAt: (mapping: TableMapping) => new RecordProblem(mappedColumnName(mapping, 'created_at'), null, 'missing_created_at', 'the row has no creation time'),
   missingClosedAt: (mapping: TableMapping, hasColumn: boolean) => {
-    const where = hasColumn ? `the column ${mappedColumnName(mapping, 'closed_at')} is empty` : `no closed_at column is mapped in ${mapping.file}`;
+    const where = hasColumn ? `the column ${mappedColumnName(mapping, 'closed_at')} is empty` : `no closed_at column is mapped in ${basename(mapping.file)}`;
     return new RecordProblem(hasColumn ? mappedColumnName(mapping, 'closed_at') : 'closed_at', null, 'missing_closed_at', `the row is closed but ${where}, so its closing time is unknown`);
   },
   closedBeforeCreated: (mapping: TableMapping, value: string | null) =>
@@ -529,11 +535,11 @@ export function readStatusText(mapping: TableMapping, hasColumn: boolean, origin
   const column = mappedColumnName(mapping, 'status');
   if (!hasColumn) {
     if (mapping.statusDefault) return { status: mapping.statusDefault.status, statusOriginal: mapping.statusDefault.original };
-    throw new RecordProblem('status', null, 'missing_status', `the export has no status column; set status_default in ${mapping.file} if one status is true of every row`);
+    throw new RecordProblem('status', null, 'missing_status', `the export has no status column; set status_default in ${basename(mapping.file)} if one status is true of every row`);
   }
   if (original === null) throw new RecordProblem(column, null, 'missing_status', 'the row has no status');
   const status = mapping.statusMap[original] ?? lookUpIgnoringCase(mapping.statusMap, original);
-  if (!status) throw new RecordProblem(column, original, 'unknown_status', `the status is not in status_map; add it to ${mapping.file}`);
+  if (!status) throw new RecordProblem(column, original, 'unknown_status', `the status is not in status_map; add it to ${basename(mapping.file)}`);
   return { status, statusOriginal: original };
 }
 
@@ -561,7 +567,7 @@ export function readTimeCell(mapping: TableMapping, timeZone: string, column: st
     throw new RecordProblem(column, String(value), 'invalid_time', 'the cell contains a number or a boolean, not a date; format the column as a date or as text in the spreadsheet');
   }
   const parsed = parseDateText(value, mapping.dateFormats, timeZone);
-  if (!parsed.ok) throw new RecordProblem(column, value, parsed.reason, `${parsed.message}; the formats come from date_formats in ${mapping.file}`);
+  if (!parsed.ok) throw new RecordProblem(column, value, parsed.reason, `${parsed.message}; the formats come from date_formats in ${basename(mapping.file)}`);
   return parsed.at;
 }
 

@@ -2,6 +2,7 @@
 // drafts (canonical fields before district assignment and privacy) and per-row rejects.
 
 import type { Appeal, AppealStatus, EventKind, Reject } from '../schema.ts';
+import type { Bounds } from './row-helpers.ts';
 
 /** Fields an adapter reads straight into the published appeal. */
 type ReadFields =
@@ -67,4 +68,6 @@ export interface AdapterContext {
   readonly displayName: string;
   /** Receives warnings about accepted records; adapters that find none never call it. */
   readonly warn?: (warning: RowWarning) => void;
+  /** Bounds of every point when the mapping sets none: the region's area with a margin. */
+  readonly bounds?: Bounds | null;
 }

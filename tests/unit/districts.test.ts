@@ -63,6 +63,13 @@ describe('assignDistrict', () => {
     expect(result.reason).toBe('outside_region');
   });
 
+  test('names a record with no district and no point', () => {
+    const result = assignDistrict(region, { ...point, latitude: null, longitude: null });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toBe('no_location');
+  });
+
   test('flags a point outside the named district', () => {
     const result = assignDistrict(region, { district_code: null, district_name: 'Невский', latitude: 59.9943342, longitude: 30.197107 });
     expect(result.ok).toBe(true);

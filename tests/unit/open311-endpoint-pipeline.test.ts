@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SourceConfig } from '../../etl/config.ts';
 import { loadRegion } from '../../etl/districts.ts';
 import { createMemoryLogger } from '../../etl/lib/log.ts';
-import { runSource, type SourceResult } from '../../etl/pipeline.ts';
+import { endpointInstant, runSource, type SourceResult } from '../../etl/pipeline.ts';
 import { ROOT, testConfig } from '../helpers/fixtures.ts';
 
 const REQUESTS = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/real/open311_bloomington_2012/bloomington_requests.json'), 'utf8')) as { requested_datetime: string }[];
@@ -57,11 +57,39 @@ describe('open311 endpoint source', () => {
     expect(requested.length).toBeGreaterThanOrEqual(4);
   });
 
-  test('keeps unplaced records by policy', () => {
-    expect(result.appeals.filter((appeal) => appeal.district_flag === 'unplaced')).toHaveLength(21);
+  // The test reads Bloomington's requests into the St Petersburg region: 13 of the 21 requests
+  // have a point, which lies far outside that region, and 8 have none.
+  test('keeps records without a place by policy', () => {
+    expect(result.appeals.filter((appeal) => appeal.district_flag === 'unplaced')).toHaveLength(8);
+  });
+
+  test('rejects points outside the region', () => {
+    expect(result.reasons).toEqual({ coordinates_out_of_bounds: 13 });
   });
 
   test('publishes no description', () => {
     expect(JSON.stringify(result.appeals)).not.toContain('Bank of America');
+  });
+});
+
+describe('endpoint dates (endpointInstant)', () => {
+  test('a start date begins at local midnight', () => {
+    expect(new Date(endpointInstant('2012-05-22', 'America/Indiana/Indianapolis', 'start')).toISOString()).toBe('2012-05-22T04:00:00.000Z');
+  });
+
+  test('an end date includes its whole day', () => {
+    expect(new Date(endpointInstant('2012-05-23', 'America/Indiana/Indianapolis', 'end')).toISOString()).toBe('2012-05-24T04:00:00.000Z');
+  });
+
+  test('an end date at a month end rolls over', () => {
+    expect(new Date(endpointInstant('2021-01-31', 'Europe/Moscow', 'end')).toISOString()).toBe('2021-01-31T21:00:00.000Z');
+  });
+
+  test('a time without a zone is local', () => {
+    expect(new Date(endpointInstant('2012-05-22T10:30', 'Europe/Moscow', 'start')).toISOString()).toBe('2012-05-22T06:30:00.000Z');
+  });
+
+  test('a time with a zone is kept', () => {
+    expect(new Date(endpointInstant('2012-05-22T10:30:00Z', 'Europe/Moscow', 'end')).toISOString()).toBe('2012-05-22T10:30:00.000Z');
   });
 });

@@ -174,8 +174,12 @@ describe('open311 San Francisco requests.xml', () => {
     expect(appeals(rows).filter((row) => row.draft.category !== null)).toHaveLength(25);
   });
 
-  test('warns once per unknown service code', () => {
-    expect(warnings.filter((warning) => warning.reason === 'unknown_service_code')).toHaveLength(20);
+  test('warns for each request with an unknown service code', () => {
+    expect(warnings.filter((warning) => warning.reason === 'unknown_service_code')).toHaveLength(31);
+  });
+
+  test('unknown service warnings name 20 codes', () => {
+    expect(new Set(warnings.filter((warning) => warning.reason === 'unknown_service_code').map((warning) => warning.value)).size).toBe(20);
   });
 
   test('keeps the request service_name as rubric', () => {

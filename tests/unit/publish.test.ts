@@ -131,6 +131,30 @@ describe('failing source', () => {
   });
 });
 
+describe('source without records', () => {
+  let result: Awaited<ReturnType<typeof publish>>;
+
+  beforeAll(async () => {
+    const empty = source.replace('.jsonl', '-empty.jsonl');
+    writeFileSync(empty, '');
+    const emptied = { ...config, sources: config.sources.map((entry) => ({ ...entry, files: [empty] })) };
+    result = await publish(emptied, createMemoryLogger(), { now: DAY_THREE, dryRun: false, buildSite: build });
+  }, 60_000);
+
+  test('marks the source stale', () => {
+    expect(result.manifest.sources[0].status).toBe('stale');
+  });
+
+  test('keeps its last good rows', () => {
+    const appeals = result.manifest.files.find((file) => file.path === 'appeals.parquet');
+    expect(appeals?.rows).toBe(2000);
+  });
+
+  test('says the input was empty', () => {
+    expect(result.manifest.sources[0].staleReason).toContain('the input holds no record');
+  });
+});
+
 describe('rollback', () => {
   test('restores the earlier files byte for byte', async () => {
     const manifest = JSON.parse(readFileSync(join(config.snapshots.directory, '2026-12-04', 'manifest.json'), 'utf8'));

@@ -1,11 +1,13 @@
+import { readFileSync } from 'node:fs';
+
 import { beforeAll, describe, expect, test } from 'vitest';
 
-import { loadRegion } from '../../etl/districts.ts';
+import { loadRegion, regionBounds } from '../../etl/districts.ts';
 import { createMemoryLogger } from '../../etl/lib/log.ts';
 import { runSource, type SourceResult } from '../../etl/pipeline.ts';
 import { median } from '../../etl/check.ts';
 import { parseLine } from '../../etl/sources/spb-portal.ts';
-import { testConfig } from '../helpers/fixtures.ts';
+import { SPB_SLICE, testConfig } from '../helpers/fixtures.ts';
 
 // Expected values were computed once, independently, with a Python script over the same file:
 // json.loads per line, created = earliest public.petition dt, first answer = earliest
@@ -138,5 +140,16 @@ describe('spb-portal line parser', () => {
     expect(parsed.kind).toBe('reject');
     if (parsed.kind !== 'reject') return;
     expect(parsed.reject.value).toBe('Отложено');
+  });
+
+  test('rejects a point outside the region', () => {
+    const record = JSON.parse(readFileSync(SPB_SLICE, 'utf8').split('\n')[0]);
+    record.sidebar.latitude = -33.865;
+    record.sidebar.longitude = 151.21;
+    const config = testConfig();
+    const bounds = regionBounds(loadRegion(config.regions[0]));
+    config.cleanup();
+    const parsed = parseLine(JSON.stringify(record), 1, { ...context, bounds });
+    expect(parsed).toMatchObject({ kind: 'reject', reject: { reason: 'coordinates_out_of_bounds' } });
   });
 });

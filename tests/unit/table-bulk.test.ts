@@ -275,6 +275,7 @@ describe('bulk reader on hard cases', () => {
         'missing_closed_at',
         'missing_id',
         'missing_status',
+        'no_location',
         'outside_region',
         'unknown_status',
       ].sort(),
