@@ -442,6 +442,15 @@ const xmlParser = new XMLParser({
 function parseXml(text: string, displayName: string): Record<string, unknown> {
   const validation = XMLValidator.validate(text);
   if (validation !== true) {
+    const root = rootElementName(text);
+    // The validator reports a file cut short as unclosed tags at line 1, so the end is checked first.
+    if (root && !new RegExp(`</${root}>\\s*$`).test(text)) {
+      const lines = text.split('\n').length;
+      throw new InputError({
+        ru: `${displayName}: файл кончается на строке ${lines}, а корневой элемент <${root}> так и не закрыт: файл обрезан; скачайте его заново`,
+        en: `${displayName}: the file ends at line ${lines} before its root element <${root}> closes: it is cut short; download it again`,
+      });
+    }
     const { msg, line, col } = validation.err;
     throw new InputError({
       ru: `${displayName}: неверный XML в строке ${line}, столбце ${col} (${msg}); файл обрезан или повреждён`,
@@ -456,6 +465,12 @@ function parseXml(text: string, displayName: string): Record<string, unknown> {
       en: `${displayName}: the XML could not be parsed (${(error as Error).message})`,
     });
   }
+}
+
+/** Returns the name of the first element after the XML declaration and comments, or null. */
+function rootElementName(text: string): string | null {
+  const body = text.replace(/^\s*<\?xml[^>]*\?>/, '').replace(/<!--[\s\S]*?-->/g, '');
+  return /<([A-Za-z_][\w.-]*)/.exec(body)?.[1] ?? null;
 }
 
 function readXmlDocument(text: string, displayName: string): Open311Document {
