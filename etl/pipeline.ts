@@ -12,7 +12,7 @@ import { en, ru, type Logger, type Message } from './lib/log.ts';
 import { EtlError } from './lib/errors.ts';
 import { localToInstant, parseLocalTimestamp } from './lib/time.ts';
 import { measureAppeal } from './metrics.ts';
-import { coarsenPoint, filterExtras, scrubText } from './privacy.ts';
+import { coarsenPoint, filterExtras, scrubText, type ScrubResult } from './privacy.ts';
 import { REASON_TEXT_RU } from './reasons.ts';
 import type { Appeal, Reject, StatusEvent } from './schema.ts';
 import { parseOpen311, readOpen311Services } from './sources/open311.ts';
@@ -217,6 +217,9 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
   };
 
   const policy = source.districtPolicy ?? DEFAULT_DISTRICT_POLICY;
+  // Categories, rubrics, agencies and statuses repeat from record to record: each distinct text is
+  // scrubbed once, and its appeals share one string.
+  const scrubbed = new Map<string, ScrubResult>();
   for (const { parsed, file } of drafts) {
     const { draft, row } = parsed;
     const placement = placeRecord(region, parsed, policy);
@@ -229,7 +232,7 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
     if (parsed.district_inferred) result.districtsInferred += 1;
     result.districtFlags[placement.flag ?? 'none'] = (result.districtFlags[placement.flag ?? 'none'] ?? 0) + 1;
 
-    const appeal = toAppeal(config, source, region, parsed, placement, asOf, result);
+    const appeal = toAppeal(config, source, region, parsed, placement, asOf, result, scrubbed);
     result.appeals.push(appeal);
     result.events.push(...toEvents(source, draft));
   }
@@ -254,15 +257,28 @@ function placeRecord(region: Region, parsed: ParsedAppeal, policy: DistrictPolic
   return applyDistrictPolicy(region, assignDistrict(region, parsed.draft), parsed.draft, parsed.district_inferred === true, policy);
 }
 
-function toAppeal(config: Config, source: SourceConfig, region: Region, parsed: ParsedAppeal, placement: Placement, asOf: number, result: SourceResult): Appeal {
+function toAppeal(
+  config: Config,
+  source: SourceConfig,
+  region: Region,
+  parsed: ParsedAppeal,
+  placement: Placement,
+  asOf: number,
+  result: SourceResult,
+  scrubbed: Map<string, ScrubResult>,
+): Appeal {
   const { draft } = parsed;
   const extras = filterExtras(parsed.extras);
   const point = coarsenPoint(draft.latitude, draft.longitude, config.privacy);
   const clean = (value: string | null) => {
     if (value === null) return null;
-    const scrubbed = scrubText(value);
-    result.scrubbed += scrubbed.removed;
-    return scrubbed.text;
+    let known = scrubbed.get(value);
+    if (!known) {
+      known = scrubText(value);
+      scrubbed.set(value, known);
+    }
+    result.scrubbed += known.removed;
+    return known.text;
   };
   const municipality = draft.municipality_name ? region.municipalities.get(draft.municipality_name)?.shortName ?? draft.municipality_name : null;
 

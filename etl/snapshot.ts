@@ -3,7 +3,7 @@
 // atomic rename. A run that fails at any point leaves the published snapshot untouched.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -331,8 +331,19 @@ function listFiles(directory: string, prefix = ''): string[] {
   return files;
 }
 
+/** Bytes read at a time by sha256, so that a large input file is never held in memory whole. */
+const HASH_CHUNK_BYTES = 4 * 1024 * 1024;
+
 export function sha256(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
+  const descriptor = openSync(path, 'r');
+  try {
+    for (let read = readSync(descriptor, buffer); read > 0; read = readSync(descriptor, buffer)) hash.update(buffer.subarray(0, read));
+  } finally {
+    closeSync(descriptor);
+  }
+  return hash.digest('hex');
 }
 
 function writeJson(path: string, value: unknown): void {

@@ -104,7 +104,7 @@ function toDraft(record: Record<string, unknown>, context: AdapterContext): Appe
   const finalAnswers = answers.filter((entry) => entry.entry.meta?.icon_title === FINAL_ANSWER_TITLE);
   const statuses = entries.filter((entry) => entry.widget === 'public.status');
   const latestStatus = statuses.at(-1);
-  const statusOriginal = latestStatus ? String(latestStatus.entry.payload?.status_name ?? '') : 'Модерация';
+  const statusOriginal = latestStatus ? intern(String(latestStatus.entry.payload?.status_name ?? '')) : 'Модерация';
   const status = SPB_STATUS_MAP[statusOriginal];
   if (!status) {
     throw new RecordProblem('feed.payload.status_name', statusOriginal, 'unknown_status', `unknown status; add it to the status map of the ${FORMAT} adapter`);
@@ -206,7 +206,7 @@ function toEvents(entries: readonly TimedEntry[]): EventDraft[] {
   for (const { at, widget, entry } of entries) {
     const kind = eventKind(widget, entry);
     if (!kind) continue;
-    const statusOriginal = kind === 'status' ? String(entry.payload?.status_name ?? '') : null;
+    const statusOriginal = kind === 'status' ? intern(String(entry.payload?.status_name ?? '')) : null;
     events.push({ at, kind, status: statusOriginal ? SPB_STATUS_MAP[statusOriginal] ?? null : null, status_original: statusOriginal });
   }
   return events;
@@ -228,5 +228,20 @@ function asObject(value: unknown): Record<string, unknown> | null {
 function asText(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const text = value.replace(/\s+/g, ' ').trim();
-  return text === '' ? null : text;
+  return text === '' ? null : intern(text);
+}
+
+/**
+ * Most names and statuses repeat from record to record; one shared string per distinct text keeps
+ * a large file's drafts and events smaller. The cache starts over past INTERNED_MAX texts.
+ */
+const interned = new Map<string, string>();
+const INTERNED_MAX = 100_000;
+
+function intern(text: string): string {
+  const known = interned.get(text);
+  if (known !== undefined) return known;
+  if (interned.size >= INTERNED_MAX) interned.clear();
+  interned.set(text, text);
+  return text;
 }
