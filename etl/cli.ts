@@ -183,13 +183,31 @@ function sourceSummary(source: ManifestSource) {
 
 function logSources(logger: Logger, manifest: Manifest): void {
   for (const source of manifest.sources) {
-    const message = {
-      ru: `${source.id}: ${source.status === 'ok' ? 'в порядке' : 'данные устарели'}; прочитано ${ru(source.counts.read)}, принято ${ru(source.counts.accepted)}, отклонено ${ru(source.counts.rejected)}, повторов ${ru(source.counts.duplicates)}${source.staleReason ? `; ${source.staleReason}` : ''}`,
-      en: `${source.id}: ${source.status}; read ${en(source.counts.read)}, accepted ${en(source.counts.accepted)}, rejected ${en(source.counts.rejected)}, duplicates ${en(source.counts.duplicates)}${source.staleReason ? `; ${source.staleReason}` : ''}`,
-    };
-    if (source.status === 'ok') logger.info('source', message);
-    else logger.error('source', message);
+    const { read, accepted, rejected, duplicates } = source.counts;
+    if (source.status === 'ok') {
+      logger.info('source', {
+        ru: `${source.id}: в порядке; прочитано ${ru(read)}, принято ${ru(accepted)}, отклонено ${ru(rejected)}, повторов ${ru(duplicates)}`,
+        en: `${source.id}: ok; read ${en(read)}, accepted ${en(accepted)}, rejected ${en(rejected)}, duplicates ${en(duplicates)}`,
+      });
+      continue;
+    }
+    const reason = splitBilingual(source.staleReason ?? '');
+    logger.error('source', source.status === 'stale'
+      ? {
+          ru: `${source.id}: данные устарели, в снимке оставлены прошлые (принято ${ru(accepted)}); ${reason.ru}`,
+          en: `${source.id}: stale, the snapshot keeps its earlier data (${en(accepted)} accepted); ${reason.en}`,
+        }
+      : {
+          ru: `${source.id}: не прочитан, прошлых данных нет; ${reason.ru}`,
+          en: `${source.id}: failed, with no earlier data; ${reason.en}`,
+        });
   }
+}
+
+/** Splits a manifest's "Russian · English" text at its first " · "; text without one serves both. */
+function splitBilingual(text: string): { ru: string; en: string } {
+  const at = text.indexOf(' · ');
+  return at < 0 ? { ru: text, en: text } : { ru: text.slice(0, at), en: text.slice(at + 3) };
 }
 
 /**

@@ -330,6 +330,7 @@ function validateSource(value: unknown, key: string, root: string, regionIds: Se
   if ((json.files === undefined || (Array.isArray(json.files) && json.files.length === 0)) && json.endpoint === undefined) {
     fail(`${key}.files`, json.files, { ru: 'список хотя бы из одного файла или endpoint для источника open311', en: 'a list of at least one file, or an endpoint for an open311 source' });
   }
+  if (format !== 'table' && json.mapping !== undefined) fail(`${key}.mapping`, json.mapping, { ru: 'без mapping: сопоставление нужно только источникам table', en: 'no mapping: only table sources take one' });
   if (format === 'table' && json.mapping === undefined) fail(`${key}.mapping`, undefined, { ru: 'путь к файлу сопоставления, без которого источник table не читается (см. etl/mappings/README.md)', en: 'the path of a mapping file, which a table source needs (see etl/mappings/README.md)' });
 
   const asOf = json.asOf === null || json.asOf === undefined ? null : string(json.asOf, `${key}.asOf`);
@@ -366,10 +367,16 @@ function validateEndpoint(value: unknown, key: string): EndpointConfig {
   };
   const format = json.format ?? 'json';
   if (format !== 'json' && format !== 'xml') fail(`${key}.format`, format, { ru: '"json" или "xml"', en: '"json" or "xml"' });
+  const startDate = date('startDate', string(json.startDate, `${key}.startDate`));
+  const endDate = json.endDate === null || json.endDate === undefined ? null : date('endDate', string(json.endDate, `${key}.endDate`));
+  // Both are read in the source's zone later; comparing them as written is enough to catch a swap.
+  if (endDate !== null && Date.parse(endDate) < Date.parse(startDate)) {
+    fail(`${key}.endDate`, endDate, { ru: `дата не раньше startDate (${startDate})`, en: `a date no earlier than startDate (${startDate})` });
+  }
   return {
     url,
-    startDate: date('startDate', string(json.startDate, `${key}.startDate`)),
-    endDate: json.endDate === null || json.endDate === undefined ? null : date('endDate', string(json.endDate, `${key}.endDate`)),
+    startDate,
+    endDate,
     windowDays: json.windowDays === undefined ? 7 : positiveNumber(json.windowDays, `${key}.windowDays`),
     pageCap: json.pageCap === undefined ? 1000 : positiveInteger(json.pageCap, `${key}.pageCap`),
     retries: json.retries === undefined ? 3 : positiveInteger(json.retries, `${key}.retries`),

@@ -12,7 +12,7 @@ import { en, ru, type Logger, type Message } from './lib/log.ts';
 import { EtlError } from './lib/errors.ts';
 import { localToInstant, parseLocalTimestamp } from './lib/time.ts';
 import { measureAppeal } from './metrics.ts';
-import { coarsenPoint, filterExtras, scrubText, type ScrubResult } from './privacy.ts';
+import { coarsenPoint, filterExtras, generaliseRejectPoint, POINT_REJECT_REASONS, scrubText, type ScrubResult } from './privacy.ts';
 import { REASON_TEXT_RU } from './reasons.ts';
 import type { Appeal, Reject, StatusEvent } from './schema.ts';
 import { parseOpen311, readOpen311Services } from './sources/open311.ts';
@@ -161,7 +161,7 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
       counts.read += 1;
       logger.progress(source.id, counts.read, null);
       if (parsed.kind === 'reject') {
-        rejects.push(toReject(source, parsed.reject));
+        rejects.push(toReject(config, source, parsed.reject));
         continue;
       }
       const earlier = seen.get(parsed.draft.appeal_id);
@@ -224,7 +224,7 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
     const { draft, row } = parsed;
     const placement = placeRecord(region, parsed, policy);
     if ('reason' in placement) {
-      rejects.push({ source: source.id, file, row, record_id: draft.appeal_id, ...placement });
+      rejects.push({ source: source.id, file, row, record_id: draft.appeal_id, ...placement, value: generaliseRejectPoint(placement.reason, placement.value, config.privacy) });
       continue;
     }
     if (placement.rule) result.districtRules[placement.rule] += 1;
@@ -322,8 +322,13 @@ function toEvents(source: SourceConfig, draft: AppealDraft): StatusEvent[] {
   }));
 }
 
-function toReject(source: SourceConfig, reject: RowReject): Reject {
-  const value = reject.value === null ? null : scrubText(reject.value.slice(0, 200)).text;
+/**
+ * Makes an adapter's reject publishable: a quoted point is generalised to its grid cell, and any
+ * other value is cut to 200 characters and scrubbed of personal data.
+ */
+function toReject(config: Config, source: SourceConfig, reject: RowReject): Reject {
+  let value = reject.value === null ? null : reject.value.slice(0, 200);
+  if (value !== null) value = POINT_REJECT_REASONS.includes(reject.reason) ? generaliseRejectPoint(reject.reason, value, config.privacy) : scrubText(value).text;
   return { ...reject, source: source.id, value };
 }
 
@@ -365,8 +370,8 @@ export async function runAllSources(config: Config, logger: Logger, effects: Eff
       failure = describeFailure(error);
     }
     logger.error('read', {
-      ru: `Источник ${source.id} не прочитан: ${failure.ru}. Его данные возьмутся из прошлого снимка.`,
-      en: `Source ${source.id} failed: ${failure.en}. Its data is kept from the previous snapshot.`,
+      ru: `Источник ${source.id} не прочитан: ${failure.ru}. Его данные возьмутся из прошлого снимка, если он есть.`,
+      en: `Source ${source.id} failed: ${failure.en}. Its data is kept from the previous snapshot, if there is one.`,
     });
     results.push(failedResult(source, failure));
   }

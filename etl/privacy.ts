@@ -18,6 +18,24 @@ export function coarsenPoint(latitude: number | null, longitude: number | null, 
   };
 }
 
+/** Reject reasons whose value quotes a record's point as "latitude, longitude". */
+export const POINT_REJECT_REASONS: readonly string[] = ['outside_region', 'point_outside_district', 'coordinates_out_of_bounds'];
+
+/**
+ * Generalises the point that a reject's value quotes, as appeals.parquet generalises points: the
+ * first two numbers of the text, read as latitude and longitude, become their grid cell's centre
+ * ("59.9125, 30.3375 ∉ Невский"). A value of another reason is returned as it is.
+ */
+export function generaliseRejectPoint(reason: string, value: string | null, grid: PrivacyConfig): string | null {
+  if (value === null || !POINT_REJECT_REASONS.includes(reason)) return value;
+  const numbers = [...value.matchAll(/-?\d+(?:\.\d+)?/g)];
+  if (numbers.length < 2) return null;
+  const [latitude, longitude] = numbers;
+  const cell = coarsenPoint(Number(latitude[0]), Number(longitude[0]), grid);
+  const end = longitude.index! + longitude[0].length;
+  return `${value.slice(0, latitude.index)}${cell.latitude}, ${cell.longitude}${value.slice(end)}`;
+}
+
 function cellCentre(value: number, size: number): number {
   const centre = (Math.floor(value / size) + 0.5) * size;
   return Math.round(centre * 1e6) / 1e6;

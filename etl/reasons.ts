@@ -41,6 +41,7 @@ export const REASON_TEXT_RU: Readonly<Record<string, string>> = {
   missing_section: 'в файле нет обязательного раздела',
   missing_header: 'файл пуст: первая строка должна называть столбцы',
   invalid_date: 'дата не распознана или такого дня нет в календаре',
+  duplicate_poll_id: 'номер опроса уже занят другим набором данных; дайте импортируемому опросу другой poll_id',
 };
 
 /** Joins the Russian explanation and an adapter's English message into one bilingual message. */

@@ -302,7 +302,8 @@ async function addPoints(input: LookupInput, lookups: RowLookups): Promise<Set<n
         const pointClass = district < 0 ? OUTSIDE_DISTRICTS : district + 1;
         classes.add(pointClass);
         const cell = coarsenPoint(point.latitude, point.longitude, input.config.privacy);
-        return [latitude, longitude, pointClass, cell.latitude, cell.longitude, `${point.latitude}, ${point.longitude}`, null, null, null, null];
+        // Rejects quote the point of a record as its grid cell, never exactly (generaliseRejectPoint).
+        return [latitude, longitude, pointClass, cell.latitude, cell.longitude, `${cell.latitude}, ${cell.longitude}`, null, null, null, null];
       } catch (error) {
         if (!(error instanceof RecordProblem)) throw error;
         return [latitude, longitude, NO_POINT, null, null, null, error.reason, error.field, error.value, error.hint];

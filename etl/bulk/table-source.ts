@@ -12,7 +12,7 @@ import { DEFAULT_DISTRICT_POLICY, type Config, type SourceConfig } from '../conf
 import type { Region } from '../districts.ts';
 import { en, ru, type Logger } from '../lib/log.ts';
 import type { SourceResult } from '../pipeline.ts';
-import { scrubText } from '../privacy.ts';
+import { generaliseRejectPoint, POINT_REJECT_REASONS, scrubText } from '../privacy.ts';
 import { DISTRICT_RULES } from '../schema.ts';
 import { cutValue } from '../sources/row-helpers.ts';
 import type { TableMapping } from '../sources/table-mapping.ts';
@@ -166,7 +166,7 @@ async function validate(input: BulkInput, prefix: string, files: StagedFile[]): 
   if (source.asOf) asOf = Date.parse(source.asOf);
   else if (totals.as_of !== null) asOf = Number(totals.as_of);
 
-  await cleanAdapterRejectValues(database, prefix, rejects);
+  await cleanAdapterRejectValues(database, prefix, rejects, config.privacy);
   const appeals = await createAppealsView(rowsInput, rows, { id: source.id, region: region.config.id, asOf });
   const { events, sortedEvents } = await createEventsViews(rowsInput, rows, source.id);
 
@@ -227,16 +227,21 @@ async function dropLookupTables(database: BulkDatabase, prefix: string, keep: re
 }
 
 /**
- * Cuts adapter reject values to 200 characters and scrubs personal data from them, as the adapter
- * (cutValue) and the pipeline (toReject) do. Placement rejects keep their values.
+ * Cuts adapter reject values to 200 characters, and generalises a quoted point or scrubs personal
+ * data, as the adapter (cutValue) and the pipeline (toReject) do. Placement rejects quote points
+ * as grid cells already (lookups.ts).
  */
-async function cleanAdapterRejectValues(database: BulkDatabase, prefix: string, rejects: string): Promise<void> {
-  const values = await database.rows<{ value: string }>(`SELECT DISTINCT value FROM ${rejects} WHERE stage = 0 AND value IS NOT NULL`);
-  const changed = values.map(({ value }) => [value, scrubText(cutValue(value).slice(0, 200)).text] as const).filter(([value, clean]) => value !== clean);
+async function cleanAdapterRejectValues(database: BulkDatabase, prefix: string, rejects: string, privacy: Config['privacy']): Promise<void> {
+  const values = await database.rows<{ reason: string; value: string }>(`SELECT DISTINCT reason, value FROM ${rejects} WHERE stage = 0 AND value IS NOT NULL`);
+  const clean = (reason: string, value: string) => {
+    const cut = cutValue(value).slice(0, 200);
+    return POINT_REJECT_REASONS.includes(reason) ? generaliseRejectPoint(reason, cut, privacy) : scrubText(cut).text;
+  };
+  const changed = values.map(({ reason, value }) => [reason, value, clean(reason, value)] as const).filter(([, value, cleaned]) => value !== cleaned);
   if (changed.length === 0) return;
   const table = `${prefix}_reject_values`;
-  await database.createLookup(table, [['value', 'VARCHAR'], ['clean', 'VARCHAR']], changed);
-  await database.run(`UPDATE ${rejects} SET value = v.clean FROM ${table} v WHERE ${rejects}.stage = 0 AND ${rejects}.value = v.value`);
+  await database.createLookup(table, [['reason', 'VARCHAR'], ['value', 'VARCHAR'], ['clean', 'VARCHAR']], changed);
+  await database.run(`UPDATE ${rejects} SET value = v.clean FROM ${table} v WHERE ${rejects}.stage = 0 AND ${rejects}.reason = v.reason AND ${rejects}.value = v.value`);
   await database.run(`DROP TABLE ${table}`);
 }
 

@@ -41,3 +41,25 @@ export class InputError extends EtlError {
     super(message, EXIT_CODES.input);
   }
 }
+
+/**
+ * Describes where JSON.parse stopped, for both halves of a message: the Russian half names the
+ * place in Russian, the English half quotes the parser.
+ */
+export function describeJsonError(error: unknown): Message {
+  const text = error instanceof Error ? error.message : String(error);
+  const position = /position (\d+)/.exec(text)?.[1];
+  if (position) return { ru: `ошибка около символа ${position}`, en: text };
+  if (/end of JSON input/.test(text)) return { ru: 'текст кончается посреди записи', en: text };
+  return { ru: 'текст не разбирается как JSON', en: text };
+}
+
+/** Describes why a file could not be read, from its Node error code when there is one. */
+export function describeFileError(error: unknown): Message {
+  const code = (error as { code?: unknown } | null)?.code;
+  const text = error instanceof Error ? error.message : String(error);
+  if (code === 'ENOENT') return { ru: 'файла нет', en: text };
+  if (code === 'EACCES' || code === 'EPERM') return { ru: 'нет прав на чтение', en: text };
+  if (code === 'EISDIR') return { ru: 'это папка, а не файл', en: text };
+  return { ru: `ошибка чтения ${typeof code === 'string' ? code : ''}`.trim(), en: text };
+}

@@ -3,7 +3,7 @@
 // polls.json into one folder.
 
 import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 import { appendRows, createTable, openDatabase, sqlString } from '../lib/duckdb.ts';
 import { InputError } from '../lib/errors.ts';
@@ -79,9 +79,14 @@ export async function buildPolls(options: BuildPollsOptions): Promise<BuildPolls
 
   const datasets: DatasetInfo[] = [...POLL_DATASETS, ...(options.imports ?? []).map(({ id, region, title, originUrl, licence, attribution }) => ({ id, region, title, originUrl, licence, attribution }))];
   const batches = await readDatasets(dataDir, logger);
+  const datasetOfPoll = new Map(batches.flatMap(({ dataset, batch }) => batch.polls.map((poll) => [poll.poll_id, dataset] as const)));
   for (const entry of options.imports ?? []) {
     await requireFile(entry.file);
-    batches.push({ dataset: entry.id, batch: await readTranscribedCsv(entry.file, { region: entry.region, source: entry.id, licence: entry.licence, cityName: entry.cityName }) });
+    const batch = await readTranscribedCsv(entry.file, { region: entry.region, source: entry.id, licence: entry.licence, cityName: entry.cityName });
+    rejectTakenPollIds(batch, basename(entry.file), datasetOfPoll);
+    for (const poll of batch.polls) datasetOfPoll.set(poll.poll_id, entry.id);
+    logBatch(entry.id, batch, logger);
+    batches.push({ dataset: entry.id, batch });
   }
   const polls = batches.flatMap(({ batch }) => batch.polls);
   const results = batches.flatMap(({ batch }) => batch.results);
@@ -189,12 +194,29 @@ async function readDatasets(dataDir: string, logger: Logger): Promise<DatasetBat
     en: `${FKGS_YAKUTSK_2025.id}: ${en(fkgs.textCountsRead)} cells with the text "Всего проголосовало:" were reduced to their number`,
   });
 
-  for (const { dataset, batch } of batches) {
-    const counts = { polls: batch.polls.length, results: batch.results.length, rejects: batch.rejects.length, problems: batch.problems.length };
-    logger.info(STEP, { ru: `${dataset}: прочитано опросов ${ru(counts.polls)}, строк результатов ${ru(counts.results)}`, en: `${dataset}: polls read: ${en(counts.polls)}, result rows: ${en(counts.results)}` }, counts);
-    logRejects(dataset, batch.rejects, logger);
-  }
+  for (const { dataset, batch } of batches) logBatch(dataset, batch, logger);
   return batches;
+}
+
+function logBatch(dataset: string, batch: PollBatch, logger: Logger): void {
+  const counts = { polls: batch.polls.length, results: batch.results.length, rejects: batch.rejects.length, problems: batch.problems.length };
+  logger.info(STEP, { ru: `${dataset}: прочитано опросов ${ru(counts.polls)}, строк результатов ${ru(counts.results)}`, en: `${dataset}: polls read: ${en(counts.polls)}, result rows: ${en(counts.results)}` }, counts);
+  logRejects(dataset, batch.rejects, logger);
+}
+
+/**
+ * Takes out of an imported batch every poll whose id another dataset already uses, with its
+ * results, and rejects it: an import must never replace a shipped poll or an earlier import's.
+ */
+function rejectTakenPollIds(batch: PollBatch, file: string, datasetOfPoll: ReadonlyMap<string, string>): void {
+  const usedIds = new Set(batch.polls.map((poll) => poll.poll_id).filter((id) => datasetOfPoll.has(id)));
+  if (usedIds.size === 0) return;
+  for (const id of usedIds) {
+    batch.rejects.push({ file, row: 1, record_id: id, field: 'poll_id', value: id, reason: 'duplicate_poll_id', message: `the poll id is already used by the dataset ${datasetOfPoll.get(id)}; give the imported poll another poll_id` });
+  }
+  batch.polls = batch.polls.filter((poll) => !usedIds.has(poll.poll_id));
+  batch.results = batch.results.filter((result) => !usedIds.has(result.poll_id));
+  batch.problems = batch.problems.filter((entry) => entry.poll_id === null || !usedIds.has(entry.poll_id));
 }
 
 async function requireFile(path: string): Promise<void> {

@@ -16,10 +16,11 @@ import { gunzipSync } from 'node:zlib';
 
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
-import { InputError } from '../lib/errors.ts';
+import { describeJsonError, InputError } from '../lib/errors.ts';
 import type { AppealStatus } from '../schema.ts';
 import { parseIsoDate } from './dates.ts';
 import { findDuplicateKeys, type DuplicateKey, type JsonPath } from './json-duplicate-keys.ts';
+import { gzipError } from './read-lines.ts';
 import { RecordProblem, cleanText, cutValue, fileError, readPoint, toReject, type Bounds, type RowWarning, type WarningHandler } from './row-helpers.ts';
 import type { AdapterContext, AppealDraft, EventDraft, RowReject } from './types.ts';
 
@@ -299,11 +300,8 @@ async function readUtf8File(path: string, displayName: string): Promise<string> 
   if (path.endsWith('.gz')) {
     try {
       bytes = gunzipSync(raw);
-    } catch (error) {
-      throw new InputError({
-        ru: `${displayName}: архив gzip повреждён (${(error as Error).message}); скачайте файл заново`,
-        en: `${displayName}: the gzip archive is damaged (${(error as Error).message}); download the file again`,
-      });
+    } catch {
+      throw gzipError(displayName);
     }
   }
   try {
@@ -331,8 +329,8 @@ function readJsonDocument(text: string, displayName: string): Open311Document {
     } as (key: string, value: unknown) => unknown);
   } catch (error) {
     throw new InputError({
-      ru: `${displayName}: неверный JSON (${(error as Error).message}); файл обрезан или повреждён, выгрузите его заново`,
-      en: `${displayName}: invalid JSON (${(error as Error).message}); the file is truncated or damaged, download it again`,
+      ru: `${displayName}: неверный JSON (${describeJsonError(error).ru}); файл обрезан или повреждён, выгрузите его заново`,
+      en: `${displayName}: invalid JSON (${describeJsonError(error).en}); the file is truncated or damaged, download it again`,
     });
   }
 
@@ -411,7 +409,7 @@ function readJsonServices(text: string, displayName: string): unknown[] {
     root = JSON.parse(text);
   } catch (error) {
     throw new InputError({
-      ru: `${displayName}: неверный JSON в списке услуг (${(error as Error).message})`,
+      ru: `${displayName}: неверный JSON в списке услуг (${describeJsonError(error).ru})`,
       en: `${displayName}: invalid JSON in the service list (${(error as Error).message})`,
     });
   }
@@ -461,7 +459,7 @@ function parseXml(text: string, displayName: string): Record<string, unknown> {
     return xmlParser.parse(text) as Record<string, unknown>;
   } catch (error) {
     throw new InputError({
-      ru: `${displayName}: XML не удалось разобрать (${(error as Error).message})`,
+      ru: `${displayName}: XML не удалось разобрать; файл обрезан или повреждён`,
       en: `${displayName}: the XML could not be parsed (${(error as Error).message})`,
     });
   }

@@ -110,8 +110,10 @@ function toDraft(record: Record<string, unknown>, context: AdapterContext): Appe
     throw new RecordProblem('feed.payload.status_name', statusOriginal, 'unknown_status', `unknown status; add it to the status map of the ${FORMAT} adapter`);
   }
 
-  const latitude = readCoordinate(sidebar.latitude, -90, 90);
-  const longitude = readCoordinate(sidebar.longitude, -180, 180);
+  let latitude = readCoordinate(sidebar.latitude, -90, 90);
+  let longitude = readCoordinate(sidebar.longitude, -180, 180);
+  // As in the other formats, 0, 0 stands for a missing location.
+  if (latitude === 0 && longitude === 0) [latitude, longitude] = [null, null];
   if (latitude !== null && longitude !== null && context.bounds && outsideBounds(context.bounds, latitude, longitude)) {
     throw new RecordProblem('sidebar.latitude,sidebar.longitude', `${latitude},${longitude}`, 'coordinates_out_of_bounds', boundsHint(context.bounds));
   }
@@ -195,7 +197,7 @@ function readAgency(sidebar: Record<string, unknown>): string | null {
 
 function readCoordinate(value: unknown, minimum: number, maximum: number): number | null {
   let number = NaN;
-  if (typeof value === 'string') number = Number(value.trim());
+  if (typeof value === 'string' && value.trim() !== '') number = Number(value.trim());
   if (typeof value === 'number') number = value;
   if (!Number.isFinite(number) || number < minimum || number > maximum) return null;
   return number;

@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 
-import { ConfigError } from '../lib/errors.ts';
+import { ConfigError, describeFileError, describeJsonError } from '../lib/errors.ts';
 import { isTimeZone } from '../lib/time.ts';
 import { APPEAL_STATUSES, type AppealStatus } from '../schema.ts';
 import type { Delimiter } from './csv.ts';
@@ -95,7 +95,7 @@ export async function readTableMapping(path: string): Promise<TableMapping> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     throw new ConfigError({
-      ru: `файл сопоставления ${path} не прочитан (${(error as Error).message})`,
+      ru: `файл сопоставления ${path} не прочитан (${describeFileError(error).ru})`,
       en: `mapping file ${path} could not be read (${(error as Error).message})`,
     });
   }
@@ -103,7 +103,7 @@ export async function readTableMapping(path: string): Promise<TableMapping> {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError({ ru: `${path}: неверный JSON (${(error as Error).message})`, en: `${path}: invalid JSON (${(error as Error).message})` });
+    throw new ConfigError({ ru: `${path}: неверный JSON (${describeJsonError(error).ru})`, en: `${path}: invalid JSON (${describeJsonError(error).en})` });
   }
   return validateTableMapping(json, path);
 }
@@ -228,7 +228,7 @@ function readAgencyDistrictRules(value: unknown, fail: Fail): AgencyDistrictRule
     try {
       return { pattern: new RegExp(object.pattern as string, 'u'), district: object.district as string };
     } catch (error) {
-      return fail(`${key}.pattern`, `неверное регулярное выражение (${(error as Error).message})`, `invalid regular expression (${(error as Error).message})`);
+      return fail(`${key}.pattern`, 'неверное регулярное выражение', `invalid regular expression (${(error as Error).message})`);
     }
   });
 }

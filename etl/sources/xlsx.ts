@@ -50,7 +50,7 @@ export async function* readXlsxRows(input: string | Readable, sheet: string | nu
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError({
-      ru: `${displayName}: файл XLSX не прочитан (${(error as Error).message}); проверьте, что это книга Excel .xlsx, а не .xls`,
+      ru: `${displayName}: файл XLSX не прочитан; проверьте, что это книга Excel .xlsx, а не .xls`,
       en: `${displayName}: the XLSX file could not be read (${(error as Error).message}); check that it is an Excel .xlsx workbook, not .xls`,
     });
   }

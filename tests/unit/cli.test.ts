@@ -103,6 +103,22 @@ describe('etl configuration errors', () => {
     expect(errors).toContain('sources[0].timeZone = "Moscow"; expected an IANA time zone');
   });
 
+  test('names a mapping on a portal source', async () => {
+    const config = JSON.parse(readFileSync(CONFIG_PATH, 'utf8'));
+    config.sources[0].mapping = 'etl/mappings/nyc-311.json';
+    const path = writeTemporary('config.json', JSON.stringify(config));
+    const { code, errors } = await runCli(['run', '--config', path]);
+    expect([code, errors]).toEqual([3, expect.stringContaining('sources[0].mapping')]);
+  });
+
+  test('names an end date before the start', async () => {
+    const config = JSON.parse(readFileSync(CONFIG_PATH, 'utf8'));
+    config.sources[0] = { ...config.sources[0], format: 'open311', files: [], endpoint: { url: 'http://127.0.0.1:9/open311/v2', startDate: '2012-05-23', endDate: '2012-05-22' } };
+    const path = writeTemporary('config.json', JSON.stringify(config));
+    const { code, errors } = await runCli(['run', '--config', path]);
+    expect([code, errors]).toEqual([3, expect.stringContaining('sources[0].endpoint.endDate = "2012-05-22"')]);
+  });
+
   test('names a missing file', async () => {
     const config = JSON.parse(readFileSync(CONFIG_PATH, 'utf8'));
     config.regions[0].boundaries.file = 'data/geo/missing.geojson';

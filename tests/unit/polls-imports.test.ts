@@ -12,26 +12,26 @@ import { ROOT } from '../helpers/fixtures.ts';
 
 const IMPORT = join(ROOT, 'tests/fixtures/polls/explicit-columns.csv');
 const outDir = mkdtempSync(join(tmpdir(), 'open-district-poll-imports-'));
-let summary: { datasets: { id: string }[]; polls: { id: string; dataset: string }[] };
+let summary: { datasets: { id: string }[]; polls: { id: string; dataset: string }[]; rejects: { dataset: string; reason: string }[] };
+const logger = createMemoryLogger();
+
+/** An import of the fixture under a dataset id. */
+function adminImport(id: string) {
+  return {
+    id,
+    file: IMPORT,
+    region: 'moscow',
+    cityName: 'Москва',
+    title: { ru: 'Выгрузка администратора', en: "An administrator's export" },
+    originUrl: 'https://example.org/polls',
+    licence: 'CC BY 4.0',
+    attribution: { ru: 'По данным администрации', en: 'Data of the administration' },
+  };
+}
 
 beforeAll(async () => {
-  await buildPolls({
-    dataDir: join(ROOT, 'data'),
-    outDir,
-    logger: createMemoryLogger(),
-    imports: [
-      {
-        id: 'admin-export',
-        file: IMPORT,
-        region: 'moscow',
-        cityName: 'Москва',
-        title: { ru: 'Выгрузка администратора', en: "An administrator's export" },
-        originUrl: 'https://example.org/polls',
-        licence: 'CC BY 4.0',
-        attribution: { ru: 'По данным администрации', en: 'Data of the administration' },
-      },
-    ],
-  });
+  // The second import repeats the first one's poll ids.
+  await buildPolls({ dataDir: join(ROOT, 'data'), outDir, logger, imports: [adminImport('admin-export'), adminImport('admin-export-again')] });
   summary = JSON.parse(readFileSync(join(outDir, 'polls.json'), 'utf8'));
 });
 
@@ -48,5 +48,17 @@ describe('poll imports', () => {
 
   test('keeps the shipped datasets', () => {
     expect(summary.polls.filter((poll) => poll.dataset === 'ag-mos-polls').length).toBe(16);
+  });
+
+  test('logs the imported dataset', () => {
+    expect(logger.entries.some((entry) => entry.message.en.startsWith('admin-export: polls read'))).toBe(true);
+  });
+
+  test('rejects polls whose id is taken', () => {
+    expect(summary.polls.filter((poll) => poll.dataset === 'admin-export-again')).toHaveLength(0);
+  });
+
+  test('names the taken poll ids', () => {
+    expect(summary.rejects.filter((reject) => reject.dataset === 'admin-export-again').map((reject) => reject.reason)).toContain('duplicate_poll_id');
   });
 });

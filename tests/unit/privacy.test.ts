@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 
-import { coarsenPoint, REDACTED, scrubText } from '../../etl/privacy.ts';
+import { coarsenPoint, generaliseRejectPoint, REDACTED, scrubText } from '../../etl/privacy.ts';
 
 const grid = { gridLatitudeDegrees: 0.01, gridLongitudeDegrees: 0.02 };
 
@@ -51,5 +51,31 @@ describe('scrubText', () => {
     ['2021-04-01'],
   ])('keeps %s', (text) => {
     expect(scrubText(text).text).toBe(text);
+  });
+});
+
+describe('generaliseRejectPoint', () => {
+  test('moves a quoted point to its cell centre', () => {
+    expect(generaliseRejectPoint('outside_region', '59.5712345, 29.0812345', grid)).toBe('59.575, 29.09');
+  });
+
+  test('keeps the district after the point', () => {
+    expect(generaliseRejectPoint('point_outside_district', '59.9312, 30.3612 ∉ Невский', grid)).toBe('59.935, 30.37 ∉ Невский');
+  });
+
+  test('reads a point written without a space', () => {
+    expect(generaliseRejectPoint('coordinates_out_of_bounds', '30.197107,59.9123456', grid)).toBe('30.195, 59.91');
+  });
+
+  test('keeps a negative longitude', () => {
+    expect(generaliseRejectPoint('coordinates_out_of_bounds', '39.16442,-86.55201', grid)).toBe('39.165, -86.55');
+  });
+
+  test('drops a value without two numbers', () => {
+    expect(generaliseRejectPoint('outside_region', 'north', grid)).toBeNull();
+  });
+
+  test('leaves other reasons alone', () => {
+    expect(generaliseRejectPoint('invalid_time', '31.02.2021 10:00', grid)).toBe('31.02.2021 10:00');
   });
 });

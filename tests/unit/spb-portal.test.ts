@@ -142,6 +142,14 @@ describe('spb-portal line parser', () => {
     expect(parsed.reject.value).toBe('Отложено');
   });
 
+  test('reads a blank point as no point', () => {
+    const record = JSON.parse(readFileSync(SPB_SLICE, 'utf8').split('\n')[0]);
+    record.sidebar.latitude = '';
+    record.sidebar.longitude = '';
+    const parsed = parseLine(JSON.stringify(record), 1, context);
+    expect(parsed).toMatchObject({ kind: 'appeal', draft: { latitude: null, longitude: null } });
+  });
+
   test('rejects a point outside the region', () => {
     const record = JSON.parse(readFileSync(SPB_SLICE, 'utf8').split('\n')[0]);
     record.sidebar.latitude = -33.865;
