@@ -358,11 +358,14 @@ export async function runAllSources(config: Config, logger: Logger, effects: Eff
   const results: SourceResult[] = [];
   for (const source of config.sources) {
     let failure: Message;
+    // A source read to the end without an accepted appeal keeps its counts and rejects, so that
+    // rejects.csv lists every row this run turned down.
+    let read: SourceResult | null = null;
     try {
-      const result = await runSource(config, source, regions.get(source.region)!, logger, effects, options);
-      const empty = emptyFailure(result);
+      read = await runSource(config, source, regions.get(source.region)!, logger, effects, options);
+      const empty = emptyFailure(read);
       if (!empty) {
-        results.push(result);
+        results.push(read);
         continue;
       }
       failure = empty;
@@ -373,7 +376,7 @@ export async function runAllSources(config: Config, logger: Logger, effects: Eff
       ru: `Источник ${source.id} не прочитан: ${failure.ru}. Его данные возьмутся из прошлого снимка, если он есть.`,
       en: `Source ${source.id} failed: ${failure.en}. Its data is kept from the previous snapshot, if there is one.`,
     });
-    results.push(failedResult(source, failure));
+    results.push(read ? { ...read, failure } : failedResult(source, failure));
   }
   if (database && !results.some((result) => result.bulk)) (database as BulkDatabase).close();
   return { regions, results };
@@ -393,8 +396,17 @@ export function emptyFailure(result: SourceResult): Message | null {
       en: 'the input holds no record (an empty file or an empty server answer); check the export',
     };
   }
+  // A bulk-read source keeps its rejects in DuckDB, so its reasons stand in for the first reject.
   const first = result.rejects[0];
-  const example = first ? { ru: `; первая: ${first.file}, строка ${first.row}, ${first.reason}`, en: `; the first: ${first.file}, row ${first.row}, ${first.reason}` } : { ru: '', en: '' };
+  const reasons = Object.entries(result.reasons).sort(([, a], [, b]) => b - a).slice(0, 3);
+  let example = { ru: '', en: '' };
+  if (first) example = { ru: `; первая: ${first.file}, строка ${first.row}, ${first.reason}`, en: `; the first: ${first.file}, row ${first.row}, ${first.reason}` };
+  else if (reasons.length) {
+    example = {
+      ru: `; причины: ${reasons.map(([reason, count]) => `${reason} ${ru(count)}`).join(', ')}`,
+      en: `; reasons: ${reasons.map(([reason, count]) => `${reason} ${en(count)}`).join(', ')}`,
+    };
+  }
   return {
     ru: `не принята ни одна запись из ${ru(read)}: отклонено ${ru(rejected)}, повторов ${ru(duplicates)}${example.ru}; проверьте формат, сопоставление и регион источника`,
     en: `none of ${en(read)} records was accepted: ${en(rejected)} rejected, ${en(duplicates)} duplicates${example.en}; check the source's format, mapping and region`,

@@ -131,14 +131,19 @@ describe('failing source', () => {
   });
 });
 
+/** Publishes with the source reading `text` from a new file beside the fixture, named by `suffix`. */
+function publishSourceText(suffix: string, text: string) {
+  const path = source.replace('.jsonl', suffix);
+  writeFileSync(path, text);
+  const changed = { ...config, sources: config.sources.map((entry) => ({ ...entry, files: [path] })) };
+  return publish(changed, createMemoryLogger(), { now: DAY_THREE, dryRun: false, buildSite: build });
+}
+
 describe('source without records', () => {
   let result: Awaited<ReturnType<typeof publish>>;
 
   beforeAll(async () => {
-    const empty = source.replace('.jsonl', '-empty.jsonl');
-    writeFileSync(empty, '');
-    const emptied = { ...config, sources: config.sources.map((entry) => ({ ...entry, files: [empty] })) };
-    result = await publish(emptied, createMemoryLogger(), { now: DAY_THREE, dryRun: false, buildSite: build });
+    result = await publishSourceText('-empty.jsonl', '');
   }, 60_000);
 
   test('marks the source stale', () => {
@@ -152,6 +157,27 @@ describe('source without records', () => {
 
   test('says the input was empty', () => {
     expect(result.manifest.sources[0].staleReason).toContain('the input holds no record');
+  });
+});
+
+describe('source without accepted records', () => {
+  let result: Awaited<ReturnType<typeof publish>>;
+
+  beforeAll(async () => {
+    result = await publishSourceText('-broken.jsonl', '{"id": 1, "feed": [\nnot json\n');
+  }, 60_000);
+
+  test('marks the source stale', () => {
+    expect(result.manifest.sources[0].status).toBe('stale');
+  });
+
+  test('lists its rejected rows', () => {
+    const rejects = readFileSync(join(config.snapshots.directory, result.snapshot, 'rejects.csv'), 'utf8').trim().split('\n');
+    expect(rejects.slice(1).map((line) => line.split(',')[2])).toEqual(['1', '2']);
+  });
+
+  test('counts its rejected rows', () => {
+    expect(result.manifest.files.find((file) => file.path === 'rejects.csv')?.rows).toBe(2);
   });
 });
 
