@@ -20,9 +20,9 @@ import { writeSnapshot } from './snapshot.ts';
 const DEFAULT_CONFIG = 'config/open-district.json';
 
 const USAGE = `Использование · Usage:
-  npm run etl -- run       [--config FILE] [--json] [--quiet]
+  npm run etl -- run       [--config FILE] [--json] [--quiet] [--now INSTANT]
       все источники → новый снимок · all configured sources → a new snapshot
-  npm run etl -- publish   [--dry-run] [--config FILE] [--json] [--quiet]      (= npm run publish)
+  npm run etl -- publish   [--dry-run] [--config FILE] [--json] [--quiet] [--now INSTANT]   (= npm run publish)
       снимок, сборка сайта, атомарная публикация · snapshot, site build, atomic switch of the served site
   npm run etl -- rollback SNAPSHOT [--config FILE]
       снова опубликовать прежний снимок · publish an earlier snapshot again
@@ -31,6 +31,7 @@ const USAGE = `Использование · Usage:
       проверить файл без публикации · validate a file without publishing
       (--mapping: файл сопоставления столбцов для table · column mapping for table;
        --services: список услуг Open311 · Open311 service list)
+  --now: момент ISO 8601 вместо часов, для повтора пропущенной ночи · an ISO 8601 instant in place of the clock, to replay a missed night
 Коды выхода · exit codes: 0 ok, 1 сбой · failure, 2 аргументы · usage, 3 конфигурация · config,
   4 входные данные · input, 5 часть данных не обновлена или отклонена · some data stale or rejected,
   6 уже идёт другой запуск · another run holds the lock`;
@@ -129,11 +130,12 @@ function readNow(options: Options): number {
 async function runCommand(config: Config, logger: Logger, options: Options, write: (line: string) => void): Promise<number> {
   const startedAt = Date.now();
   mkdirSync(config.snapshots.directory, { recursive: true });
+  const now = readNow(options);
   const release = acquireLock(config.snapshots.directory, 'run', logger);
   let snapshot;
   try {
     const { regions, results } = await runAllSources(config, logger);
-    snapshot = await writeSnapshot(config, regions, results, readNow(options), logger);
+    snapshot = await writeSnapshot(config, regions, results, now, logger);
   } finally {
     release();
   }

@@ -217,9 +217,9 @@ export function validateConfig(raw: unknown, root: string): Config {
     keepMonthEnds: boolean(snapshotsJson.keepMonthEnds, 'snapshots.keepMonthEnds'),
   };
 
-  const siteJson = object(top.site ?? { directory: 'published' }, 'site');
+  const siteJson = object(top.site ?? {}, 'site');
   allowKeys(siteJson, 'site', CONFIG_KEYS.site);
-  const site: SiteConfig = { directory: resolve(root, string(siteJson.directory, 'site.directory')) };
+  const site: SiteConfig = { directory: resolve(root, siteJson.directory === undefined ? 'published' : string(siteJson.directory, 'site.directory')) };
 
   const polls = optional(top.polls, (value) => {
     const pollsJson = object(value, 'polls');
@@ -242,11 +242,12 @@ export function validateConfig(raw: unknown, root: string): Config {
     return { dataDirectory: directory(pollsJson.dataDirectory, 'polls.dataDirectory', root), imports };
   });
 
-  const privacyJson = object(top.privacy, 'privacy');
+  const privacyJson = object(top.privacy ?? {}, 'privacy');
   allowKeys(privacyJson, 'privacy', CONFIG_KEYS.privacy);
+  // The default cell, 0.01° × 0.02°, is about 1.1 × 1.1 km at 60° N (docs/configuration.md).
   const privacy: PrivacyConfig = {
-    gridLatitudeDegrees: positiveNumber(privacyJson.gridLatitudeDegrees, 'privacy.gridLatitudeDegrees'),
-    gridLongitudeDegrees: positiveNumber(privacyJson.gridLongitudeDegrees, 'privacy.gridLongitudeDegrees'),
+    gridLatitudeDegrees: privacyJson.gridLatitudeDegrees === undefined ? 0.01 : positiveNumber(privacyJson.gridLatitudeDegrees, 'privacy.gridLatitudeDegrees'),
+    gridLongitudeDegrees: privacyJson.gridLongitudeDegrees === undefined ? 0.02 : positiveNumber(privacyJson.gridLongitudeDegrees, 'privacy.gridLongitudeDegrees'),
   };
 
   const regions = array(top.regions, 'regions').map((value, index) => validateRegion(value, `regions[${index}]`, root));

@@ -11,7 +11,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { aggregateRegion } from './aggregates.ts';
 import { EXPLORER_FACTS_FILE, writeExplorerFiles } from './explorer-files.ts';
 import { comparePolls, computeChanges, type Changes } from './changes.ts';
-import { buildPolls } from './polls/write.ts';
+import { buildPolls, writeEmptyPolls } from './polls/write.ts';
 import { bilingualRejectMessage } from './reasons.ts';
 import { isAlive } from './lock.ts';
 import type { Aggregates, Manifest, ManifestFile, ManifestSource } from './aggregates-types.ts';
@@ -19,6 +19,7 @@ import { simplifiedBoundaries } from './boundaries.ts';
 import type { Config } from './config.ts';
 import type { Region } from './districts.ts';
 import { appendRows, createTable, openDatabase, sqlString } from './lib/duckdb.ts';
+import { InputError } from './lib/errors.ts';
 import { en, ru, type Logger } from './lib/log.ts';
 import { localDate } from './lib/time.ts';
 import type { SourceResult } from './pipeline.ts';
@@ -51,12 +52,20 @@ export async function writeSnapshot(config: Config, regions: Map<string, Region>
   mkdirSync(root, { recursive: true });
   removeIncomplete(root, logger);
 
+  const previous = readPreviousSnapshot(root);
+  const carried = carryFailedSources(results, previous, logger);
+  // A snapshot in which every source failed and none kept earlier data would publish an empty site.
+  if (results.length > 0 && results.every((result) => result.failure) && carried.size === 0) {
+    for (const result of results) result.bulk?.database.close();
+    throw new InputError({
+      ru: 'Ни один источник не прочитан, а прошлых данных нет: снимок не записан. Исправьте источники по сообщениям выше и запустите снова',
+      en: 'No source was read and there is no earlier data: no snapshot was written. Fix the sources from the messages above and run again',
+    });
+  }
+
   const id = nextSnapshotId(root, now, config.regions[0].timeZone);
   const staging = join(root, `${INCOMPLETE_PREFIX}${id}-${process.pid}`);
   mkdirSync(join(staging, 'boundaries'), { recursive: true });
-
-  const previous = readPreviousSnapshot(root);
-  const carried = carryFailedSources(results, previous, logger);
   const tableCounts = await writeTables(staging, results, carried, previous, logger);
   let aggregates: Aggregates;
   let pollDatasets: Manifest['pollDatasets'] = [];
@@ -70,6 +79,8 @@ export async function writeSnapshot(config: Config, regions: Map<string, Region>
       const polls = await buildPolls({ dataDir: config.polls.dataDirectory, outDir: staging, logger, imports: config.polls.imports });
       pollDatasets = polls.datasets.map(({ id, title, originUrl, licence, attribution }) => ({ id, title, originUrl, licence, attribution }));
       for (const [name, rows] of [['polls.parquet', polls.counts.polls], ['poll_results.parquet', polls.counts.results]] as const) tableCounts.rows[name] = rows;
+    } else {
+      await writeEmptyPolls(staging);
     }
     changes = await computeChanges(tableCounts.connection, previous?.id ?? null, previous ? join(previous.directory, 'appeals.parquet') : null);
     changes.polls = comparePolls(readPollList(previous?.directory ?? null), readPollList(staging) ?? []);

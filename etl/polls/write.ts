@@ -277,6 +277,28 @@ async function writeParquet(polls: readonly Poll[], results: readonly PollOption
 }
 
 /**
+ * Writes the poll summary and okrug layer of a configuration without polls: no dataset, no poll,
+ * and no okrug, so that the site builds its poll pages empty.
+ */
+export async function writeEmptyPolls(outDir: string): Promise<void> {
+  const okrugs = { okrugs: [], okrugsWithMissingMembers: [], unplacedDistricts: [], unknownDistricts: [], invalidRows: [] };
+  const summary = buildPollsSummary({
+    datasets: [],
+    pollDatasets: new Map(),
+    polls: [],
+    results: [],
+    problems: [],
+    rejects: [],
+    observations: new Map(),
+    okrugs,
+    okrugLayerFile: POLL_FILES.okrugs,
+  });
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, POLL_FILES.summary), JSON.stringify(summary));
+  await writeFile(join(outDir, POLL_FILES.okrugs), JSON.stringify({ type: 'FeatureCollection', features: [] }));
+}
+
+/**
  * Logs the rejects of a dataset: one line per reason with its count and the first line it hit. The
  * Russian line explains the reason; the English one gives the reader's detailed message.
  */

@@ -1,4 +1,4 @@
-import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -83,6 +83,19 @@ describe('etl check', () => {
   test('exits 2 on an unknown format', async () => {
     const { code } = await runCli(['check', SPB_SLICE, '--format', 'excel', '--config', CONFIG_PATH]);
     expect(code).toBe(2);
+  });
+});
+
+describe('etl run', () => {
+  test('writes no snapshot when no source gives data', async () => {
+    const config = JSON.parse(readFileSync(CONFIG_PATH, 'utf8'));
+    const snapshots = mkdtempSync(join(tmpdir(), 'open-district-cli-snapshots-'));
+    config.snapshots.directory = snapshots;
+    config.sources[0].files = [writeTemporary('empty.jsonl', '')];
+    delete config.polls;
+    const path = writeTemporary('config.json', JSON.stringify(config));
+    const { code } = await runCli(['run', '--config', path]);
+    expect([code, readdirSync(snapshots)]).toEqual([4, []]);
   });
 });
 

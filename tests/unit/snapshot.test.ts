@@ -124,3 +124,21 @@ describe('failed snapshot run', () => {
     expect(readdirSync(root).filter((entry) => entry.startsWith('.incomplete-'))).toEqual([]);
   });
 });
+
+describe('snapshot without polls', () => {
+  let directory: string;
+
+  beforeAll(async () => {
+    const config = { ...built.config, polls: undefined };
+    const { regions, results } = await runAllSources(config, createMemoryLogger());
+    directory = (await writeSnapshot(config, regions, results, FIXED_NOW + 2 * 86_400_000, createMemoryLogger())).directory;
+  });
+
+  test('writes a poll summary with no poll', () => {
+    expect(JSON.parse(readFileSync(join(directory, 'polls.json'), 'utf8')).polls).toEqual([]);
+  });
+
+  test('writes an empty okrug layer', () => {
+    expect(JSON.parse(readFileSync(join(directory, 'poll_okrugs.geojson'), 'utf8')).features).toEqual([]);
+  });
+});

@@ -5,6 +5,7 @@
 export const POLL_MESSAGES_RU = {
   'nav.polls': 'Опросы',
 
+  'polls.none': 'В этом снимке нет опросов: источники опросов в конфигурации не заданы.',
   'polls.title': 'Электронные опросы',
   'polls.lede':
     'Итоги электронных опросов и голосований жителей из {datasets} наборов данных. У каждого опроса указано, окончательные ли цифры, сколько было участников и откуда взяты данные.',
@@ -169,6 +170,7 @@ export type PollMessageKey = keyof typeof POLL_MESSAGES_RU;
 export const POLL_MESSAGES_EN: Record<PollMessageKey, string> = {
   'nav.polls': 'Polls',
 
+  'polls.none': 'This snapshot has no polls: the configuration names no poll sources.',
   'polls.title': 'E-polls',
   'polls.lede':
     "Results of residents' e-polls and e-votes from {datasets} datasets. Each poll says whether its figures are final, how many took part and where the data comes from.",
