@@ -58,6 +58,7 @@ const ru = {
 
   'home.title': 'Обращения жителей: {region}',
   'home.lede': 'Обращения жителей по районам города с {from} по {to}; источник: {source}',
+  'home.ledeSources': 'Обращения жителей по районам города с {from} по {to}; источники: {source}',
   'home.sampleNote':
     'Это выборка: в неё вошли только темы ЖКХ и благоустройства и только часть карточек по ним, поэтому числа — не итоги по городу.',
   'home.sampleNoteLink': 'Подробнее — в методике',
@@ -279,6 +280,7 @@ const en: Record<MessageKey, string> & Record<StatusKey | MetricKey, string> = {
 
   'home.title': "Residents' appeals: {region}",
   'home.lede': "Residents' appeals by city district from {from} to {to}; source: {source}",
+  'home.ledeSources': "Residents' appeals by city district from {from} to {to}; sources: {source}",
   'home.sampleNote':
     'This is a sample: it holds only housing and landscaping topics, and only part of the records on them, so the numbers are not city totals.',
   'home.sampleNoteLink': 'See the methodology',
