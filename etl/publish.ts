@@ -45,7 +45,10 @@ export async function publish(config: Config, logger: Logger, options: PublishOp
     const { regions, results } = await runAllSources(config, logger);
     const snapshot = await writeSnapshot(config, regions, results, options.now, logger, { switchLatest: false });
 
-    await publishSite(config, snapshot.id, logger, options.buildSite ?? astroBuild(config));
+    // The build lists only the snapshots that retention keeps once this one is published, since
+    // the others are deleted right after the switch.
+    const keptSnapshots = snapshotsToKeep(listSnapshots(config.snapshots.directory), config.snapshots.keep, config.snapshots.keepMonthEnds, snapshot.id);
+    await publishSite(config, snapshot.id, logger, options.buildSite ?? astroBuild(config, keptSnapshots));
     publishLatest(config.snapshots.directory, snapshot.id);
     pruneSnapshots(config, logger);
 
@@ -159,12 +162,22 @@ export function currentSiteSnapshot(config: Config): string | null {
   return existsSync(link) ? readlinkSync(link).split('/').at(-1)! : null;
 }
 
-function astroBuild(config: Config) {
+/**
+ * Builds the site with Astro in a child process. `keptSnapshots`, when given, limits the
+ * snapshots that the build copies and lists in its archive (OPEN_DISTRICT_SNAPSHOT_IDS).
+ */
+function astroBuild(config: Config, keptSnapshots: ReadonlySet<string> | null = null) {
   return (snapshotId: string, outDir: string) =>
     new Promise<void>((resolvePromise, reject) => {
       const child = spawn(process.execPath, [resolve(config.root, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', resolve(outDir)], {
         cwd: config.root,
-        env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', OPEN_DISTRICT_SNAPSHOTS: config.snapshots.directory, OPEN_DISTRICT_SNAPSHOT: snapshotId },
+        env: {
+          ...process.env,
+          ASTRO_TELEMETRY_DISABLED: '1',
+          OPEN_DISTRICT_SNAPSHOTS: config.snapshots.directory,
+          OPEN_DISTRICT_SNAPSHOT: snapshotId,
+          ...(keptSnapshots ? { OPEN_DISTRICT_SNAPSHOT_IDS: [...keptSnapshots].join(',') } : {}),
+        },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let errors = '';

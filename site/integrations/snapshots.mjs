@@ -17,11 +17,16 @@ const CONTENT_TYPES = {
   '.parquet': 'application/vnd.apache.parquet',
 };
 
-/** Lists snapshot folders: directories with a `manifest.json`, skipping hidden work folders. */
+/**
+ * Lists snapshot folders: directories with a `manifest.json`, skipping hidden work folders, and,
+ * when OPEN_DISTRICT_SNAPSHOT_IDS names the snapshots that a publish keeps, only those.
+ */
 function listSnapshotFolders(snapshotsDir) {
+  const only = process.env.OPEN_DISTRICT_SNAPSHOT_IDS ? new Set(process.env.OPEN_DISTRICT_SNAPSHOT_IDS.split(',')) : null;
   return fs
     .readdirSync(snapshotsDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .filter((entry) => only === null || only.has(entry.name))
     .filter((entry) => fs.existsSync(path.join(snapshotsDir, entry.name, 'manifest.json')))
     .map((entry) => entry.name);
 }

@@ -56,11 +56,16 @@ export function compareSnapshotIds(a: string, b: string): number {
   return a.slice(0, 10) === b.slice(0, 10) ? runA - runB : a.slice(0, 10).localeCompare(b.slice(0, 10));
 }
 
-/** Lists the ids of the snapshot folders that contain a `manifest.json`, newest first. */
+/**
+ * Lists the ids of the snapshot folders that contain a `manifest.json`, newest first; when
+ * OPEN_DISTRICT_SNAPSHOT_IDS names the snapshots that a publish keeps, only those.
+ */
 export function listSnapshotIds(snapshotsDir: string): string[] {
+  const only = process.env.OPEN_DISTRICT_SNAPSHOT_IDS ? new Set(process.env.OPEN_DISTRICT_SNAPSHOT_IDS.split(',')) : null;
   return fs
     .readdirSync(snapshotsDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && SNAPSHOT_ID.test(entry.name))
+    .filter((entry) => only === null || only.has(entry.name))
     .filter((entry) => fs.existsSync(path.join(snapshotsDir, entry.name, 'manifest.json')))
     .map((entry) => entry.name)
     .sort((a, b) => compareSnapshotIds(b, a));
