@@ -86,57 +86,58 @@ describe('etl check', () => {
   });
 });
 
+/** Runs `etl run` on a copy of the shipped configuration that `change` edits as plain JSON. */
+async function runChangedConfig(change: (config: any) => void) {
+  const config = JSON.parse(readFileSync(CONFIG_PATH, 'utf8'));
+  change(config);
+  return runCli(['run', '--config', writeTemporary('config.json', JSON.stringify(config))]);
+}
+
 describe('etl run', () => {
   test('writes no snapshot when no source gives data', async () => {
-    const config = JSON.parse(readFileSync(CONFIG_PATH, 'utf8'));
     const snapshots = mkdtempSync(join(tmpdir(), 'open-district-cli-snapshots-'));
-    config.snapshots.directory = snapshots;
-    config.sources[0].files = [writeTemporary('empty.jsonl', '')];
-    delete config.polls;
-    const path = writeTemporary('config.json', JSON.stringify(config));
-    const { code } = await runCli(['run', '--config', path]);
+    const { code } = await runChangedConfig((config) => {
+      config.snapshots.directory = snapshots;
+      config.sources[0].files = [writeTemporary('empty.jsonl', '')];
+      delete config.polls;
+    });
     expect([code, readdirSync(snapshots)]).toEqual([4, []]);
   });
 });
 
 describe('etl configuration errors', () => {
   test('names a wrong key', async () => {
-    const config = JSON.parse(readFileSync(CONFIG_PATH, 'utf8'));
-    config.regions[0].timezone = 'Europe/Moscow';
-    const path = writeTemporary('config.json', JSON.stringify(config));
-    const { code, errors } = await runCli(['run', '--config', path]);
+    const { code, errors } = await runChangedConfig((config) => {
+      config.regions[0].timezone = 'Europe/Moscow';
+    });
     expect([code, errors]).toEqual([3, expect.stringContaining('regions[0].timezone')]);
   });
 
   test('names a bad time zone', async () => {
-    const config = JSON.parse(readFileSync(CONFIG_PATH, 'utf8'));
-    config.sources[0].timeZone = 'Moscow';
-    const path = writeTemporary('config.json', JSON.stringify(config));
-    const { errors } = await runCli(['run', '--config', path]);
+    const { errors } = await runChangedConfig((config) => {
+      config.sources[0].timeZone = 'Moscow';
+    });
     expect(errors).toContain('sources[0].timeZone = "Moscow"; expected an IANA time zone');
   });
 
   test('names a mapping on a portal source', async () => {
-    const config = JSON.parse(readFileSync(CONFIG_PATH, 'utf8'));
-    config.sources[0].mapping = 'etl/mappings/nyc-311.json';
-    const path = writeTemporary('config.json', JSON.stringify(config));
-    const { code, errors } = await runCli(['run', '--config', path]);
+    const { code, errors } = await runChangedConfig((config) => {
+      config.sources[0].mapping = 'etl/mappings/nyc-311.json';
+    });
     expect([code, errors]).toEqual([3, expect.stringContaining('sources[0].mapping')]);
   });
 
   test('names an end date before the start', async () => {
-    const config = JSON.parse(readFileSync(CONFIG_PATH, 'utf8'));
-    config.sources[0] = { ...config.sources[0], format: 'open311', files: [], endpoint: { url: 'http://127.0.0.1:9/open311/v2', startDate: '2012-05-23', endDate: '2012-05-22' } };
-    const path = writeTemporary('config.json', JSON.stringify(config));
-    const { code, errors } = await runCli(['run', '--config', path]);
+    const { code, errors } = await runChangedConfig((config) => {
+      config.sources[0] = { ...config.sources[0], format: 'open311', files: [], endpoint: { url: 'http://127.0.0.1:9/open311/v2', startDate: '2012-05-23', endDate: '2012-05-22' } };
+    });
     expect([code, errors]).toEqual([3, expect.stringContaining('sources[0].endpoint.endDate = "2012-05-22"')]);
   });
 
   test('names a missing file', async () => {
-    const config = JSON.parse(readFileSync(CONFIG_PATH, 'utf8'));
-    config.regions[0].boundaries.file = 'data/geo/missing.geojson';
-    const path = writeTemporary('config.json', JSON.stringify(config));
-    const { errors } = await runCli(['run', '--config', path]);
+    const { errors } = await runChangedConfig((config) => {
+      config.regions[0].boundaries.file = 'data/geo/missing.geojson';
+    });
     expect(errors).toContain('regions[0].boundaries.file');
   });
 });
