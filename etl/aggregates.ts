@@ -142,8 +142,8 @@ async function aggregateAreas(connection: DuckDBConnection, where: string, timeZ
  * once per appeal. An hour whose first and last microsecond fall in one local week is counted in
  * that week. The rare hour that a week boundary cuts (zones whose offset is not whole hours) has
  * its appeals placed one by one.
- * NOTE: this assumes a zone's offset changes at most once within one hour; an hour with two
- * changes that left and re-entered a week would be counted whole in that week.
+ * NOTE: this assumes that a zone's offset changes at most once within one hour. An hour with two
+ * changes that left a week and re-entered it would be counted whole in that week.
  */
 export function weeklySql(where: string, timeZone: string): string {
   const zone = sqlString(timeZone);

@@ -206,7 +206,7 @@ function logSources(logger: Logger, manifest: Manifest): void {
   }
 }
 
-/** Splits a manifest's "Russian · English" text at its first " · "; text without one serves both. */
+/** Splits a manifest's "Russian · English" text at its first " · ". Text without one is used for both. */
 function splitBilingual(text: string): { ru: string; en: string } {
   const at = text.indexOf(' · ');
   return at < 0 ? { ru: text, en: text } : { ru: text.slice(0, at), en: text.slice(at + 3) };
@@ -288,7 +288,7 @@ async function checkCommand(config: Config, rest: string[], values: Options, log
   if (summary.accepted === 0) {
     if (!values.json) {
       write(summary.read === 0
-        ? 'Во входных данных нет ни одной записи: файл пуст или это не тот формат · the input holds no record: the file is empty or of another format'
+        ? 'Во входных данных нет ни одной записи: файл пуст или это не тот формат · the input contains no record: the file is empty or of another format'
         : 'Не принята ни одна запись: проверьте формат, сопоставление и регион · no record was accepted: check the format, mapping and region');
     }
     return EXIT_CODES.input;

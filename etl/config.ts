@@ -370,7 +370,7 @@ function validateEndpoint(value: unknown, key: string): EndpointConfig {
   if (format !== 'json' && format !== 'xml') fail(`${key}.format`, format, { ru: '"json" или "xml"', en: '"json" or "xml"' });
   const startDate = date('startDate', string(json.startDate, `${key}.startDate`));
   const endDate = json.endDate === null || json.endDate === undefined ? null : date('endDate', string(json.endDate, `${key}.endDate`));
-  // Both are read in the source's zone later; comparing them as written is enough to catch a swap.
+  // Both are read in the source's zone later, but comparing them as written is enough to catch a swap.
   if (endDate !== null && Date.parse(endDate) < Date.parse(startDate)) {
     fail(`${key}.endDate`, endDate, { ru: `дата не раньше startDate (${startDate})`, en: `a date no earlier than startDate (${startDate})` });
   }

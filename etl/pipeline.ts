@@ -120,10 +120,9 @@ async function* readEndpoint(source: SourceConfig, context: AdapterContext, logg
 }
 
 /**
- * Turns an endpoint's startDate or endDate into an instant. A date alone is a day in the source's
- * time zone, and both ends include it: the start is its first moment, the end the first moment of
- * the next day. A time without a zone is wall-clock time in that zone; a time with a zone is taken
- * as it is.
+ * Converts an endpoint's startDate or endDate to an instant. A date alone is a day in the source's
+ * time zone that both ends include, so the end is the first moment of the next day. A time without
+ * a zone is wall-clock time in that zone, and a time with a zone is used unchanged.
  */
 export function endpointInstant(text: string, timeZone: string, end: 'start' | 'end'): number {
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
@@ -217,8 +216,8 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
   };
 
   const policy = source.districtPolicy ?? DEFAULT_DISTRICT_POLICY;
-  // Categories, rubrics, agencies and statuses repeat from record to record: each distinct text is
-  // scrubbed once, and its appeals share one string.
+  // Categories, rubrics, agencies and statuses repeat from record to record, so each distinct text
+  // is scrubbed once and its appeals share one string.
   const scrubbed = new Map<string, ScrubResult>();
   for (const { parsed, file } of drafts) {
     const { draft, row } = parsed;
@@ -383,9 +382,9 @@ export async function runAllSources(config: Config, logger: Logger, effects: Eff
 }
 
 /**
- * Tells why a source that gave no accepted appeal counts as failed, naming the first reject, or
- * returns null when some appeal was accepted. An empty download or a file of the wrong kind so
- * keeps the source's last good data instead of publishing none.
+ * Returns why a source without an accepted appeal counts as failed, naming the first reject, or null
+ * when some appeal was accepted. Failing keeps the source's last good data, so an empty download or
+ * a file of the wrong kind does not publish an empty source.
  */
 export function emptyFailure(result: SourceResult): Message | null {
   const { read, rejected, duplicates } = result.counts;
@@ -393,10 +392,10 @@ export function emptyFailure(result: SourceResult): Message | null {
   if (read === 0) {
     return {
       ru: 'во входных данных нет ни одной записи (пустой файл или пустой ответ сервера); проверьте выгрузку',
-      en: 'the input holds no record (an empty file or an empty server answer); check the export',
+      en: 'the input contains no record (an empty file or an empty server response); check the export',
     };
   }
-  // A bulk-read source keeps its rejects in DuckDB, so its reasons stand in for the first reject.
+  // A bulk-read source keeps its rejects in DuckDB, so its reasons replace the first reject.
   const first = result.rejects[0];
   const reasons = Object.entries(result.reasons).sort(([, a], [, b]) => b - a).slice(0, 3);
   let example = { ru: '', en: '' };

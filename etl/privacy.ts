@@ -22,9 +22,10 @@ export function coarsenPoint(latitude: number | null, longitude: number | null, 
 export const POINT_REJECT_REASONS: readonly string[] = ['outside_region', 'point_outside_district', 'coordinates_out_of_bounds'];
 
 /**
- * Generalises the point that a reject's value quotes, as appeals.parquet generalises points: the
- * first two numbers of the text, read as latitude and longitude, become their grid cell's centre
- * ("59.9125, 30.3375 ∉ Невский"). A value of another reason is returned as it is.
+ * Generalises the point that a reject's value quotes, as appeals.parquet does: the first two
+ * numbers, read as latitude and longitude, become their grid cell's centre ("59.9125, 30.3375 ∉
+ * Невский"). Returns null when the value has fewer than two numbers, and the value unchanged for
+ * other reasons.
  */
 export function generaliseRejectPoint(reason: string, value: string | null, grid: PrivacyConfig): string | null {
   if (value === null || !POINT_REJECT_REASONS.includes(reason)) return value;

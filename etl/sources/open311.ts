@@ -441,12 +441,12 @@ function parseXml(text: string, displayName: string): Record<string, unknown> {
   const validation = XMLValidator.validate(text);
   if (validation !== true) {
     const root = rootElementName(text);
-    // The validator reports a file cut short as unclosed tags at line 1, so the end is checked first.
+    // The validator reports a truncated file as unclosed tags at line 1, so the end is checked first.
     if (root && !new RegExp(`</${root}>\\s*$`).test(text)) {
       const lines = text.split('\n').length;
       throw new InputError({
         ru: `${displayName}: файл кончается на строке ${lines}, а корневой элемент <${root}> так и не закрыт: файл обрезан; скачайте его заново`,
-        en: `${displayName}: the file ends at line ${lines} before its root element <${root}> closes: it is cut short; download it again`,
+        en: `${displayName}: the file ends at line ${lines} before its root element <${root}> closes, so it is truncated; download it again`,
       });
     }
     const { msg, line, col } = validation.err;

@@ -25,10 +25,10 @@ export function isGzipError(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('Z_');
 }
 
-/** Makes the error for a gzip archive that is cut short or damaged, naming the file and what to do. */
+/** Makes the error for a truncated or damaged gzip archive, naming the file and what to do. */
 export function gzipError(displayName: string): InputError {
   return new InputError({
     ru: `${displayName}: архив gzip обрезан или повреждён; скачайте или выгрузите файл заново`,
-    en: `${displayName}: the gzip archive is cut short or damaged; download or export the file again`,
+    en: `${displayName}: the gzip archive is truncated or damaged; download or export the file again`,
   });
 }

@@ -112,7 +112,7 @@ function toDraft(record: Record<string, unknown>, context: AdapterContext): Appe
 
   let latitude = readCoordinate(sidebar.latitude, -90, 90);
   let longitude = readCoordinate(sidebar.longitude, -180, 180);
-  // As in the other formats, 0, 0 stands for a missing location.
+  // As in the other formats, 0, 0 means a missing location.
   if (latitude === 0 && longitude === 0) [latitude, longitude] = [null, null];
   if (latitude !== null && longitude !== null && context.bounds && outsideBounds(context.bounds, latitude, longitude)) {
     throw new RecordProblem('sidebar.latitude,sidebar.longitude', `${latitude},${longitude}`, 'coordinates_out_of_bounds', boundsHint(context.bounds));
@@ -234,8 +234,8 @@ function asText(value: unknown): string | null {
 }
 
 /**
- * Most names and statuses repeat from record to record; one shared string per distinct text keeps
- * a large file's drafts and events smaller. The cache starts over past INTERNED_MAX texts.
+ * Most names and statuses repeat from record to record, so one shared string per distinct text
+ * keeps a large file's drafts and events smaller. The cache is cleared past INTERNED_MAX texts.
  */
 const interned = new Map<string, string>();
 const INTERNED_MAX = 100_000;

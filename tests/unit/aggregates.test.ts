@@ -42,7 +42,7 @@ describe('weekly counts (weeklySql)', () => {
   });
 
   test('fixture splits a Kolkata boundary hour', async () => {
-    // Sunday 18:30 UTC is Monday 00:00 in Kolkata: some Sunday 18:00–19:00 UTC holds appeals on both sides.
+    // Sunday 18:30 UTC is Monday 00:00 in Kolkata: some Sunday 18:00–19:00 UTC contains appeals on both sides.
     const [[hours]] = await rows(`SELECT count(*)::INTEGER FROM (
         SELECT CAST(utc AS DATE) AS day FROM (SELECT created_at AT TIME ZONE 'UTC' AS utc FROM appeals)
         WHERE dayofweek(utc) = 0 AND hour(utc) = 18 GROUP BY day HAVING min(minute(utc)) < 30 AND max(minute(utc)) >= 30)`);

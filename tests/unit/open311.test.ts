@@ -346,7 +346,7 @@ interface BadCase {
 
 const BAD_CASES: readonly BadCase[] = [
   { name: 'truncated JSON', text: JSON.stringify([BASE]).slice(0, 60), error: /invalid JSON .*truncated or damaged/ },
-  { name: 'truncated XML', text: '<service_requests><request><service_request_id>1</service_request_id>', error: /ends at line 1 before its root element <service_requests> closes: it is cut short/ },
+  { name: 'truncated XML', text: '<service_requests><request><service_request_id>1</service_request_id>', error: /ends at line 1 before its root element <service_requests> closes, so it is truncated/ },
   { name: 'broken XML', text: '<service_requests><request><id>1</idd></request></service_requests>', error: /invalid XML at line 1/ },
   { name: 'empty file', text: '', error: /the file is empty/ },
   { name: 'plain text', text: 'Service Unavailable', error: /neither JSON nor XML/ },

@@ -156,7 +156,7 @@ describe('source without records', () => {
   });
 
   test('says the input was empty', () => {
-    expect(result.manifest.sources[0].staleReason).toContain('the input holds no record');
+    expect(result.manifest.sources[0].staleReason).toContain('the input contains no record');
   });
 });
 
