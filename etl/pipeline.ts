@@ -13,7 +13,7 @@ import { EtlError } from './lib/errors.ts';
 import { localToInstant, parseLocalTimestamp } from './lib/time.ts';
 import { measureAppeal } from './metrics.ts';
 import { coarsenPoint, filterExtras, generaliseRejectPoint, POINT_REJECT_REASONS, scrubText, type ScrubResult } from './privacy.ts';
-import { REASON_TEXT_RU } from './reasons.ts';
+import { DUPLICATE_REASON, duplicateMessage, logDuplicates, REASON_TEXT_RU } from './reasons.ts';
 import type { Appeal, Reject, StatusEvent } from './schema.ts';
 import { parseOpen311, readOpen311Services } from './sources/open311.ts';
 import { fetchOpen311Requests } from './sources/open311-fetch.ts';
@@ -148,10 +148,11 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
     warnings[warning.reason] = (warnings[warning.reason] ?? 0) + 1;
     if (warnings[warning.reason] === 1) firstWarnings.push(warning);
   };
+  // Rejected rows and dropped duplicates, in reading order; duplicates carry DUPLICATE_REASON.
   const rejects: Reject[] = [];
-  // Row of the first record with each id, to name it when the id comes again.
+  // Row of the first record with each id, to name it when the id comes again in a later file (or,
+  // for adapters that keep no ids of their own, in the same file).
   const seen = new Map<string, { file: string; row: number }>();
-  let firstDuplicate: { file: string; row: number; id: string; earlier: { file: string; row: number } } | null = null;
   const counts: SourceCounts = { read: 0, accepted: 0, rejected: 0, duplicates: 0 };
 
   for (const file of sourceInputs(source)) {
@@ -161,29 +162,26 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
       logger.progress(source.id, counts.read, null);
       if (parsed.kind === 'reject') {
         rejects.push(toReject(config, source, parsed.reject));
+        if (parsed.reject.reason === DUPLICATE_REASON) counts.duplicates += 1;
         continue;
       }
       const earlier = seen.get(parsed.draft.appeal_id);
       if (earlier) {
         counts.duplicates += 1;
-        firstDuplicate ??= { file: context.displayName, row: parsed.row, id: parsed.draft.appeal_id, earlier };
+        rejects.push(duplicateReject(config, source, context.displayName, parsed.row, parsed.draft.appeal_id, earlier));
         continue;
       }
       seen.set(parsed.draft.appeal_id, { file: context.displayName, row: parsed.row });
       drafts.push({ parsed, file: context.displayName });
     }
   }
+  const rejectedOnReading = rejects.length - counts.duplicates;
   logger.info('read', {
-    ru: `${source.id}: прочитано ${ru(counts.read)}, отклонено при чтении ${ru(rejects.length)}, повторов ${ru(counts.duplicates)}`,
-    en: `${source.id}: read ${en(counts.read)}, rejected on reading ${en(rejects.length)}, duplicates ${en(counts.duplicates)}`,
-  }, { read: counts.read, parseErrors: rejects.length, duplicates: counts.duplicates });
-  if (firstDuplicate) {
-    const { file, row, id, earlier } = firstDuplicate;
-    logger.warn('read', {
-      ru: `${source.id}: повторов ${ru(counts.duplicates)} — записи с номером, который уже встречался, не приняты; первый повтор: ${file}, строка ${row}, номер ${id} (раньше: ${earlier.file}, строка ${earlier.row})`,
-      en: `${source.id}: ${en(counts.duplicates)} duplicates, records whose id already appeared, were dropped; the first: ${file}, row ${row}, id ${id} (earlier: ${earlier.file}, row ${earlier.row})`,
-    });
-  }
+    ru: `${source.id}: прочитано ${ru(counts.read)}, отклонено при чтении ${ru(rejectedOnReading)}, повторов ${ru(counts.duplicates)}`,
+    en: `${source.id}: read ${en(counts.read)}, rejected on reading ${en(rejectedOnReading)}, duplicates ${en(counts.duplicates)}`,
+  }, { read: counts.read, parseErrors: rejectedOnReading, duplicates: counts.duplicates });
+  const firstDuplicate = counts.duplicates > 0 ? rejects.find((reject) => reject.reason === DUPLICATE_REASON) : undefined;
+  if (firstDuplicate) logDuplicates(logger, source.id, counts.duplicates, firstDuplicate);
 
   const asOfRule = source.asOf ? 'configured' : 'latest_event';
   for (const warning of firstWarnings) {
@@ -237,11 +235,13 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
   }
 
   counts.accepted = result.appeals.length;
-  counts.rejected = rejects.length;
+  counts.rejected = rejects.length - counts.duplicates;
   if (counts.accepted + counts.rejected + counts.duplicates !== counts.read) {
     throw new Error(`Accounting failed for ${source.id}: ${JSON.stringify(counts)} does not add up to read`);
   }
-  for (const reject of rejects) result.reasons[reject.reason] = (result.reasons[reject.reason] ?? 0) + 1;
+  for (const reject of rejects) {
+    if (reject.reason !== DUPLICATE_REASON) result.reasons[reject.reason] = (result.reasons[reject.reason] ?? 0) + 1;
+  }
   result.period = periodOf(result.appeals);
 
   logger.info('validate', {
@@ -249,6 +249,14 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
     en: `${source.id}: accepted ${en(counts.accepted)}, rejected ${en(counts.rejected)}, duplicates ${en(counts.duplicates)}; district by code ${en(result.districtRules.code)}, by name ${en(result.districtRules.name)}, by point ${en(result.districtRules.point)}; points outside their district ${en(result.pointsOutsideDistrict)}`,
   }, { ...counts, ...result.districtRules, pointsOutsideDistrict: result.pointsOutsideDistrict });
   return result;
+}
+
+/**
+ * Lists a record whose id an earlier record of the source already had. It is counted as a duplicate,
+ * not as a reject, and goes to rejects.csv so that no dropped row goes unnamed.
+ */
+export function duplicateReject(config: Config, source: SourceConfig, file: string, row: number, id: string, earlier: { file: string; row: number }): Reject {
+  return toReject(config, source, { file, row, record_id: id, field: 'appeal_id', value: id, reason: DUPLICATE_REASON, message: duplicateMessage(earlier.file, earlier.row) });
 }
 
 /** Places a record in a district and applies the source's policy to doubtful cases. */

@@ -1,13 +1,15 @@
 // Reason codes of rejected rows and record warnings with a Russian explanation each. Adapters
 // write their detailed message in English; the CLI and rejects.csv put the Russian text first.
 
+import { en, ru, type Logger } from './lib/log.ts';
+
 export const REASON_TEXT_RU: Readonly<Record<string, string>> = {
   invalid_json: 'строка не является записью JSON: файл обрезан, повреждён или это другой формат (проверьте --format)',
   invalid_record: 'запись не того вида, который ожидает формат (проверьте --format)',
   malformed_csv: 'строка CSV разобрана с ошибкой: незакрытые кавычки или лишний разделитель',
   wrong_field_count: 'в строке не столько полей, сколько в заголовке; возьмите в кавычки значения с разделителем или переносом строки',
   missing_id: 'у записи нет номера; проверьте выгрузку и столбец appeal_id в сопоставлении',
-  duplicate_id: 'номер уже встречался в этом файле; вторая запись не принята',
+  duplicate_id: 'номер уже встречался в этом источнике; оставлена только первая запись с этим номером, а повтор посчитан в повторах (duplicates)',
   missing_feed: 'у записи нет ленты событий',
   missing_petition: 'нет сообщения заявителя, поэтому неизвестно время создания',
   missing_time: 'у события нет времени',
@@ -44,8 +46,34 @@ export const REASON_TEXT_RU: Readonly<Record<string, string>> = {
   duplicate_poll_id: 'номер опроса уже занят другим набором данных; дайте импортируемому опросу другой poll_id',
 };
 
+/**
+ * Reason of a record whose id an earlier record of the same source had. Such a record is counted
+ * as a duplicate, not as a reject, though rejects.csv lists it with this reason.
+ */
+export const DUPLICATE_REASON = 'duplicate_id';
+
+/** Names where the first record with the same id, the one kept, is: the message of a duplicate. */
+export function duplicateMessage(file: string, row: number | string): string {
+  return `the id already appeared in ${file}, row ${row}; only that first record is kept`;
+}
+
+/** Reads the file and row of the first record back from a duplicateMessage. */
+export function earlierRecord(message: string): { file: string; row: string } | null {
+  const match = /^the id already appeared in (.+), row (\d+);/.exec(message);
+  return match ? { file: match[1], row: match[2] } : null;
+}
+
 /** Joins the Russian explanation and an adapter's English message into one bilingual message. */
 export function bilingualRejectMessage(reason: string, message: string): string {
   const russian = REASON_TEXT_RU[reason];
   return russian ? `${russian} · ${message}` : message;
+}
+
+/** Logs how many duplicates a source had and names the first. */
+export function logDuplicates(logger: Logger, sourceId: string, count: number, first: { file: string; row: number; record_id: string | null; message: string }): void {
+  const earlier = earlierRecord(first.message);
+  logger.warn('read', {
+    ru: `${sourceId}: повторов ${ru(count)} — записи с номером, который уже встречался, не опубликованы и перечислены в rejects.csv; первый повтор: ${first.file}, строка ${first.row}, номер ${first.record_id}${earlier ? ` (первая запись с этим номером: ${earlier.file}, строка ${earlier.row})` : ''}`,
+    en: `${sourceId}: ${en(count)} duplicates, records whose id already appeared, were not published and are listed in rejects.csv; the first: ${first.file}, row ${first.row}, id ${first.record_id}${earlier ? ` (the first record with this id: ${earlier.file}, row ${earlier.row})` : ''}`,
+  });
 }

@@ -3,6 +3,7 @@
 // its outcome. Duplicates are marked in it, the reasons of rejects go to a table of their own, and
 // views give the accepted appeals and their status events in the snapshot's column order.
 
+import { DUPLICATE_REASON } from '../reasons.ts';
 import { ANSWER_DEADLINE_DAYS } from '../schema.ts';
 import { mappedColumnName, tableProblems } from '../sources/table.ts';
 import type { TableMapping } from '../sources/table-mapping.ts';
@@ -178,10 +179,11 @@ function constantColumns(problem: RecordProblem): RejectColumns {
 }
 
 /**
- * Marks repeated ids within a file: a repeat is a reject from the second time on, counted from the
- * first row that passed the adapter's checks, as TableConverter's seen-ids map works. The repeat check comes
- * right after the missing-id check, so it overrides any later problem of the repeated row. The
- * repeats and the rows they repeat go to `<prefix>_repeats` for their reject messages.
+ * Marks repeated ids within a file: from the second time on, a row with an id is a duplicate,
+ * counted from the first row that passed the adapter's checks, as TableConverter's seen-ids map
+ * works. The repeat check comes right after the missing-id check, so it overrides any later
+ * problem of the repeated row. The repeats and the rows they repeat go to `<prefix>_repeats` for
+ * their lines in rejects.csv.
  */
 async function markDuplicateIds(input: RowsInput, table: string): Promise<void> {
   const repeats = `${input.prefix}_repeats`;
@@ -195,21 +197,28 @@ async function markDuplicateIds(input: RowsInput, table: string): Promise<void> 
       GROUP BY t.file_index, t.appeal_id
     ) firsts USING (file_index, appeal_id)
     WHERE later.row > firsts.first_row`);
-  await input.database.run(`UPDATE ${table} SET problem = ${Problem.DuplicateId}, outcome = ${Outcome.Rejected}
+  await input.database.run(`UPDATE ${table} SET problem = ${Problem.DuplicateId}, outcome = ${Outcome.Duplicate}
     FROM ${repeats} WHERE ${table}.file_index = ${repeats}.file_index AND ${table}.row = ${repeats}.row`);
 }
 
 /**
  * Marks rows whose id passed the adapter's checks in an earlier file as duplicates, which the
- * pipeline counts apart from rejects and does not place.
+ * pipeline counts apart from rejects and does not place. They and the first row with their id go
+ * to `<prefix>_repeats_across` for their lines in rejects.csv.
  */
 async function markDuplicatesAcrossFiles(input: RowsInput, table: string): Promise<void> {
-  await input.database.run(`UPDATE ${table} SET outcome = ${Outcome.Duplicate}
-    FROM (
-      SELECT appeal_id, min(file_index) AS first_file FROM ${table} WHERE problem = ${Problem.None}
+  const across = `${input.prefix}_repeats_across`;
+  await input.database.run(`CREATE TABLE ${across} AS
+    SELECT later.file_index, later.row, later.appeal_id, earlier.first_file, earlier.first_row
+    FROM ${table} later JOIN (
+      SELECT appeal_id, arg_min(file_index, file_index::BIGINT * 4294967296 + row) AS first_file,
+             arg_min(row, file_index::BIGINT * 4294967296 + row) AS first_row
+      FROM ${table} WHERE problem = ${Problem.None}
       GROUP BY appeal_id HAVING count(DISTINCT file_index) > 1
-    ) earlier
-    WHERE ${table}.appeal_id = earlier.appeal_id AND ${table}.problem = ${Problem.None} AND ${table}.file_index > earlier.first_file`);
+    ) earlier USING (appeal_id)
+    WHERE later.problem = ${Problem.None} AND later.file_index > earlier.first_file`);
+  await input.database.run(`UPDATE ${table} SET outcome = ${Outcome.Duplicate}
+    FROM ${across} WHERE ${table}.file_index = ${across}.file_index AND ${table}.row = ${across}.row`);
 }
 
 /**
@@ -222,24 +231,31 @@ export async function buildRejects(input: RowsInput, rows: string, sourceId: str
   const table = `${input.prefix}_rejects`;
   const rejected = `${input.prefix}_rejected`;
   const repeats = `${input.prefix}_repeats`;
-  const fileName = `CASE file_index ${input.files.map((file) => `WHEN ${file.index} THEN ${sqlText(file.displayName)}`).join(' ')} END`;
   await input.database.run(`CREATE TABLE ${rejected} AS SELECT file_index, row FROM ${rows}
     WHERE outcome IN (${Outcome.Rejected}, ${Outcome.PlacementRejected}) AND problem <> ${Problem.DuplicateId}`);
 
   const branches = rejectBranches(input.mapping, input.lookups);
   const reject = (part: keyof RejectColumns) => `CASE ${branches.map(([condition, columns]) => `WHEN ${condition} THEN ${columns[part]}`).join(' ')} END AS ${part}`;
-  const duplicate = tableProblems.duplicateId(input.mapping, '', '\u0000');
-  const [before, after] = duplicate.hint.split('\u0000');
+  const duplicate = tableProblems.duplicateId(input.mapping, '', '\u0000', '\u0001');
+  const [before, middle, after] = duplicate.hint.split(/[\u0000\u0001]/);
+  const fileNameOf = (column: string) => `CASE ${column} ${input.files.map((file) => `WHEN ${file.index} THEN ${sqlText(file.displayName)}`).join(' ')} END`;
+  const acrossFiles = input.files.length > 1
+    ? `UNION ALL
+      SELECT file_index, row, appeal_id, ${Problem.DuplicateId}, 'appeal_id', appeal_id, ${sqlText(DUPLICATE_REASON)},
+             ${sqlText(before)} || ${fileNameOf('first_file')} || ${sqlText(middle)} || first_row || ${sqlText(after)}
+      FROM ${input.prefix}_repeats_across`
+    : '';
   await input.database.run(`CREATE TABLE ${table} AS
     SELECT (problem = ${Problem.None})::INTEGER AS stage,
-           file_index, ${sqlText(sourceId)} AS source, ${fileName} AS file, row, record_id, field, value, reason, message
+           file_index, ${sqlText(sourceId)} AS source, ${fileNameOf('file_index')} AS file, row, record_id, field, value, reason, message
     FROM (
       SELECT c.file_index, c.row, c.id AS record_id, c.problem, ${(['field', 'value', 'reason', 'message'] as const).map(reject).join(', ')}
       FROM (${checkedSelect(input, rejected)}) c LEFT JOIN ${input.prefix}_placement pl ON pl.dkey = c.dkey AND pl.pclass = c.pclass
       UNION ALL
       SELECT file_index, row, appeal_id, ${Problem.DuplicateId}, ${sqlText(duplicate.field)}, appeal_id, ${sqlText(duplicate.reason)},
-             ${sqlText(before)} || first_row || ${sqlText(after)}
+             ${sqlText(before)} || ${fileNameOf('file_index')} || ${sqlText(middle)} || first_row || ${sqlText(after)}
       FROM ${repeats}
+      ${acrossFiles}
     )
     ORDER BY stage, file_index, row`);
   return table;

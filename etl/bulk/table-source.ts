@@ -13,6 +13,7 @@ import type { Region } from '../districts.ts';
 import { en, ru, type Logger } from '../lib/log.ts';
 import type { SourceResult } from '../pipeline.ts';
 import { generaliseRejectPoint, POINT_REJECT_REASONS, scrubText } from '../privacy.ts';
+import { DUPLICATE_REASON, logDuplicates } from '../reasons.ts';
 import { DISTRICT_RULES } from '../schema.ts';
 import { cutValue } from '../sources/row-helpers.ts';
 import type { TableMapping } from '../sources/table-mapping.ts';
@@ -161,6 +162,12 @@ async function validate(input: BulkInput, prefix: string, files: StagedFile[]): 
   if (counts.accepted + counts.rejected + counts.duplicates !== counts.read) {
     throw new Error(`Accounting failed for ${source.id}: ${JSON.stringify(counts)} does not add up to read`);
   }
+  if (counts.duplicates > 0) {
+    const [first] = await database.rows<{ file: string; row: number; record_id: string | null; message: string }>(
+      `SELECT file, row, record_id, message FROM ${rejects} WHERE reason = ${sqlText(DUPLICATE_REASON)} ORDER BY stage, file_index, row LIMIT 1`,
+    );
+    logDuplicates(logger, source.id, counts.duplicates, first);
+  }
 
   let asOf: number | null = null;
   if (source.asOf) asOf = Date.parse(source.asOf);
@@ -174,7 +181,8 @@ async function validate(input: BulkInput, prefix: string, files: StagedFile[]): 
     source,
     counts,
     // Keys in order of first appearance, as the pipeline fills these records.
-    reasons: await countBy(database, `SELECT reason AS key, count(*)::INTEGER AS count FROM ${rejects} GROUP BY reason ORDER BY min(rowid)`),
+    // Duplicates are listed in the rejects table but are not rejects.
+    reasons: await countBy(database, `SELECT reason AS key, count(*)::INTEGER AS count FROM ${rejects} WHERE reason <> ${sqlText(DUPLICATE_REASON)} GROUP BY reason ORDER BY min(rowid)`),
     districtRules: { code: totals.rule_code, name: totals.rule_name, point: totals.rule_point },
     pointsOutsideDistrict: 0,
     scrubbed: totals.scrubbed,

@@ -17,6 +17,7 @@ import { gunzipSync } from 'node:zlib';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 import { describeJsonError, InputError } from '../lib/errors.ts';
+import { DUPLICATE_REASON, duplicateMessage } from '../reasons.ts';
 import type { AppealStatus } from '../schema.ts';
 import { parseIsoDate } from './dates.ts';
 import { findDuplicateKeys, type DuplicateKey, type JsonPath } from './json-duplicate-keys.ts';
@@ -170,7 +171,7 @@ export class Open311Converter {
     }
     const firstRow = this.seenIds.get(recordId);
     if (firstRow !== undefined) {
-      throw new RecordProblem('service_request_id', recordId, 'duplicate_id', `the id already appeared in record ${firstRow}, which is kept; remove the repeated request from the export`);
+      throw new RecordProblem('service_request_id', recordId, DUPLICATE_REASON, duplicateMessage(this.context.displayName, firstRow));
     }
 
     const statusOriginal = cleanText(fields.status);

@@ -13,6 +13,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 import { InputError } from '../lib/errors.ts';
+import { DUPLICATE_REASON, duplicateMessage } from '../reasons.ts';
 import type { Logger } from '../lib/log.ts';
 import type { AppealStatus } from '../schema.ts';
 import { CsvParser, DELIMITERS, UnclosedQuoteError, countDelimiters, findHeaderLine, type Delimiter } from './csv.ts';
@@ -408,7 +409,7 @@ class TableConverter {
     const cells = source.cells;
     if (recordId === null) throw tableProblems.missingId(this.mapping);
     const firstRow = this.seenIds.get(recordId);
-    if (firstRow !== undefined) throw tableProblems.duplicateId(this.mapping, recordId, firstRow);
+    if (firstRow !== undefined) throw tableProblems.duplicateId(this.mapping, recordId, this.context.displayName, firstRow);
 
     const created = this.readCreatedAt(cells);
     const { status, statusOriginal } = this.readStatus(cells);
@@ -503,8 +504,8 @@ class TableConverter {
 /** Problems of a row that do not come from one cell's value; the bulk reader writes the same. */
 export const tableProblems = {
   missingId: (mapping: TableMapping) => new RecordProblem(mappedColumnName(mapping, 'appeal_id'), null, 'missing_id', 'the row has no appeal id'),
-  duplicateId: (mapping: TableMapping, id: string, firstRow: number | string) =>
-    new RecordProblem(mappedColumnName(mapping, 'appeal_id'), id, 'duplicate_id', `the id already appeared in row ${firstRow}, which is kept; remove the repeated row from the export`),
+  duplicateId: (mapping: TableMapping, id: string, file: string, firstRow: number | string) =>
+    new RecordProblem(mappedColumnName(mapping, 'appeal_id'), id, DUPLICATE_REASON, duplicateMessage(file, firstRow)),
   noCreatedAtColumn: (mapping: TableMapping) =>
     new RecordProblem(
       'created_at',

@@ -268,7 +268,6 @@ describe('bulk reader on hard cases', () => {
         'closed_before_created',
         'coordinates_out_of_bounds',
         'district_unknown',
-        'duplicate_id',
         'impossible_date',
         'invalid_coordinate',
         'invalid_time',
@@ -280,6 +279,15 @@ describe('bulk reader on hard cases', () => {
         'unknown_status',
       ].sort(),
     );
+  });
+
+  test('counts repeated ids as duplicates', () => {
+    expect(both.bulk.counts.duplicates).toBe(2);
+  });
+
+  test('lists repeated ids in the rejects with their first rows', () => {
+    const messages = both.bulkRejects.filter((reject) => reject.reason === 'duplicate_id').map((reject) => reject.message);
+    expect(messages).toEqual([expect.stringMatching(/already appeared in hard-cases\.csv, row \d+;/), expect.stringMatching(/already appeared in hard-cases\.csv, row \d+;/)]);
   });
 
   test('skips the blank record', () => {

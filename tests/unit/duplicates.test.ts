@@ -1,0 +1,99 @@
+// Records whose id an earlier record of the same source had: every format counts them as
+// duplicates, not as rejects, and lists them in rejects.csv with the first record's place.
+
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { loadRegion } from '../../etl/districts.ts';
+import { createMemoryLogger } from '../../etl/lib/log.ts';
+import { runSource, type SourceResult } from '../../etl/pipeline.ts';
+import { ROOT, SPB_SLICE, testConfig } from '../helpers/fixtures.ts';
+import { buildTestSnapshot } from '../helpers/snapshot.ts';
+
+const folder = mkdtempSync(join(tmpdir(), 'open-district-duplicates-'));
+const lines = readFileSync(SPB_SLICE, 'utf8').split('\n').slice(0, 4);
+
+/** The first three portal records, and then the second to the fourth: two overlap. */
+const earlyExtract = join(folder, 'extract-early.jsonl');
+const lateExtract = join(folder, 'extract-late.jsonl');
+writeFileSync(earlyExtract, lines.slice(0, 3).join('\n'));
+writeFileSync(lateExtract, lines.slice(1, 4).join('\n'));
+
+/** The windows-1251 export converted from the slice, with its first record written twice more. */
+const EXPORT = join(ROOT, 'tests/fixtures/table/spb-portal-converted-cp1251-semicolon.csv');
+const repeatedExport = join(folder, 'converted-cp1251-repeated-row.csv');
+const exportBytes = readFileSync(EXPORT);
+const firstRecord = exportBytes.subarray(exportBytes.indexOf('\r\n') + 2, exportBytes.indexOf('\r\n', exportBytes.indexOf('\r\n') + 2) + 2);
+writeFileSync(repeatedExport, Buffer.concat([exportBytes, firstRecord, firstRecord]));
+
+const duplicateLines = (result: SourceResult) => result.rejects.filter((reject) => reject.reason === 'duplicate_id');
+
+describe('portal records in overlapping extracts', () => {
+  let result: SourceResult;
+
+  beforeAll(async () => {
+    const config = testConfig([earlyExtract, lateExtract]);
+    result = await runSource(config, config.sources[0], loadRegion(config.regions[0]), createMemoryLogger());
+    config.cleanup();
+  });
+
+  test('counts the overlap as duplicates', () => {
+    expect(result.counts).toEqual({ read: 6, accepted: 4, rejected: 0, duplicates: 2 });
+  });
+
+  test('keeps duplicates out of the reasons of rejects', () => {
+    expect(result.reasons).toEqual({});
+  });
+
+  test('lists each duplicate with the first record of its id', () => {
+    expect(duplicateLines(result).map((reject) => [reject.file, reject.row, reject.message])).toEqual([
+      ['extract-late.jsonl', 1, 'the id already appeared in extract-early.jsonl, row 2; only that first record is kept'],
+      ['extract-late.jsonl', 2, 'the id already appeared in extract-early.jsonl, row 3; only that first record is kept'],
+    ]);
+  });
+});
+
+describe('a table export with a repeated row', () => {
+  let result: SourceResult;
+
+  beforeAll(async () => {
+    const config = testConfig();
+    const source = { ...config.sources[0], id: 'spb-export', format: 'table' as const, files: [repeatedExport], mapping: join(ROOT, 'etl/mappings/spb-portal-export.json') };
+    result = await runSource(config, source, loadRegion(config.regions[0]), createMemoryLogger());
+    config.cleanup();
+  });
+
+  test('counts the repeats as duplicates', () => {
+    expect(result.counts).toEqual({ read: 2002, accepted: 2000, rejected: 0, duplicates: 2 });
+  });
+
+  test('names the first row in each duplicate', () => {
+    expect(duplicateLines(result).map((reject) => [reject.row, reject.field, reject.message])).toEqual([
+      [2002, 'Номер', 'the id already appeared in converted-cp1251-repeated-row.csv, row 2; only that first record is kept'],
+      [2003, 'Номер', 'the id already appeared in converted-cp1251-repeated-row.csv, row 2; only that first record is kept'],
+    ]);
+  });
+});
+
+describe('rejects.csv of a snapshot with overlapping extracts', () => {
+  let rejectsText: string;
+  let cleanup: () => void;
+
+  beforeAll(async () => {
+    const { config, snapshot } = await buildTestSnapshot([earlyExtract, lateExtract]);
+    cleanup = config.cleanup;
+    rejectsText = readFileSync(join(snapshot.directory, 'rejects.csv'), 'utf8');
+  });
+
+  afterAll(() => cleanup());
+
+  test('lists both duplicates', () => {
+    expect(rejectsText.split('\n').filter((line) => line.includes(',duplicate_id,'))).toHaveLength(2);
+  });
+
+  test('explains a duplicate in Russian first', () => {
+    expect(rejectsText).toContain('номер уже встречался в этом источнике');
+  });
+});
