@@ -63,8 +63,13 @@ export function earlierRecord(message: string): { file: string; row: string } | 
   return match ? { file: match[1], row: match[2] } : null;
 }
 
-/** Joins the Russian explanation and an adapter's English message into one bilingual message. */
+/**
+ * Joins the Russian explanation and an adapter's English message into one bilingual message. A
+ * duplicate's Russian half also names the first record, as its English half does.
+ */
 export function bilingualRejectMessage(reason: string, message: string): string {
+  const earlier = reason === DUPLICATE_REASON ? earlierRecord(message) : null;
+  if (earlier) return `номер уже встречался: ${earlier.file}, строка ${earlier.row}; оставлена только та первая запись, а эта посчитана в повторах (duplicates) · ${message}`;
   const russian = REASON_TEXT_RU[reason];
   return russian ? `${russian} · ${message}` : message;
 }

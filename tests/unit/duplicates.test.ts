@@ -94,6 +94,6 @@ describe('rejects.csv of a snapshot with overlapping extracts', () => {
   });
 
   test('explains a duplicate in Russian first', () => {
-    expect(rejectsText).toContain('номер уже встречался в этом источнике');
+    expect(rejectsText).toContain('номер уже встречался: extract-early.jsonl, строка 2;');
   });
 });
