@@ -333,8 +333,49 @@ describe('explorer downloads', () => {
     const text = await page.inputValue('[data-cite-text]');
     expect(text).toContain(snapshotId);
     expect(text).toContain(sha256);
-    expect(text).toContain(page.url());
+    expect(text).toContain(decodeURI(page.url()));
     expect(await page.isVisible('[data-cite-text]')).toBe(true);
+  });
+
+  test('citation names the source of the data', async () => {
+    const { page } = await open();
+    await page.goto(explorerUrl(filter()));
+    await waitForExplorer(page);
+    await page.click('[data-cite]');
+    expect(await page.inputValue('[data-cite-text]')).toContain('По данным портала «Наш Санкт-Петербург»');
+  });
+
+  test('a failed query removes the previous result', async () => {
+    const { page } = await open();
+    await page.goto(explorerUrl(filter()));
+    await waitForExplorer(page);
+    await page.fill('[data-sql-text]', 'SELECT count(*) AS n FROM appeals');
+    await page.click('[data-sql-run]');
+    await page.waitForSelector('[data-testid="sql-result"]');
+    await page.fill('[data-sql-text]', 'SELECT count(* FROM appeals');
+    await page.click('[data-sql-run]');
+    await page.waitForSelector('[data-sql-error]:not([hidden])');
+    expect(await page.locator('[data-testid="sql-result"]').count()).toBe(0);
+  });
+
+  test('the console shows an instant with its time in UTC', async () => {
+    const { page } = await open();
+    await page.goto(explorerUrl(filter()));
+    await waitForExplorer(page);
+    await page.fill('[data-sql-text]', "SELECT created_at FROM appeals WHERE appeal_id = '3378655'");
+    await page.click('[data-sql-run]');
+    await page.waitForSelector('[data-testid="sql-result"]');
+    expect(await page.locator('[data-testid="sql-result"] td').first().textContent()).toBe('2021-04-22 22:42:47.548 UTC');
+  });
+
+  test('a start date after the end date clears the end', async () => {
+    const { page } = await open();
+    await page.goto(explorerUrl({ from: '2020-11-01', to: '2020-11-30' }));
+    await waitForExplorer(page);
+    await page.fill('[data-date="from"]', '2021-03-01');
+    await page.locator('[data-date="from"]').dispatchEvent('change');
+    await page.waitForURL((url) => url.searchParams.get('from') === '2021-03-01');
+    expect(new URL(page.url()).searchParams.get('to')).toBeNull();
   });
 });
 

@@ -77,13 +77,17 @@ const ARROW_TYPE = {
   LargeUtf8: 20,
 } as const;
 
+/** Arrow's DateUnit.MILLISECOND: a Date64 column, which is how castTimestampToDate sends timestamps. */
+const DATE_UNIT_MILLISECOND = 1;
+
 interface ArrowField {
   name: string;
-  type: { typeId: number; toString(): string; dictionary?: { typeId: number } };
+  type: { typeId: number; unit?: number; toString(): string; dictionary?: { typeId: number } };
 }
 
 function kindOf(field: ArrowField): ValueKind {
   const typeId = field.type.typeId === ARROW_TYPE.Dictionary ? (field.type.dictionary?.typeId ?? -99) : field.type.typeId;
+  if (typeId === ARROW_TYPE.Date && field.type.unit === DATE_UNIT_MILLISECOND) return 'timestamp';
   switch (typeId) {
     case ARROW_TYPE.Utf8:
     case ARROW_TYPE.LargeUtf8:

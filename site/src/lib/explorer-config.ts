@@ -3,7 +3,8 @@
 // in Node during `astro build`; browser code imports only the types of this module.
 
 import { APPEAL_COLUMNS, APPEAL_STATUSES, EVENT_KINDS, STATUS_EVENT_COLUMNS, type AppealStatus, type EventKind } from '../../../etl/schema.ts';
-import { EXPLORER_DICTIONARY, type ExplorerMessageKey } from './explorer-i18n.ts';
+import { EXPLORER_DICTIONARY, fillTemplate, type ExplorerMessageKey } from './explorer-i18n.ts';
+import { timeZoneOffsetMs } from './explorer-sql.ts';
 import { districtDisplayName, metricLabel, translate, type Locale } from './i18n.ts';
 import { MAP_METRICS, type MapMetric } from './metrics.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -38,6 +39,8 @@ export interface ExplorerConfig {
   /** Short labels of site-wide terms the scripts need. */
   common: { noData: string; attribution: string; zoomIn: string; zoomOut: string; toggleAttribution: string; cooperativeGestures: string };
   schema: { appeals: SchemaColumn[]; status_events: SchemaColumn[] };
+  /** The console's note on its scope and on local time, with the region's offset filled in. */
+  consoleScope: string;
   examples: ExampleQuery[];
 }
 
@@ -102,11 +105,25 @@ export function buildExplorerConfig(snapshot: Snapshot, locale: Locale): Explore
       cooperativeGestures: translate(locale, 'map.cooperativeGestures'),
     },
     schema: { appeals: schemaColumns(locale, APPEAL_COLUMNS), status_events: schemaColumns(locale, STATUS_EVENT_COLUMNS) },
+    consoleScope: consoleScope(strings['sql.scope'], snapshot.region.timeZone, Date.parse(snapshot.manifest.createdAt)),
     examples: (Object.keys(EXAMPLE_SQL) as (keyof typeof EXAMPLE_SQL)[]).map((key) => ({
       title: strings[`sql.example.${key}`],
       sql: EXAMPLE_SQL[key],
     })),
   };
+}
+
+/**
+ * Fills the console's note on scope and times with the region's UTC offset when the snapshot was
+ * made: in hours for the SQL, or in minutes where the offset is not whole hours (Asia/Kolkata).
+ */
+export function consoleScope(template: string, timeZone: string, at: number): string {
+  const minutes = Math.round(timeZoneOffsetMs(at, timeZone) / 60_000);
+  const whole = minutes % 60 === 0;
+  const amount = whole ? minutes / 60 : minutes;
+  const interval = `${amount < 0 ? `(${amount})` : amount} ${whole ? 'HOUR' : 'MINUTE'}`;
+  const hours = `${Math.trunc(Math.abs(minutes) / 60)}${whole ? '' : `:${String(Math.abs(minutes) % 60).padStart(2, '0')}`}`;
+  return fillTemplate(template, { interval, zone: timeZone, sign: minutes < 0 ? '−' : '+', hours });
 }
 
 /**

@@ -13,7 +13,7 @@ const ru = {
   'status.loadingEngine': 'Загружается движок запросов (около 17 МБ при первом открытии)…',
   'status.loadingData': 'Читается снимок {snapshot}…',
   'status.updating': 'Обновляется…',
-  'status.ready': 'Готово: {count} обращений по фильтру.',
+  'status.ready': 'Готово: обращений по фильтру — {count}.',
   'status.failed': 'Не удалось запустить движок запросов: {message}',
   'status.queryFailed': 'Запрос не выполнен: {message}',
 
@@ -35,7 +35,7 @@ const ru = {
   'filters.noMatches': 'Ничего не найдено.',
   'filters.loading': 'Списки появятся, когда загрузится снимок.',
   'filters.empty': 'не указано',
-  'filters.countLabel': '{count} обращений',
+  'filters.countLabel': 'обращений: {count}',
 
   'facet.region': 'Регион',
   'facet.district': 'Район',
@@ -55,7 +55,7 @@ const ru = {
   'dates.chip': 'Даты: {from} — {to}',
 
   'summary.heading': 'Выборка',
-  'summary.count': '{count} из {total} обращений',
+  'summary.count': 'Обращений: {count} из {total}',
   'summary.noFilter': 'Фильтров нет: показаны все обращения снимка.',
   'summary.remove': 'Убрать фильтр: {label}',
   'summary.overdue': 'Просрочено',
@@ -131,6 +131,7 @@ const ru = {
   'downloads.geojsonNote': 'точки — центры ячеек сетки, а не адреса',
   'downloads.preparing': 'Готовится файл {name}…',
   'downloads.done': 'Скачан файл {name}: строк — {rows}.',
+  'downloads.doneTable': 'Скачан файл {name}.',
   'downloads.doneGeo': 'Скачан файл {name}: точек — {rows}; без координат пропущено — {skipped}.',
   'downloads.failed': 'Файл не подготовлен: {message}',
 
@@ -141,12 +142,14 @@ const ru = {
   'citation.copyFailed': 'Скопировать автоматически не удалось: выделите текст в поле и скопируйте его.',
   'citation.label': 'Текст цитаты',
   'citation.text':
-    '«Открытый район», снимок данных {snapshot} (создан {created}; данные источника на {asOf}). Файл appeals.parquet, SHA-256 {sha256}. Выборка: {filter}; обращений: {count}. {url}',
+    '«Открытый район», снимок данных {snapshot} (создан {created}; данные источника на {asOf}). {sources}. Файл appeals.parquet, SHA-256 {sha256}. Выборка: {filter}; обращений: {count}. {url}',
   'citation.all': 'все обращения',
 
   'sql.heading': 'Консоль SQL',
   'sql.intro':
     'Запросы только на чтение к представлениям appeals и status_events этого снимка. Разрешены запросы, начинающиеся с SELECT, WITH, FROM, EXPLAIN, DESCRIBE, SUMMARIZE или PRAGMA table_info.',
+  'sql.scope':
+    'Консоль работает со всем снимком, а не только со строками, которые отобрали фильтры. Время хранится в UTC (тип TIMESTAMPTZ). В этом движке в браузере нет базы часовых поясов, поэтому перед функциями дат приводите время к TIMESTAMP: created_at::TIMESTAMP::DATE — день по UTC, date_trunc(\'month\', created_at::TIMESTAMP + INTERVAL {interval}) — месяц по времени региона ({zone}, UTC{sign}{hours}).',
   'sql.label': 'Запрос SQL',
   'sql.run': 'Выполнить',
   'sql.runHint': 'Ctrl+Enter в поле запроса тоже выполняет его.',
@@ -197,7 +200,7 @@ const en: Record<ExplorerMessageKey, string> = {
   'status.loadingEngine': 'Loading the query engine (about 17 MB on first visit)…',
   'status.loadingData': 'Reading snapshot {snapshot}…',
   'status.updating': 'Updating…',
-  'status.ready': 'Ready: {count} appeals match the filter.',
+  'status.ready': 'Ready: appeals matching the filter: {count}.',
   'status.failed': 'The query engine failed to start: {message}',
   'status.queryFailed': 'Query failed: {message}',
 
@@ -219,7 +222,7 @@ const en: Record<ExplorerMessageKey, string> = {
   'filters.noMatches': 'Nothing found.',
   'filters.loading': 'The lists appear once the snapshot has loaded.',
   'filters.empty': 'not stated',
-  'filters.countLabel': '{count} appeals',
+  'filters.countLabel': 'appeals: {count}',
 
   'facet.region': 'Region',
   'facet.district': 'District',
@@ -239,7 +242,7 @@ const en: Record<ExplorerMessageKey, string> = {
   'dates.chip': 'Dates: {from} to {to}',
 
   'summary.heading': 'Selection',
-  'summary.count': '{count} of {total} appeals',
+  'summary.count': 'Appeals: {count} of {total}',
   'summary.noFilter': 'No filters: all appeals of the snapshot are shown.',
   'summary.remove': 'Remove filter: {label}',
   'summary.overdue': 'Overdue',
@@ -314,8 +317,9 @@ const en: Record<ExplorerMessageKey, string> = {
   'downloads.geojson': 'GeoJSON',
   'downloads.geojsonNote': 'points are grid-cell centres, not addresses',
   'downloads.preparing': 'Preparing {name}…',
-  'downloads.done': 'Downloaded {name}: {rows} rows.',
-  'downloads.doneGeo': 'Downloaded {name}: {rows} points; {skipped} rows without coordinates left out.',
+  'downloads.done': 'Downloaded {name}: rows: {rows}.',
+  'downloads.doneTable': 'Downloaded {name}.',
+  'downloads.doneGeo': 'Downloaded {name}: points: {rows}; rows without coordinates left out: {skipped}.',
   'downloads.failed': 'The file was not prepared: {message}',
 
   'citation.heading': 'How to cite',
@@ -325,12 +329,14 @@ const en: Record<ExplorerMessageKey, string> = {
   'citation.copyFailed': 'Copying failed: select the text in the box and copy it.',
   'citation.label': 'Citation text',
   'citation.text':
-    'Open District, data snapshot {snapshot} (created {created}; source data as of {asOf}). File appeals.parquet, SHA-256 {sha256}. Selection: {filter}; appeals: {count}. {url}',
+    'Open District, data snapshot {snapshot} (created {created}; source data as of {asOf}). {sources}. File appeals.parquet, SHA-256 {sha256}. Selection: {filter}; appeals: {count}. {url}',
   'citation.all': 'all appeals',
 
   'sql.heading': 'SQL console',
   'sql.intro':
     "Read-only queries over this snapshot's views appeals and status_events. Queries that start with SELECT, WITH, FROM, EXPLAIN, DESCRIBE, SUMMARIZE or PRAGMA table_info are allowed.",
+  'sql.scope':
+    "The console works on the whole snapshot, not only on the rows the filters select. Times are stored in UTC (type TIMESTAMPTZ). This in-browser engine has no time zone database, so cast times to TIMESTAMP before date functions: created_at::TIMESTAMP::DATE is the UTC day, and date_trunc('month', created_at::TIMESTAMP + INTERVAL {interval}) the month in the region's time ({zone}, UTC{sign}{hours}).",
   'sql.label': 'SQL query',
   'sql.run': 'Run',
   'sql.runHint': 'Ctrl+Enter in the query box runs it too.',

@@ -18,14 +18,20 @@ export interface ConsoleController {
   load(sql: string | null): void;
 }
 
-function formatValue(value: unknown, kind: string): string {
+/**
+ * Writes a result value. Instants are UTC, as the engine stores them, and say so. Fractions keep six
+ * digits, which hides the noise of binary floating point (7.9617035000000005), with the page's
+ * decimal sign and no grouping, so that years and ids read as written.
+ */
+function formatValue(value: unknown, kind: string, numbers: Intl.NumberFormat): string {
   if (value === null || value === undefined) return 'NULL';
-  if (kind === 'timestamp' && typeof value === 'number') return new Date(value).toISOString();
+  if (kind === 'timestamp' && typeof value === 'number') return new Date(value).toISOString().replace('T', ' ').replace('Z', ' UTC');
   if (kind === 'date' && typeof value === 'number') return new Date(value).toISOString().slice(0, 10);
+  if (kind === 'number' && typeof value === 'number' && !Number.isInteger(value)) return numbers.format(value);
   return String(value);
 }
 
-function renderResult(container: HTMLElement, result: QueryResult): void {
+function renderResult(container: HTMLElement, result: QueryResult, numbers: Intl.NumberFormat): void {
   const table = document.createElement('table');
   table.dataset.testid = 'sql-result';
   const head = document.createElement('tr');
@@ -39,7 +45,7 @@ function renderResult(container: HTMLElement, result: QueryResult): void {
   for (const row of result.rows) {
     const tr = document.createElement('tr');
     result.columns.forEach((column, index) => {
-      const td = Object.assign(document.createElement('td'), { textContent: formatValue(row[index], column.kind) });
+      const td = Object.assign(document.createElement('td'), { textContent: formatValue(row[index], column.kind, numbers) });
       if (column.kind === 'number') td.className = 'numeric';
       if (row[index] === null) td.classList.add('null');
       tr.append(td);
@@ -64,9 +70,14 @@ export function setupConsole(root: HTMLElement, config: ExplorerConfig, formatte
   let running = false;
   let cancelling = false;
 
+  const numbers = new Intl.NumberFormat(config.locale, { maximumFractionDigits: 6, useGrouping: false });
+  // A failed query removes the previous result, so that no figure of an earlier query stays on
+  // screen under the error as if it were this query's result.
   const showError = (message: string) => {
     errorBox.textContent = message;
     errorBox.hidden = false;
+    result.replaceChildren();
+    result.hidden = true;
   };
 
   async function run(): Promise<void> {
@@ -93,7 +104,7 @@ export function setupConsole(root: HTMLElement, config: ExplorerConfig, formatte
     const started = performance.now();
     try {
       const output = await db.stream(sql, DISPLAY_LIMIT);
-      renderResult(result, output);
+      renderResult(result, output, numbers);
       const rowsText = fillTemplate(s['sql.rows'], { count: formatters.integer(output.rows.length), ms: formatters.integer(performance.now() - started) });
       status.textContent = output.truncated ? `${rowsText} ${fillTemplate(s['sql.truncated'], { limit: DISPLAY_LIMIT })}` : rowsText;
     } catch (error) {

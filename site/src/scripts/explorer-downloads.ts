@@ -33,6 +33,8 @@ export interface SnapshotInfo {
   asOf: string | null;
   /** SHA-256 of appeals.parquet from the snapshot's manifest. */
   appealsSha256: string;
+  /** Attribution of each source in the page's language, as the manifest gives it. */
+  attributions: string[];
 }
 
 export interface DownloadContext {
@@ -117,8 +119,13 @@ export async function downloadRows(format: RowFormat, context: DownloadContext, 
   }
 }
 
-/** Saves the table behind one chart as CSV; returns the file name. */
-export function downloadChartTable(table: ChartTable, context: DownloadContext, labelOf: FacetLabeler): string {
+/**
+ * Saves the table behind one chart as CSV; returns the file name. `medians` gives the districts'
+ * median days when the view has none of its own (the map shows another metric). The table by day
+ * keeps the days of the date filter only, although the histogram shows the whole period for
+ * brushing.
+ */
+export function downloadChartTable(table: ChartTable, context: DownloadContext, labelOf: FacetLabeler, medians: ReadonlyMap<string, number | null> | null = null): string {
   let columns: ExportColumn[];
   let rows: unknown[][];
   switch (table) {
@@ -133,7 +140,8 @@ export function downloadChartTable(table: ChartTable, context: DownloadContext, 
       ];
       rows = context.districtValues.map((entry) => {
         const metrics = context.view.districts.get(entry.district);
-        return [entry.district, metrics?.received ?? 0, metrics?.overdue ?? 0, metrics?.resolved ?? 0, metrics?.medianDays ?? null, entry.value];
+        const median = medians ? (medians.get(entry.district) ?? null) : (metrics?.medianDays ?? null);
+        return [entry.district, metrics?.received ?? 0, metrics?.overdue ?? 0, metrics?.resolved ?? 0, median, entry.value];
       });
       break;
     case 'by-day':
@@ -141,7 +149,9 @@ export function downloadChartTable(table: ChartTable, context: DownloadContext, 
         { name: 'date', kind: 'text' },
         { name: 'received', kind: 'number' },
       ];
-      rows = context.view.histogram.map((bin) => [dayToDate(bin.day), bin.received]);
+      rows = context.view.histogram
+        .map((bin) => [dayToDate(bin.day), bin.received] as [string, number])
+        .filter(([date]) => (!context.state.from || date >= context.state.from) && (!context.state.to || date <= context.state.to));
       break;
     case 'by-status':
     case 'by-rubric': {
@@ -186,6 +196,19 @@ export function citationText(context: DownloadContext, config: ExplorerConfig, f
     sha256: context.snapshot.appealsSha256,
     filter: describeFilter(context.state, config, formatters, labelOf),
     count: formatters.integer(context.view.totals.received),
-    url: permalink,
+    sources: context.snapshot.attributions.length > 0 ? context.snapshot.attributions.join('; ') : config.common.noData,
+    url: readableUrl(permalink),
   });
+}
+
+/**
+ * Writes a link with its letters as they read (Cyrillic filter values instead of %D0%9D…), keeping
+ * spaces and quotes escaped so that the link still ends where it should when pasted.
+ */
+export function readableUrl(url: string): string {
+  try {
+    return decodeURI(url).replace(/ /g, '%20').replace(/"/g, '%22');
+  } catch {
+    return url;
+  }
 }

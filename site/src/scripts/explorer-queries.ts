@@ -85,6 +85,15 @@ function decodeRow(row: Row, dictionary: FacetDictionary): Row {
   return decoded;
 }
 
+/** Queries the median days to the first answer per district under every other filter. */
+export async function queryDistrictMedians(db: ExplorerDatabase, state: ExplorerState, context: FilterContext): Promise<Map<string, number | null>> {
+  const medians = new Map<string, number | null>();
+  for (const row of await db.queryObjects(districtMedianQuery(state, context))) {
+    medians.set(valueKey('district', row.value, context.dictionary!), row.median_days === null || row.median_days === undefined ? null : Number(row.median_days));
+  }
+  return medians;
+}
+
 /**
  * Queries every view of a state: per facet, the counts under every other filter; the median of
  * the filtered rows; the histogram; one table page. Medians per district are queried only while

@@ -30,7 +30,7 @@ interface ManifestFileEntry {
 interface ManifestSubset {
   snapshot?: string;
   createdAt: string;
-  sources?: { asOf?: string | null }[];
+  sources?: { asOf?: string | null; attribution?: { ru?: string; en?: string } }[];
   files: ManifestFileEntry[];
 }
 
@@ -53,6 +53,12 @@ async function readIndex(basePath: string): Promise<{ current: string; kept: str
   return { current: latest.snapshot, kept: [latest.snapshot] };
 }
 
+/** Lists the attribution of each source of a snapshot in the page's language, without repeats. */
+function attributionsOf(manifest: ManifestSubset, locale: ExplorerConfig['locale']): string[] {
+  const texts = (manifest.sources ?? []).map((source) => source.attribution?.[locale]).filter((text): text is string => typeof text === 'string' && text !== '');
+  return [...new Set(texts)];
+}
+
 export async function resolveSnapshot(config: ExplorerConfig, requested: string | null): Promise<SnapshotResolution> {
   const { current, kept } = await readIndex(config.basePath);
   const id = requested ?? current;
@@ -68,7 +74,7 @@ export async function resolveSnapshot(config: ExplorerConfig, requested: string 
 
   return {
     kind: 'ok',
-    info: { id, createdAt: manifest.createdAt, asOf, appealsSha256: appeals.sha256 },
+    info: { id, createdAt: manifest.createdAt, asOf, appealsSha256: appeals.sha256, attributions: attributionsOf(manifest, config.locale) },
     current,
     boundaries,
     explorerFacts: manifest.files.some((file) => file.path === EXPLORER_FACTS_FILE),

@@ -42,7 +42,7 @@ import {
 } from '../lib/url-state.ts';
 import { createLabeler, setupFacets, type FacetLabeler } from './explorer-facets.ts';
 import { setupHistogram } from './explorer-histogram.ts';
-import { loadDictionary, queryPage, queryViews, type ViewData } from './explorer-queries.ts';
+import { loadDictionary, queryDistrictMedians, queryPage, queryViews, type ViewData } from './explorer-queries.ts';
 import { setupDetail, setupTable } from './explorer-table.ts';
 import { setupConsole } from './explorer-console.ts';
 import { citationText, downloadChartTable, downloadRows, type ChartTable, type DownloadContext, type RowFormat } from './explorer-downloads.ts';
@@ -384,7 +384,9 @@ async function start(root: HTMLElement): Promise<void> {
       const value = dateInputs[key].value;
       const next = cloneState(state);
       next[key] = /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : null;
-      if (next.from && next.to && next.from > next.to) [next.from, next.to] = [next.to, next.from];
+      // A start typed after the end (or an end before the start) begins a new period: the other
+      // end is cleared rather than swapped in, which would select months that were never asked for.
+      if (next.from && next.to && next.from > next.to) next[key === 'from' ? 'to' : 'from'] = null;
       next.page = 1;
       commit(next);
     });
@@ -422,10 +424,17 @@ async function start(root: HTMLElement): Promise<void> {
     });
   });
   root.querySelectorAll<HTMLButtonElement>('[data-chart-download]').forEach((button) => {
-    button.addEventListener('click', () => {
+    button.addEventListener('click', async () => {
       const downloadContextValue = downloadContext();
       if (!downloadContextValue) return;
-      downloadChartTable(button.dataset.chartDownload as ChartTable, downloadContextValue, labelOf);
+      const table = button.dataset.chartDownload as ChartTable;
+      try {
+        const medians = table === 'by-district' && !downloadContextValue.view.districtMedians && context ? await queryDistrictMedians(downloadContextValue.db, downloadContextValue.state, context) : null;
+        const name = downloadChartTable(table, downloadContextValue, labelOf, medians);
+        downloadStatus.textContent = fillTemplate(s['downloads.doneTable'], { name });
+      } catch (error) {
+        downloadStatus.textContent = fillTemplate(s['downloads.failed'], { message: message(error) });
+      }
     });
   });
 
