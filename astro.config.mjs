@@ -7,7 +7,9 @@ export default defineConfig({
   publicDir: './site/public',
   outDir: './dist',
   output: 'static',
-  trailingSlash: 'always',
+  // Pages are written as folders and every link ends in a slash; 'ignore' lets the local server
+  // serve /en as /en/ too, where 'always' showed a developer's 404 page.
+  trailingSlash: 'ignore',
   build: { format: 'directory' },
   integrations: [snapshots()],
   vite: {

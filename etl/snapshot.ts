@@ -11,7 +11,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { aggregateRegion } from './aggregates.ts';
 import { EXPLORER_FACTS_FILE, writeExplorerFiles } from './explorer-files.ts';
 import { comparePolls, computeChanges, type Changes } from './changes.ts';
-import { buildPolls, writeEmptyPolls } from './polls/write.ts';
+import { buildPolls, writeEmptyPolls, type BuildPollsResult } from './polls/write.ts';
 import { bilingualRejectMessage } from './reasons.ts';
 import { isAlive } from './lock.ts';
 import type { Aggregates, Manifest, ManifestFile, ManifestSource } from './aggregates-types.ts';
@@ -70,18 +70,20 @@ export async function writeSnapshot(config: Config, regions: Map<string, Region>
   let aggregates: Aggregates;
   let pollDatasets: Manifest['pollDatasets'] = [];
   let changes: Changes;
+  let pollRejects: BuildPollsResult['rejects'] = [];
   try {
-    await writeRejects(staging, results, tableCounts.connection);
     aggregates = await writeAggregates(staging, id, regions, results, carried, tableCounts.connection);
     tableCounts.rows[EXPLORER_FACTS_FILE] = await writeExplorerFiles(staging, tableCounts.connection);
     logAggregates(logger, aggregates);
     if (config.polls) {
       const polls = await buildPolls({ dataDir: config.polls.dataDirectory, outDir: staging, logger, imports: config.polls.imports });
       pollDatasets = polls.datasets.map(({ id, title, originUrl, licence, attribution }) => ({ id, title, originUrl, licence, attribution }));
+      pollRejects = polls.rejects;
       for (const [name, rows] of [['polls.parquet', polls.counts.polls], ['poll_results.parquet', polls.counts.results]] as const) tableCounts.rows[name] = rows;
     } else {
       await writeEmptyPolls(staging);
     }
+    tableCounts.rows['rejects.csv'] = await writeRejects(staging, results, pollRejects, tableCounts.connection);
     changes = await computeChanges(tableCounts.connection, previous?.id ?? null, previous ? join(previous.directory, 'appeals.parquet') : null);
     changes.polls = comparePolls(readPollList(previous?.directory ?? null), readPollList(staging) ?? []);
     writeJson(join(staging, 'changes.json'), changes);
@@ -225,7 +227,12 @@ async function writeAggregates(staging: string, id: string, regions: Map<string,
   return aggregates;
 }
 
-async function writeRejects(staging: string, results: SourceResult[], connection: DuckDBConnection): Promise<void> {
+/**
+ * Writes rejects.csv: every row a source turned down or dropped as a duplicate, then every row of
+ * a poll dataset that could not be read, with the dataset's id as its source. Returns the count of
+ * rows written.
+ */
+async function writeRejects(staging: string, results: SourceResult[], pollRejects: BuildPollsResult['rejects'], connection: DuckDBConnection): Promise<number> {
   const header = REJECT_COLUMNS.map((column) => column.name);
   const reasonIndex = header.indexOf('reason');
   const messageIndex = header.indexOf('message');
@@ -243,7 +250,9 @@ async function writeRejects(staging: string, results: SourceResult[], connection
       for (const row of rows) lines.push(toLine([...row]));
     }
   }
+  for (const reject of pollRejects) lines.push(toLine(header.map((name) => (name === 'source' ? reject.dataset : reject[name as keyof typeof reject]))));
   writeFileSync(join(staging, 'rejects.csv'), lines.join('\n') + '\n');
+  return lines.length - 1;
 }
 
 function csvField(value: unknown): string {
@@ -275,7 +284,6 @@ function buildManifest(
   for (const result of results) {
     for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] += result.counts[key];
   }
-  rows['rejects.csv'] = counts.rejected;
 
   const sources: ManifestSource[] = results.map((result): ManifestSource => {
     const stale = carried.get(result.source.id);

@@ -60,6 +60,8 @@ export interface BuildPollsResult {
   files: Record<keyof typeof POLL_FILES, string>;
   /** The datasets read, shipped and imported, with their origin and terms. */
   datasets: DatasetInfo[];
+  /** Rows of the datasets that could not be read, each with its dataset's id. */
+  rejects: Array<PollReject & { dataset: string }>;
 }
 
 interface DatasetBatch {
@@ -138,7 +140,7 @@ export async function buildPolls(options: BuildPollsOptions): Promise<BuildPolls
     okrugsWithMissingMembers: okrugLayer.report.okrugsWithMissingMembers.length,
   };
   logger.info(STEP, { ru: `Записаны файлы опросов в ${outDir}`, en: `Poll files written to ${outDir}` }, counts);
-  return { counts, files, datasets };
+  return { counts, files, datasets, rejects };
 }
 
 async function readDatasets(dataDir: string, logger: Logger): Promise<DatasetBatch[]> {

@@ -58,6 +58,36 @@ describe('language switch', () => {
     await session.page.getByTestId('language-switch').click();
     await session.page.waitForURL(`${baseUrl}/districts/${slug}/`);
   });
+
+  test('poll list keeps its filter', async () => {
+    const { page } = await open();
+    await page.goto(`${baseUrl}/polls/?year=2016`);
+    await page.getByTestId('language-switch').click();
+    await page.waitForURL(`${baseUrl}/en/polls/?year=2016`);
+  });
+
+  test('home page keeps the map metric', async () => {
+    const { page } = await open();
+    await page.goto(`${baseUrl}/`);
+    await waitForInteractiveMap(page);
+    await page.check('#metric-perThousand');
+    await page.getByTestId('language-switch').click();
+    await page.waitForURL(`${baseUrl}/en/?metric=perThousand`);
+  });
+});
+
+describe('unknown address', () => {
+  test("gets the site's page in both languages", async () => {
+    const { page } = await open();
+    const response = await page.goto(`${baseUrl}/no-such-page/`);
+    expect([response?.status(), await page.locator('h1').allTextContents()]).toEqual([404, ['Страница не найдена', 'Page not found']]);
+  });
+
+  test('without its closing slash is served', async () => {
+    const { page } = await open();
+    const response = await page.goto(`${baseUrl}/en`);
+    expect(response?.status()).toBe(200);
+  });
 });
 
 describe('every page', () => {

@@ -171,13 +171,18 @@ describe('source without accepted records', () => {
     expect(result.manifest.sources[0].status).toBe('stale');
   });
 
+  const rejectLines = () => readFileSync(join(config.snapshots.directory, result.snapshot, 'rejects.csv'), 'utf8').trim().split('\n').slice(1);
+
   test('lists its rejected rows', () => {
-    const rejects = readFileSync(join(config.snapshots.directory, result.snapshot, 'rejects.csv'), 'utf8').trim().split('\n');
-    expect(rejects.slice(1).map((line) => line.split(',')[2])).toEqual(['1', '2']);
+    expect(rejectLines().filter((line) => line.startsWith(`${config.sources[0].id},`)).map((line) => line.split(',')[2])).toEqual(['1', '2']);
   });
 
-  test('counts its rejected rows', () => {
-    expect(result.manifest.files.find((file) => file.path === 'rejects.csv')?.rows).toBe(2);
+  test('lists the unreadable rows of the poll datasets after them', () => {
+    expect(new Set(rejectLines().slice(2).map((line) => line.split(',')[0]))).toEqual(new Set(['fkgs-yakutsk-2025']));
+  });
+
+  test('counts every row of rejects.csv in the manifest', () => {
+    expect(result.manifest.files.find((file) => file.path === 'rejects.csv')?.rows).toBe(rejectLines().length);
   });
 });
 

@@ -36,6 +36,8 @@ export interface ArchiveEntry {
   schemaVersion: string;
   counts: Manifest['counts'];
   sources: ArchiveSource[];
+  /** Titles of the poll datasets in the snapshot; empty for a snapshot without polls. */
+  pollDatasets: { id: string; title: Manifest['pollDatasets'][number]['title'] }[];
   files: ManifestFile[];
   /** Totals of `changes.json`; null when the snapshot has no such file. */
   changes: ArchiveChanges | null;
@@ -99,6 +101,7 @@ function readEntry(snapshotsDir: string, id: string): ArchiveEntry {
       staleSince,
       counts,
     })),
+    pollDatasets: (manifest.pollDatasets ?? []).map(({ id: datasetId, title }) => ({ id: datasetId, title })),
     files: manifest.files,
     changes: changes && { previous: changes.previous, totals: changes.totals, polls: changes.polls },
   };

@@ -29,13 +29,19 @@ export const METRIC_KINDS: Record<keyof AppealMetrics, MetricKind> = {
 /** Number of colour classes on the map. Five stay distinguishable in a sequential scheme. */
 export const CLASS_COUNT = 5;
 
-/** Sequential colour schemes from d3-scale-chromatic, one hue per metric so the legend changes visibly. */
+/**
+ * Sequential colour schemes from d3-scale-chromatic, one hue per metric so the legend changes
+ * visibly. Each takes the darker CLASS_COUNT colours of a scheme one class longer: the lightest
+ * colour of a five-class scheme (#eff3ff in blue) has a contrast of about 1.07:1 with the map's
+ * grey background, which hid Kronshtadt's island.
+ */
+const darker = (scheme: readonly (readonly string[])[]) => scheme[CLASS_COUNT + 1].slice(1);
 const SCHEMES: Record<MapMetric, readonly string[]> = {
-  received: schemeBlues[CLASS_COUNT],
-  perThousand: schemeBlues[CLASS_COUNT],
-  medianDaysToFirstAnswer: schemePurples[CLASS_COUNT],
-  overdueShare: schemeOranges[CLASS_COUNT],
-  resolvedShare: schemeGreens[CLASS_COUNT],
+  received: darker(schemeBlues),
+  perThousand: darker(schemeBlues),
+  medianDaysToFirstAnswer: darker(schemePurples),
+  overdueShare: darker(schemeOranges),
+  resolvedShare: darker(schemeGreens),
 };
 
 export const NO_DATA_COLOR = '#bdbdbd';

@@ -175,8 +175,21 @@ function start(root: HTMLElement): void {
       labelSvg();
       for (const listener of metricListeners) listener(metric);
       hook.metric = metric;
+      // The metric goes into the address, so that a copied link and the language switch keep it.
+      const url = new URL(window.location.href);
+      if (metric === data.defaultMetric) url.searchParams.delete('metric');
+      else url.searchParams.set('metric', metric);
+      history.replaceState(history.state, '', url);
     });
   });
+  const linkedMetric = new URL(window.location.href).searchParams.get('metric');
+  if (isMapMetric(linkedMetric) && linkedMetric !== metric) {
+    const input = root.querySelector<HTMLInputElement>(`input[name="metric"][value="${linkedMetric}"]`);
+    if (input) {
+      input.checked = true;
+      input.dispatchEvent(new Event('change'));
+    }
+  }
 
   // Two frames after the script ran, the SVG from the HTML has been painted.
   requestAnimationFrame(() =>
