@@ -149,7 +149,7 @@ const ru = {
   'sql.intro':
     'Запросы только на чтение к представлениям appeals и status_events этого снимка. Разрешены запросы, начинающиеся с SELECT, WITH, FROM, EXPLAIN, DESCRIBE, SUMMARIZE или PRAGMA table_info.',
   'sql.scope':
-    'Консоль работает со всем снимком, а не только со строками, которые отобрали фильтры. Время хранится в UTC (тип TIMESTAMPTZ). В этом движке в браузере нет базы часовых поясов, поэтому перед функциями дат приводите время к TIMESTAMP: created_at::TIMESTAMP::DATE — день по UTC, date_trunc(\'month\', created_at::TIMESTAMP + INTERVAL {interval}) — месяц по времени региона ({zone}, UTC{sign}{hours}).',
+    'Консоль работает со всем снимком, а не только со строками, которые отобрали фильтры. Время хранится в UTC (тип TIMESTAMPTZ). В этом движке в браузере нет базы часовых поясов, поэтому перед функциями дат приводите время к TIMESTAMP: created_at::TIMESTAMP::DATE — день по UTC, date_trunc(\'month\', created_at::TIMESTAMP + INTERVAL {interval}) — месяц по времени региона ({zone}, UTC{sign}{hours}). Значения записаны так, как в источнике: district = \'Невский\'.',
   'sql.label': 'Запрос SQL',
   'sql.run': 'Выполнить',
   'sql.runHint': 'Ctrl+Enter в поле запроса тоже выполняет его.',
@@ -336,7 +336,7 @@ const en: Record<ExplorerMessageKey, string> = {
   'sql.intro':
     "Read-only queries over this snapshot's views appeals and status_events. Queries that start with SELECT, WITH, FROM, EXPLAIN, DESCRIBE, SUMMARIZE or PRAGMA table_info are allowed.",
   'sql.scope':
-    "The console works on the whole snapshot, not only on the rows the filters select. Times are stored in UTC (type TIMESTAMPTZ). This in-browser engine has no time zone database, so cast times to TIMESTAMP before date functions: created_at::TIMESTAMP::DATE is the UTC day, and date_trunc('month', created_at::TIMESTAMP + INTERVAL {interval}) the month in the region's time ({zone}, UTC{sign}{hours}).",
+    "The console works on the whole snapshot, not only on the rows the filters select. Times are stored in UTC (type TIMESTAMPTZ). This in-browser engine has no time zone database, so cast times to TIMESTAMP before date functions: created_at::TIMESTAMP::DATE is the UTC day, and date_trunc('month', created_at::TIMESTAMP + INTERVAL {interval}) the month in the region's time ({zone}, UTC{sign}{hours}). Values are written as the source writes them, mostly in Russian: district = 'Невский', not 'Nevskiy'.",
   'sql.label': 'SQL query',
   'sql.run': 'Run',
   'sql.runHint': 'Ctrl+Enter in the query box runs it too.',

@@ -149,7 +149,12 @@ function start(root: HTMLElement): void {
     if (!district) return;
     link.addEventListener('focus', () => showAtLabel(district, data.strings.tooltipKeyboard));
     link.addEventListener('blur', hideTooltip);
-    link.closest('tr')?.addEventListener('mouseenter', () => showAtLabel(district, data.strings.tooltipOpen));
+    // A row tapped on a phone lies below the map, and a tooltip there would open out of sight; the
+    // row shows the value itself, so only a map in view gets the tooltip.
+    link.closest('tr')?.addEventListener('mouseenter', () => {
+      const { top, bottom } = frame.getBoundingClientRect();
+      if (bottom > 0 && top < window.innerHeight) showAtLabel(district, data.strings.tooltipOpen);
+    });
     link.closest('tr')?.addEventListener('mouseleave', hideTooltip);
   });
 

@@ -70,7 +70,10 @@ export function setupHistogram(
       .attr('height', (bin) => y(0) - y(bin.received))
       .attr('fill', (bin) => (!hasRange ? BAR_COLOR : inRange(bin.day) ? SELECTED_COLOR : OUTSIDE_COLOR));
 
-    const tickCount = Math.max(2, Math.floor(width / 90));
+    // Ticks fall on whole days and whole counts only: a period of one day gets one date, and a
+    // count of 1 is not split into quarters that the integer format would round to "0, 0, 1".
+    const tickCount = Math.max(1, Math.min(Math.floor(width / 90), endDay - firstDay));
+    const countTicks = y.ticks(Math.min(4, y.domain()[1])).filter(Number.isInteger);
     svg
       .append('g')
       .attr('transform', `translate(0,${HEIGHT - MARGIN.bottom})`)
@@ -85,7 +88,7 @@ export function setupHistogram(
       .attr('transform', `translate(${MARGIN.left},0)`)
       .call(
         axisLeft(y)
-          .ticks(4)
+          .tickValues(countTicks)
           .tickFormat((value) => formatters.integer(Number(value))),
       )
       .attr('font-size', 12);

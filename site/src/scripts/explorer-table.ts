@@ -134,11 +134,15 @@ export function setupTable(root: HTMLElement, config: ExplorerConfig, formatters
 
       const first = count === 0 ? 0 : (currentPage - 1) * PAGE_SIZE + 1;
       const last = Math.min(count, currentPage * PAGE_SIZE);
-      position.textContent = fillTemplate(s['table.position'], {
-        first: formatters.integer(first),
-        last: formatters.integer(last),
-        count: formatters.integer(count),
-      });
+      // An empty selection says so once, in the table, instead of "rows 0–0 of 0" under it.
+      position.textContent =
+        count === 0
+          ? ''
+          : fillTemplate(s['table.position'], {
+              first: formatters.integer(first),
+              last: formatters.integer(last),
+              count: formatters.integer(count),
+            });
       previous.disabled = currentPage <= 1;
       next.disabled = currentPage >= pages;
     },

@@ -94,7 +94,8 @@ function renderBars(list: HTMLElement, entries: [string, number][], selected: re
     bar.style.width = `${(100 * count) / max}%`;
     bar.setAttribute('aria-hidden', 'true');
     item.append(
-      Object.assign(document.createElement('span'), { className: 'bars__label', textContent: labelOf(value) }),
+      // The label may be cut to one line; its title keeps the whole text within reach.
+      Object.assign(document.createElement('span'), { className: 'bars__label', textContent: labelOf(value), title: labelOf(value) }),
       Object.assign(document.createElement('span'), { className: 'bars__value', textContent: formatters.integer(count) }),
       bar,
     );
