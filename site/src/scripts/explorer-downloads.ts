@@ -85,7 +85,7 @@ async function geoJsonFile(context: DownloadContext): Promise<{ blob: Blob; rows
     type: 'FeatureCollection',
     // Foreign members (RFC 7946 §6.1) that say where the points come from.
     snapshot: context.snapshot.id,
-    note: 'Points are centres of grid cells, not addresses. Centres of the same cell repeat.',
+    note: 'Точки — центры ячеек сетки, а не адреса; центр одной ячейки повторяется. · Points are centres of grid cells, not addresses. Centres of the same cell repeat.',
     features,
   };
   return { blob: new Blob([JSON.stringify(collection)], { type: 'application/geo+json' }), rows: features.length, skipped: total - features.length };
