@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { openDatabase } from '../../etl/lib/duckdb.ts';
 import {
+  ignoredParameters,
   cloneState,
   defaultState,
   EXPLORER_URL_PARAMETERS,
@@ -59,6 +60,16 @@ function fullState(): ExplorerState {
   state.sql = 'SELECT 1';
   return state;
 }
+
+describe('ignored link parameters', () => {
+  test('lists an unknown status and an impossible date', () => {
+    expect(ignoredParameters(new URL('https://site.test/explorer/?status=bogus&from=2021-13-45&to=2021-03-01'))).toEqual(['status=bogus', 'from=2021-13-45']);
+  });
+
+  test('keeps quiet about swapped dates', () => {
+    expect(ignoredParameters(new URL('https://site.test/explorer/?from=2021-03-31&to=2021-03-01'))).toEqual([]);
+  });
+});
 
 describe('explorer URL parameters', () => {
   test('every written parameter is documented', () => {

@@ -24,6 +24,7 @@ const ru = {
   'snapshot.gone': 'Снимка {snapshot} на сайте больше нет. Сейчас хранятся: {kept}. Ссылка отбирала строки из того снимка, поэтому в текущем числа могут отличаться.',
   'snapshot.indexFailed': 'Не удалось прочитать список снимков /snapshots/index.json: {message}',
   'snapshot.unknownValues': 'В этом снимке нет значений из ссылки: {values}. Они не совпадают ни с одной строкой.',
+  'snapshot.ignoredParameters': 'Параметры ссылки не распознаны и пропущены: {parameters}. Допустимые значения перечислены в разделе «Параметры ссылки».',
 
   'filters.heading': 'Фильтры',
   'filters.reset': 'Сбросить все фильтры',
@@ -211,6 +212,7 @@ const en: Record<ExplorerMessageKey, string> = {
   'snapshot.gone': 'Snapshot {snapshot} is no longer on the site. Kept now: {kept}. The link selected rows from that snapshot, so the numbers in the current one can differ.',
   'snapshot.indexFailed': 'Failed to read the snapshot list /snapshots/index.json: {message}',
   'snapshot.unknownValues': 'This snapshot has none of these values from the link: {values}. They match no row.',
+  'snapshot.ignoredParameters': 'These link parameters were not understood and were left out: {parameters}. The section “Link parameters” lists the accepted values.',
 
   'filters.heading': 'Filters',
   'filters.reset': 'Reset all filters',

@@ -254,6 +254,23 @@ function parseFacetValues(facet: Facet, values: string[]): string[] {
   return [...new Set(kept)].sort();
 }
 
+/**
+ * Lists the parameters of a link that parseState left out as malformed (an unknown status, an
+ * impossible date), as "name=value", so that the page can say it ignored them.
+ */
+export function ignoredParameters(url: URL): string[] {
+  const state = parseState(url);
+  const ignored: string[] = [];
+  for (const facet of ['status', 'overdue'] as const) {
+    for (const value of url.searchParams.getAll(facet)) if (!state.filters[facet].includes(value)) ignored.push(`${facet}=${value}`);
+  }
+  for (const name of ['from', 'to'] as const) {
+    const value = url.searchParams.get(name);
+    if (value && value !== state.from && value !== state.to) ignored.push(`${name}=${value}`);
+  }
+  return ignored;
+}
+
 /** Reads the locale from a path: `/en/` before `explorer/` means English. */
 export function localeFromPath(pathname: string): Locale {
   return /\/en\/explorer\/?$/.test(pathname) ? 'en' : 'ru';

@@ -32,6 +32,7 @@ import {
   EMPTY_VALUE,
   explorerPath,
   FACETS,
+  ignoredParameters,
   parseState,
   sameSelection,
   serializeState,
@@ -567,6 +568,11 @@ async function start(root: HTMLElement): Promise<void> {
   const unknown = TEXT_FACETS.flatMap((facet) => state.filters[facet].filter((value) => value !== EMPTY_VALUE && !context!.dictionary![facet].codes.has(value)));
   if (unknown.length > 0) {
     snapshotNotice.append(Object.assign(document.createElement('p'), { textContent: fillTemplate(s['snapshot.unknownValues'], { values: unknown.join(', ') }) }));
+    snapshotNotice.hidden = false;
+  }
+  const ignored = ignoredParameters(new URL(window.location.href));
+  if (ignored.length > 0) {
+    snapshotNotice.append(Object.assign(document.createElement('p'), { textContent: fillTemplate(s['snapshot.ignoredParameters'], { parameters: ignored.join(', ') }) }));
     snapshotNotice.hidden = false;
   }
 
