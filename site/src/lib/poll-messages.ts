@@ -46,6 +46,7 @@ export const POLL_MESSAGES_RU = {
   'polls.dates.from': 'с {date}',
   'polls.dates.until': 'по {date}',
   'polls.dates.unknown': 'даты не указаны',
+  'polls.dates.year': '{year} г., точные даты не указаны',
   'polls.participantsAsGiven': '«{text}» (так в источнике)',
   'polls.unitHousesBadge': 'единица — дом',
 
@@ -211,6 +212,7 @@ export const POLL_MESSAGES_EN: Record<PollMessageKey, string> = {
   'polls.dates.from': 'from {date}',
   'polls.dates.until': 'until {date}',
   'polls.dates.unknown': 'dates not given',
+  'polls.dates.year': '{year}, exact dates not given',
   'polls.participantsAsGiven': '«{text}» (as the source puts it)',
   'polls.unitHousesBadge': 'unit: house',
 
