@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 
 import { isBlankRecord, readHeaderedCsv } from './csv.ts';
 import { emptyBatch, problem, rejectValue, type Poll, type PollBatch, type PollOptionResult, type PollReject } from './schema.ts';
-import { optionalText, readCount } from './values.ts';
+import { optionalText, readCount, yearOfDate } from './values.ts';
 
 export const FORMAT = 'deg-okrug-csv';
 
@@ -22,7 +22,7 @@ export const MOSCOW_DUMA_OKRUGS: readonly number[] = Array.from({ length: 15 }, 
 
 export interface DegCsvOptions {
   /** Poll fields that the file does not carry: id, title, dates, source and licence. */
-  readonly poll: Omit<Poll, 'scope' | 'status' | 'unit' | 'choice_type' | 'participants'>;
+  readonly poll: Omit<Poll, 'scope' | 'status' | 'unit' | 'choice_type' | 'participants' | 'ended_year'>;
   /** Okrug numbers the file must cover; a row outside them is rejected. */
   readonly okrugs?: readonly number[];
   readonly displayName?: string;
@@ -108,6 +108,7 @@ export function parseDegCsv(text: string, options: DegCsvOptions): PollBatch {
   const grandTotal = [...totals.values()].reduce((sum, value) => sum + value, 0);
   batch.polls.push({
     ...options.poll,
+    ended_year: yearOfDate(options.poll.ended_on),
     scope: 'okrug',
     status: 'partial',
     unit: 'people',

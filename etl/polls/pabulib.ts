@@ -12,7 +12,7 @@ import { basename } from 'node:path';
 
 import { isBlankRecord, parseCsvWithLines, type CsvRecord } from './csv.ts';
 import { emptyBatch, problem, rejectValue, type ChoiceType, type Poll, type PollBatch, type PollOptionResult, type PollReject, type PollStatus } from './schema.ts';
-import { optionalText, readCount, readDottedDate } from './values.ts';
+import { optionalText, readCount, readDottedDate, yearOfDate } from './values.ts';
 
 export const FORMAT = 'pabulib';
 
@@ -116,6 +116,7 @@ export function parsePabulib(text: string, options: PabulibOptions): PollBatch {
     scope: 'district',
     started_on: startedOn,
     ended_on: endedOn,
+    ended_year: yearOfDate(endedOn),
     status,
     snapshot_at: endedOn,
     unit: 'people',

@@ -18,7 +18,7 @@ import { basename } from 'node:path';
 import { isValidWallClock, localToInstant } from '../lib/time.ts';
 import { isBlankRecord, readHeaderedCsv } from './csv.ts';
 import { emptyBatch, problem, rejectValue, type AreaKind, type Poll, type PollBatch, type PollOptionResult, type PollReject } from './schema.ts';
-import { isoInstant } from './values.ts';
+import { isoInstant, yearOfDate } from './values.ts';
 
 export const FORMAT = 'running-count-csv';
 
@@ -30,7 +30,7 @@ const VOTES_CELL = /^(?:Всего проголосовало:\s*)?(\d+)$/;
 
 export interface RunningCountOptions {
   /** Poll fields that the file does not carry. Status, unit and participants are set here. */
-  readonly poll: Omit<Poll, 'status' | 'unit' | 'participants' | 'snapshot_at'>;
+  readonly poll: Omit<Poll, 'status' | 'unit' | 'participants' | 'snapshot_at' | 'ended_year'>;
   readonly areaKind: AreaKind;
   readonly area: string;
   /** IANA zone of the scraper's clock, e.g. "Asia/Yakutsk". */
@@ -144,7 +144,7 @@ export function parseRunningCountCsv(text: string, options: RunningCountOptions)
   for (const observation of batch.observations) latest.set(observation.optionId, observation);
   const snapshot = Math.max(...[...latest.values()].map((observation) => observation.at));
 
-  batch.polls.push({ ...options.poll, status: 'interim', unit: 'people', participants: null, snapshot_at: isoInstant(snapshot) });
+  batch.polls.push({ ...options.poll, ended_year: yearOfDate(options.poll.ended_on), status: 'interim', unit: 'people', participants: null, snapshot_at: isoInstant(snapshot) });
   batch.results.push(
     ...[...latest.values()]
       .sort((a, b) => b.votes - a.votes)

@@ -148,6 +148,16 @@ export const POLL_COLUMNS: readonly ColumnDefinition[] = [
     description: { ru: 'Последний день голосования; пусто, если источник не называет', en: 'Last day of the vote; empty when the source gives none' },
   },
   {
+    name: 'ended_year',
+    type: 'INTEGER',
+    nullable: true,
+    unit: { ru: 'год', en: 'year' },
+    description: {
+      ru: 'Год окончания голосования: из ended_on или, если источник называет только год, из источника; пусто, если неизвестен',
+      en: 'Year the vote ended: from ended_on, or from the source when it names only the year; empty when unknown',
+    },
+  },
+  {
     name: 'status',
     type: 'VARCHAR',
     nullable: false,
@@ -357,6 +367,7 @@ export interface Poll {
   scope: PollScope;
   started_on: string | null;
   ended_on: string | null;
+  ended_year: number | null;
   status: PollStatus;
   snapshot_at: string | null;
   unit: PollUnit;

@@ -30,6 +30,11 @@ export const AG_MOS_POLLS = {
     ru: 'По данным проекта «Активный гражданин» в изложении СМИ (источник указан у каждого опроса)',
     en: 'Data of the Active Citizen (Aktivny Grazhdanin) project as reported by the press (each poll names its outlet)',
   },
+  // The file is a verbatim copy, so facts that its source pages state but its rows leave out go here.
+  pollFacts: {
+    // The 2016 article quotes the results of the previous year's vote («в прошлом году»).
+    gazon_2015: { endedYear: 2015 },
+  },
 } as const satisfies DatasetInfo & Record<string, unknown>;
 
 export const MOSCOW_DEG_2021 = {

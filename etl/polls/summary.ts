@@ -69,6 +69,7 @@ export interface PollSummary {
   scope: PollScope;
   startedOn: string | null;
   endedOn: string | null;
+  endedYear: number | null;
   status: PollStatus;
   snapshotAt: string | null;
   unit: PollUnit;
@@ -197,6 +198,7 @@ function summarizePoll(poll: Poll, input: SummaryInput, okrugNames: Map<string, 
     scope: poll.scope,
     startedOn: poll.started_on,
     endedOn: poll.ended_on,
+    endedYear: poll.ended_year,
     status: poll.status,
     snapshotAt: poll.snapshot_at,
     unit: poll.unit,

@@ -17,6 +17,8 @@
  * - `topic`: own label. `source_url`: one or more URLs separated by " ; ".
  * - `started_on`, `ended_on`, `reported_on`: ISO dates "YYYY-MM-DD". `reported_on` is the as-of
  *   date of the figures; `ended_on` is the last day of voting.
+ * - `ended_year`: the year voting ended, four digits, for a source that names the year but not the
+ *   day ("в прошлом году"). With `ended_on` it must be that date's year.
  * - `participants_total`: the exact number of participants, digits only. Rounded wording goes to
  *   `participants_as_given` ("около 300 тыс."), which is kept verbatim.
  * - `district`: empty for a city-wide row, otherwise the district name as in the region's
@@ -53,7 +55,7 @@ import {
   type PollUnit,
   type ResultKind,
 } from './schema.ts';
-import { optionalText, readCount, readDecimal, readIsoDate } from './values.ts';
+import { optionalText, readCount, readDecimal, readIsoDate, yearOfDate } from './values.ts';
 
 export const FORMAT = 'transcribed-polls-csv';
 
@@ -63,6 +65,7 @@ export const OPTIONAL_COLUMNS = [
   'topic',
   'started_on',
   'ended_on',
+  'ended_year',
   'participants_total',
   'district',
   'district_participants',
@@ -86,6 +89,8 @@ export interface TranscribedCsvOptions {
   readonly cityName: string;
   /** File name shown in rejects and provenance; the file's base name by default. */
   readonly displayName?: string;
+  /** Facts that the rows leave out, by poll id. A value in the file wins over them. */
+  readonly pollFacts?: Readonly<Record<string, { readonly endedYear?: number }>>;
 }
 
 // Markers of figures taken while the vote was open. Checked before the final markers, because an
@@ -105,6 +110,7 @@ interface RowDraft {
   topic: string | null;
   startedOn: string | null;
   endedOn: string | null;
+  endedYear: number | null;
   reportedOn: string | null;
   participantsTotal: number | null;
   participantsAsGiven: string | null;
@@ -228,13 +234,17 @@ function readRow(record: CsvRecord, columns: readonly string[]): RowDraft {
     if (share === null && votes === null) throw new RowProblem('share_percent', null, 'missing_value', 'the row has neither a share nor votes; leave out options the source gives no figure for and mention them in the note');
   }
 
+  const endedOn = readOptionalDate(get('ended_on'), 'ended_on');
+  const endedYear = readOptionalYear(get('ended_year'), endedOn);
+
   return {
     line: record.line,
     pollId,
     title,
     topic: optionalText(get('topic')),
     startedOn: readOptionalDate(get('started_on'), 'started_on'),
-    endedOn: readOptionalDate(get('ended_on'), 'ended_on'),
+    endedOn,
+    endedYear,
     reportedOn: readOptionalDate(get('reported_on'), 'reported_on'),
     participantsTotal: readOptionalCount(get('participants_total'), 'participants_total'),
     participantsAsGiven: optionalText(get('participants_as_given')),
@@ -257,6 +267,19 @@ function readOptionalDate(text: string, field: string): string | null {
   const value = readIsoDate(text);
   if (value === null) throw new RowProblem(field, text, 'invalid_date', 'expected an ISO date like 2021-02-26 naming a real day');
   return value;
+}
+
+const YEAR = /^\d{4}$/;
+
+/** Reads `ended_year`; without it, the year of `ended_on`. */
+function readOptionalYear(text: string, endedOn: string | null): number | null {
+  const value = text.trim();
+  if (value === '') return yearOfDate(endedOn);
+  if (!YEAR.test(value)) throw new RowProblem('ended_year', value, 'invalid_value', 'expected a year in four digits, like 2015');
+  if (endedOn !== null && Number(value) !== yearOfDate(endedOn)) {
+    throw new RowProblem('ended_year', value, 'invalid_value', `ended_on ${endedOn} is in another year; correct one of the two or leave ended_year empty`);
+  }
+  return Number(value);
 }
 
 function readOptionalCount(text: string, field: string): number | null {
@@ -285,14 +308,14 @@ function inferRowKind(optionText: string | null, note: string | null): ResultKin
 }
 
 /**
- * Infers the status from the title, the notes and the end date. Interim markers win. A poll is
- * final only with an end date or a note that the results were announced. Without either, the
- * figures are not known to be final, so the poll is interim.
+ * Infers the status from the title, the notes and the end date or year. Interim markers win. A poll
+ * is final only with an end date or year or a note that the results were announced. Without
+ * either, the figures are not known to be final, so the poll is interim.
  */
-export function inferStatus(title: string, notes: readonly string[], endedOn: string | null): PollStatus {
+export function inferStatus(title: string, notes: readonly string[], ended: string | number | null): PollStatus {
   const text = [title, ...notes].join(' \n ');
   if (INTERIM_MARKERS.test(text)) return 'interim';
-  if (endedOn !== null || FINAL_MARKERS.test(text)) return 'final';
+  if (ended !== null || FINAL_MARKERS.test(text)) return 'final';
   return 'interim';
 }
 
@@ -312,10 +335,11 @@ export function inferUnit(notes: readonly string[]): PollUnit {
 }
 
 // Poll-level fields that every row of one poll must repeat.
-const POLL_FIELDS = ['title', 'topic', 'startedOn', 'endedOn', 'reportedOn', 'participantsTotal', 'participantsAsGiven', 'sourceUrl', 'status', 'choiceType', 'unit'] as const;
+const POLL_FIELDS = ['title', 'topic', 'startedOn', 'endedOn', 'endedYear', 'reportedOn', 'participantsTotal', 'participantsAsGiven', 'sourceUrl', 'status', 'choiceType', 'unit'] as const;
 
 function buildPoll(rows: RowDraft[], options: TranscribedCsvOptions, file: string, batch: PollBatch): void {
   const first = rows[0];
+  const endedYear = first.endedYear ?? options.pollFacts?.[first.pollId]?.endedYear ?? null;
   for (const field of POLL_FIELDS) {
     const other = rows.find((row) => row[field] !== first[field]);
     if (!other) continue;
@@ -344,7 +368,8 @@ function buildPoll(rows: RowDraft[], options: TranscribedCsvOptions, file: strin
     scope: districtScope ? 'district' : 'city',
     started_on: first.startedOn,
     ended_on: first.endedOn,
-    status: first.status ?? inferStatus(first.title, notes, first.endedOn),
+    ended_year: endedYear,
+    status: first.status ?? inferStatus(first.title, notes, first.endedOn ?? endedYear),
     snapshot_at: first.reportedOn,
     unit: first.unit ?? inferUnit(notes),
     choice_type: first.choiceType ?? inferChoiceType(first.title, notes),

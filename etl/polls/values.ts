@@ -16,6 +16,11 @@ export function readIsoDate(text: string): string | null {
   return isValidWallClock([year, month, day]) ? match[0] : null;
 }
 
+/** Returns the year of a "YYYY-MM-DD" date, or null without a date. */
+export function yearOfDate(date: string | null): number | null {
+  return date === null ? null : Number(date.slice(0, 4));
+}
+
 /** Reads "dd.mm.yyyy" (Pabulib, Polish and Russian documents) into "YYYY-MM-DD". */
 export function readDottedDate(text: string): string | null {
   const match = DOTTED_DATE.exec(text.trim());

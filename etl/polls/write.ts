@@ -150,7 +150,13 @@ async function readDatasets(dataDir: string, logger: Logger): Promise<DatasetBat
   await requireFile(agPath);
   batches.push({
     dataset: AG_MOS_POLLS.id,
-    batch: await readTranscribedCsv(agPath, { region: AG_MOS_POLLS.region, source: AG_MOS_POLLS.id, licence: AG_MOS_POLLS.licence, cityName: AG_MOS_POLLS.cityName }),
+    batch: await readTranscribedCsv(agPath, {
+      region: AG_MOS_POLLS.region,
+      source: AG_MOS_POLLS.id,
+      licence: AG_MOS_POLLS.licence,
+      cityName: AG_MOS_POLLS.cityName,
+      pollFacts: AG_MOS_POLLS.pollFacts,
+    }),
   });
 
   const degPath = join(dataDir, MOSCOW_DEG_2021.file);

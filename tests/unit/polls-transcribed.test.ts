@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { parseCsvWithLines } from '../../etl/polls/csv.ts';
 import type { PollBatch } from '../../etl/polls/schema.ts';
-import { inferChoiceType, inferStatus, readTranscribedCsv } from '../../etl/polls/transcribed-csv.ts';
+import { AG_MOS_POLLS } from '../../etl/polls/sources.ts';
+import { inferChoiceType, inferStatus, parseTranscribedCsv, readTranscribedCsv } from '../../etl/polls/transcribed-csv.ts';
 
 const POLLS_CSV = fileURLToPath(new URL('../../data/polls/ag_mos_polls/polls.csv', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/polls/${name}`, import.meta.url));
@@ -117,6 +118,14 @@ describe('transcribed csv: real polls.csv', () => {
     expect(poll('gazon_2016_week7').snapshot_at).toBe('2016-07-12');
   });
 
+  it('leaves ended_year empty without an end date or a stated year', () => {
+    expect(poll('gazon_2015').ended_year).toBeNull();
+  });
+
+  it('takes ended_year from ended_on', () => {
+    expect(poll('lubyanka_2021').ended_year).toBe(2021);
+  });
+
   describe('gazon week 2 district rows', () => {
     const rows = () => batch.results.filter((row) => row.poll_id === 'gazon_2016_week2_district_activity' && row.kind === 'participation');
 
@@ -190,5 +199,34 @@ describe('transcribed csv: explicit columns', () => {
 
   it('reads a participation row by row_kind', () => {
     expect(batch.results[2]).toMatchObject({ kind: 'participation', area: 'Люблино', participants: 300 });
+  });
+});
+
+describe('transcribed csv: poll facts of the shipped dataset', () => {
+  let batch: PollBatch;
+  beforeAll(async () => {
+    batch = await readTranscribedCsv(POLLS_CSV, { ...options, pollFacts: AG_MOS_POLLS.pollFacts });
+  });
+  const gazon2015 = () => batch.polls.find((entry) => entry.poll_id === 'gazon_2015')!;
+
+  it('files gazon_2015 under 2015', () => {
+    expect(gazon2015().ended_year).toBe(2015);
+  });
+
+  it('marks gazon_2015 final', () => {
+    expect(gazon2015().status).toBe('final');
+  });
+
+  it('keeps the article date of gazon_2015 as its snapshot', () => {
+    expect(gazon2015().snapshot_at).toBe('2016-06-08');
+  });
+});
+
+describe('transcribed csv: ended_year column', () => {
+  const header = 'poll_id,poll_title,option_text,share_percent,votes,ended_on,ended_year\n';
+
+  it('rejects a year that contradicts ended_on', () => {
+    const batch = parseTranscribedCsv(`${header}p,Опрос,Да,60,,2021-02-26,2020\n`, options);
+    expect(batch.rejects.map((reject) => reject.field)).toEqual(['ended_year']);
   });
 });

@@ -168,6 +168,7 @@ const ru = {
 
   'footer.snapshot': 'Снимок данных',
   'footer.asOf': 'данные источника на',
+  'footer.asOfAppeals': 'данные источника обращений на',
   'footer.archive': 'Все снимки и файлы',
   'footer.feed': 'Лента новых снимков (Atom)',
 
@@ -392,6 +393,7 @@ const en: Record<MessageKey, string> & Record<StatusKey | MetricKey, string> = {
 
   'footer.snapshot': 'Data snapshot',
   'footer.asOf': 'source data as of',
+  'footer.asOfAppeals': 'appeals source data as of',
   'footer.archive': 'All snapshots and files',
   'footer.feed': 'Feed of new snapshots (Atom)',
 

@@ -115,23 +115,55 @@ export interface RunningCountSeries {
   points: Array<{ at: Date; votes: number }>;
 }
 
-/**
- * Spreads the line-end numbers apart vertically so that none overlaps another, and returns each
- * number's vertical position in votes. `pixelsPerVote` converts between the two units.
- */
-function spreadEndLabels(ends: Array<{ number: number; votes: number }>, pixelsPerVote: number, gapPixels: number) {
-  const sorted = [...ends].sort((a, b) => a.votes - b.votes);
-  const placed: Array<{ number: number; labelVotes: number }> = [];
-  let previous = -Infinity;
-  for (const end of sorted) {
-    const labelVotes = Math.max(end.votes, previous + gapPixels / pixelsPerVote);
-    placed.push({ number: end.number, labelVotes });
-    previous = labelVotes;
-  }
-  return placed;
+export interface LineEnd {
+  /** Number printed at the line's end. */
+  number: number;
+  votes: number;
 }
 
-/** Draws each option's running count as a step line, numbered at its last observation. */
+export interface PlacedEndLabel extends LineEnd {
+  /** Vertical position of the number, in votes. */
+  labelVotes: number;
+}
+
+/**
+ * Places the line-end numbers in the vertical order of the line ends, at least `gap` apart and
+ * between `lower` and `upper` (all in votes). Numbers that would overlap move apart as a group
+ * centred on their ends, by the least total squared distance. A number with room stays at its
+ * end, and of two equal ends the lower number goes on top.
+ */
+export function placeEndLabels(ends: readonly LineEnd[], gap: number, lower: number, upper: number): PlacedEndLabel[] {
+  const sorted = [...ends].sort((a, b) => a.votes - b.votes || b.number - a.number);
+  if (sorted.length === 0) return [];
+  const last = sorted.length - 1;
+  const step = last > 0 ? Math.min(gap, (upper - lower) / last) : gap;
+
+  // With the i-th label lowered by i steps, "at least one step apart" becomes "not decreasing",
+  // and pooling adjacent violators gives the closest non-decreasing sequence.
+  const blocks: Array<{ total: number; count: number }> = [];
+  sorted.forEach((end, index) => {
+    blocks.push({ total: end.votes - index * step, count: 1 });
+    while (blocks.length > 1) {
+      const top = blocks[blocks.length - 1];
+      const below = blocks[blocks.length - 2];
+      if (below.total / below.count <= top.total / top.count) break;
+      blocks.pop();
+      below.total += top.total;
+      below.count += top.count;
+    }
+  });
+
+  const shifted = blocks.flatMap((block) => Array<number>(block.count).fill(block.total / block.count));
+  return sorted.map((end, index) => {
+    const base = Math.min(Math.max(shifted[index], lower), upper - last * step);
+    return { ...end, labelVotes: base + index * step };
+  });
+}
+
+/**
+ * Draws each option's running count as a step line. Its number sits right of the plot, in the
+ * order of the line ends, joined to its line's last observation by a thin leader.
+ */
 export function renderRunningCount(
   series: readonly RunningCountSeries[],
   width: ChartWidth,
@@ -141,16 +173,23 @@ export function renderRunningCount(
 ): string {
   const pixels = WIDTHS[width];
   const height = width === 'wide' ? 320 : 260;
-  const margin = { top: 12, right: 28, bottom: 28, left: 44 };
+  const margin = { top: 12, right: 34, bottom: 28, left: 44 };
   const rows = series.flatMap((line) => line.points.map((point) => ({ ...point, number: line.number })));
   const ends = series
     .filter((line) => line.points.length > 0)
     .map((line) => ({ number: line.number, at: line.points[line.points.length - 1].at, votes: line.points[line.points.length - 1].votes }));
   const maxVotes = Math.max(1, ...rows.map((row) => row.votes)) * 1.08;
-  const pixelsPerVote = (height - margin.top - margin.bottom) / maxVotes;
-  const labelPositions = new Map(spreadEndLabels(ends, pixelsPerVote, 13).map((entry) => [entry.number, entry.labelVotes]));
-  const lastTime = new Date(Math.max(...ends.map((end) => end.at.getTime())));
-  const labels = ends.map((end) => ({ number: end.number, at: lastTime, votes: labelPositions.get(end.number) ?? end.votes }));
+  const votesPerPixel = maxVotes / (height - margin.top - margin.bottom);
+
+  const times = rows.map((row) => row.at.getTime());
+  const lastTime = Math.max(...times);
+  const firstTime = Math.min(lastTime - 3_600_000, ...times);
+  const msPerPixel = (lastTime - firstTime) / (pixels - margin.left - margin.right);
+  // The leaders end 10 pixels right of the last observation, in the right margin.
+  const labelTime = new Date(lastTime + 10 * msPerPixel);
+  const endAt = new Map(ends.map((end) => [end.number, end.at]));
+  // 13 pixels: one line of the 13-pixel bold digits.
+  const labels = placeEndLabels(ends, 13 * votesPerPixel, 0, maxVotes).map((entry) => ({ ...entry, at: endAt.get(entry.number)!, labelAt: labelTime }));
   const colors = series.map((line) => line.color);
   const numbers = series.map((line) => line.number);
 
@@ -163,14 +202,16 @@ export function renderRunningCount(
     marginBottom: margin.bottom,
     marginLeft: margin.left,
     style: { fontSize: `${FONT_SIZE}px`, background: 'transparent' },
-    x: { type: 'utc', label: null, ticks: utcDay, tickFormat: formatDay },
+    x: { type: 'utc', label: null, domain: [new Date(firstTime), new Date(lastTime)], ticks: utcDay, tickFormat: formatDay },
     y: { grid: true, label: null, domain: [0, maxVotes], tickFormat: formatInteger },
     color: { domain: numbers, range: colors },
     marks: [
       Plot.lineY(rows, { x: 'at', y: 'votes', z: 'number', stroke: 'number', strokeWidth: 2, curve: 'step-after' }),
-      Plot.dot(ends, { x: 'at', y: 'votes', fill: 'number', r: 3 }),
+      Plot.link(labels, { x1: 'at', y1: 'votes', x2: 'labelAt', y2: 'labelVotes', stroke: MUTED_COLOR, strokeWidth: 1 }),
+      // Drawn last to first, so that where two ends meet, the lower number's dot lies on top.
+      Plot.dot([...ends].reverse(), { x: 'at', y: 'votes', fill: 'number', r: 3 }),
       // Numbers in text colour: some palette colours are too light for text on white.
-      Plot.text(labels, { x: 'at', y: 'votes', text: (entry: { number: number }) => String(entry.number), dx: 8, textAnchor: 'start', fontWeight: 700 }),
+      Plot.text(labels, { x: 'labelAt', y: 'labelVotes', text: (entry: PlacedEndLabel) => String(entry.number), dx: 3, textAnchor: 'start', fontWeight: 700 }),
     ],
   });
   return toMarkup(chart, label);

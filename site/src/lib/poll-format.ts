@@ -8,8 +8,11 @@ import { translate } from './i18n.ts';
 import type { ShareValue } from './polls.ts';
 
 export interface PollFormatters extends Formatters {
-  /** Voting dates "YYYY-MM-DD" as one range ("25–26 февраля 2021 г."), or what is known of them. */
-  dateRange(start: string | null, end: string | null): string;
+  /**
+   * Voting dates "YYYY-MM-DD" as one range ("25–26 февраля 2021 г."), or what is known of them:
+   * with neither date, the year the vote ended when the source names it.
+   */
+  dateRange(start: string | null, end: string | null, endedYear?: number | null): string;
   /** `snapshotAt`: a plain date as written, an instant as date and time in the poll's time zone. */
   asOf(value: string): string;
   /** A share in percent: one decimal when computed from votes, the source's own digits when printed. */
@@ -42,12 +45,13 @@ export function createPollFormatters(locale: Locale, timeZone: string): PollForm
   return {
     ...base,
     zoneName,
-    dateRange(start, end) {
+    dateRange(start, end, endedYear = null) {
       const validStart = start && PLAIN_DATE.test(start) ? start : null;
       const validEnd = end && PLAIN_DATE.test(end) ? end : null;
       if (validStart && validEnd) return longDate.formatRange(parsePlainDate(validStart), parsePlainDate(validEnd));
       if (validStart) return translate(locale, 'polls.dates.from', { date: longDate.format(parsePlainDate(validStart)) });
       if (validEnd) return translate(locale, 'polls.dates.until', { date: longDate.format(parsePlainDate(validEnd)) });
+      if (endedYear !== null) return translate(locale, 'polls.dates.year', { year: endedYear });
       return translate(locale, 'polls.dates.unknown');
     },
     asOf(value) {

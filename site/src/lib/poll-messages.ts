@@ -46,6 +46,7 @@ export const POLL_MESSAGES_RU = {
   'polls.dates.from': 'с {date}',
   'polls.dates.until': 'по {date}',
   'polls.dates.unknown': 'даты не указаны',
+  'polls.dates.year': '{year} г., точные даты не указаны',
   'polls.participantsAsGiven': '«{text}» (так в источнике)',
   'polls.unitHousesBadge': 'единица — дом',
 
@@ -64,6 +65,7 @@ export const POLL_MESSAGES_RU = {
   'polls.fact.source': 'Источник',
   'polls.unit.people': 'человек',
   'polls.unit.houses': 'ДОМ, а не человек',
+  'polls.unit.housesShares': 'доли считаются от числа домов, а не жителей',
   'polls.unitHousesCallout':
     'Единица подсчёта — ДОМ, а не человек. Каждый дом считается одним участником, и все доли на этой странице — доли домов, а не жителей.',
   'polls.choiceNote.multiple':
@@ -83,6 +85,8 @@ export const POLL_MESSAGES_RU = {
   'polls.chart.shares': 'Доли вариантов: {area}',
   'polls.chart.votes': 'Голоса по вариантам: {area}',
   'polls.chart.sharesHouses': 'Доли ДОМОВ по вариантам: {area}',
+  'polls.chart.pointsOrderShares': 'Варианты идут по убыванию баллов, а не долей',
+  'polls.chart.pointsOrderVotes': 'Варианты идут по убыванию баллов, а не голосов',
   'polls.bar.n': 'n = {n}',
   'polls.bar.nAsGiven': 'n: «{text}»',
   'polls.bar.nUnknown': 'n неизвестно',
@@ -145,7 +149,7 @@ export const POLL_MESSAGES_RU = {
   'polls.map.hint': 'Наведите курсор на округ, чтобы увидеть лидера и отрыв. Все значения есть в таблице ниже.',
   'polls.map.noScript': 'Для карты нужен JavaScript. Все значения есть в таблице ниже.',
   'polls.map.failed': 'Карта не загрузилась (нужен WebGL 2). Все значения есть в таблице.',
-  'polls.map.unplacedHeading': 'Нет на карте: районы не размещены',
+  'polls.map.unplacedHeading': 'Нет на карте: округа с неизвестным составом',
   'polls.map.unplacedIntro':
     'Округа {okrugs} не нарисованы: ни один найденный источник не называет районы, из которых они состоят, а угадывать состав мы не стали. Их результаты есть в таблицах.',
   'polls.map.unplacedDistricts': 'Районы Москвы, не размещённые ни в одном округе ({count}):',
@@ -211,6 +215,7 @@ export const POLL_MESSAGES_EN: Record<PollMessageKey, string> = {
   'polls.dates.from': 'from {date}',
   'polls.dates.until': 'until {date}',
   'polls.dates.unknown': 'dates not given',
+  'polls.dates.year': '{year}, exact dates not given',
   'polls.participantsAsGiven': '«{text}» (as the source puts it)',
   'polls.unitHousesBadge': 'unit: house',
 
@@ -229,6 +234,7 @@ export const POLL_MESSAGES_EN: Record<PollMessageKey, string> = {
   'polls.fact.source': 'Source',
   'polls.unit.people': 'person',
   'polls.unit.houses': 'HOUSE, not person',
+  'polls.unit.housesShares': 'shares are of houses, not of residents',
   'polls.unitHousesCallout':
     'The unit counted is a HOUSE, not a person. Each house counts as one participant, and every share on this page is a share of houses, not of residents.',
   'polls.choiceNote.multiple':
@@ -248,6 +254,8 @@ export const POLL_MESSAGES_EN: Record<PollMessageKey, string> = {
   'polls.chart.shares': 'Option shares: {area}',
   'polls.chart.votes': 'Votes per option: {area}',
   'polls.chart.sharesHouses': 'Shares of HOUSES per option: {area}',
+  'polls.chart.pointsOrderShares': 'Options are in order of points, not of shares',
+  'polls.chart.pointsOrderVotes': 'Options are in order of points, not of votes',
   'polls.bar.n': 'n = {n}',
   'polls.bar.nAsGiven': 'n: «{text}»',
   'polls.bar.nUnknown': 'n unknown',
@@ -310,7 +318,7 @@ export const POLL_MESSAGES_EN: Record<PollMessageKey, string> = {
   'polls.map.hint': 'Hover over an okrug to see its leader and margin. The table below has every value.',
   'polls.map.noScript': 'The map needs JavaScript. The table below has every value.',
   'polls.map.failed': 'The map failed to load (it needs WebGL 2). The table has every value.',
-  'polls.map.unplacedHeading': 'Not on the map: districts not placed',
+  'polls.map.unplacedHeading': 'Not on the map: okrugs of unknown make-up',
   'polls.map.unplacedIntro':
     'Okrugs {okrugs} are not drawn: no source we found names the districts they are made of, and we did not guess them. Their results are in the tables.',
   'polls.map.unplacedDistricts': 'Moscow districts not placed in any okrug ({count}):',

@@ -76,9 +76,25 @@ export function buildBarRows(poll: PollSummary, area: AreaSummary, locale: Local
   });
 }
 
-/** Returns the chart caption: shares (of houses where the unit is a house) or votes, and the area. */
+/** Returns whether every option has points and the options come most points first. */
+export function inPointsOrder(area: AreaSummary): boolean {
+  const points = area.results.map((result) => result.points);
+  return points.length > 1 && points.every((value, index) => value !== null && (index === 0 || points[index - 1]! >= value));
+}
+
+/**
+ * Returns the chart caption: shares (of houses where the unit is a house) or votes, and the area.
+ * When the bars are in points order and their lengths do not fall steadily, the caption says so.
+ */
 export function barChartCaption(poll: PollSummary, area: AreaSummary, locale: Locale): string {
   const name = areaLabel(poll, area, locale);
-  if (chooseBarMeasure(poll, area) === 'votes') return translate(locale, 'polls.chart.votes', { area: name });
-  return translate(locale, poll.unit === 'houses' ? 'polls.chart.sharesHouses' : 'polls.chart.shares', { area: name });
+  const measure = chooseBarMeasure(poll, area);
+  const caption =
+    measure === 'votes'
+      ? translate(locale, 'polls.chart.votes', { area: name })
+      : translate(locale, poll.unit === 'houses' ? 'polls.chart.sharesHouses' : 'polls.chart.shares', { area: name });
+  const lengths = area.results.map((result) => (measure === 'votes' ? result.votes ?? 0 : resultShare(poll, result)?.percent ?? 0));
+  const lengthsFall = lengths.every((value, index) => index === 0 || lengths[index - 1] >= value);
+  if (lengthsFall || !inPointsOrder(area)) return caption;
+  return `${caption}. ${translate(locale, measure === 'votes' ? 'polls.chart.pointsOrderVotes' : 'polls.chart.pointsOrderShares')}`;
 }

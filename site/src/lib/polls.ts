@@ -146,13 +146,13 @@ function yearOf(value: string | null): number | null {
 }
 
 /**
- * Returns the calendar years of the vote: every year from the start to the end date, or the one
- * year of whichever date is known. With no voting dates, the year of `snapshotAt`, the time the
+ * Returns the calendar years of the vote: every year from the start to the end date or year, or the
+ * one year of whichever is known. With no voting dates, the year of `snapshotAt`, the time the
  * figures refer to. Empty when the poll has no date at all.
  */
 export function pollYears(poll: PollSummary): number[] {
   const start = yearOf(poll.startedOn);
-  const end = yearOf(poll.endedOn);
+  const end = yearOf(poll.endedOn) ?? poll.endedYear;
   if (start !== null && end !== null) {
     return Array.from({ length: Math.max(1, end - start + 1) }, (_, index) => start + index);
   }
@@ -160,9 +160,10 @@ export function pollYears(poll: PollSummary): number[] {
   return single === null ? [] : [single];
 }
 
-/** Orders polls newest first by end, start or as-of date; polls with no date go last. */
+/** Orders polls newest first by end date, start date, end year or as-of date. Polls with no date go last. */
 export function comparePollsByDate(a: PollSummary, b: PollSummary): number {
-  const dateOf = (poll: PollSummary) => poll.endedOn ?? poll.startedOn ?? poll.snapshotAt?.slice(0, 10) ?? '';
+  const dateOf = (poll: PollSummary) =>
+    poll.endedOn ?? poll.startedOn ?? (poll.endedYear === null ? null : String(poll.endedYear)) ?? poll.snapshotAt?.slice(0, 10) ?? '';
   const byDate = dateOf(b).localeCompare(dateOf(a));
   return byDate !== 0 ? byDate : a.title.localeCompare(b.title, 'ru', { numeric: true });
 }
