@@ -2,7 +2,11 @@
 // build, the explorer's schema list and the methodology page. A test fails when a Parquet column
 // is missing here.
 
-export const SCHEMA_VERSION = '1.0.0';
+/**
+ * Version of the snapshot's files. 1.1.0: rejects.csv also lists duplicates (reason duplicate_id)
+ * and the unreadable rows of poll datasets; polls.parquet has ended_year.
+ */
+export const SCHEMA_VERSION = '1.1.0';
 
 export type ColumnType = 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN' | 'TIMESTAMPTZ' | 'DATE';
 

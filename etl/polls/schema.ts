@@ -5,7 +5,8 @@
 import type { ColumnDefinition, Reject } from '../schema.ts';
 import type { Message } from '../lib/log.ts';
 
-export const POLL_SCHEMA_VERSION = '1.0.0';
+/** Version of polls.json and the poll tables. 1.1.0 adds ended_year. */
+export const POLL_SCHEMA_VERSION = '1.1.0';
 
 /** Area that a poll asked: the whole city, one district, or electoral okrugs. */
 export const POLL_SCOPES = ['city', 'district', 'okrug'] as const;
