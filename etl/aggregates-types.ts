@@ -106,6 +106,8 @@ export interface ManifestSource {
   url: string | null;
   licence: string;
   attribution: LocalizedText;
+  /** The data's coverage and gaps, from the configuration; null when it gives none. */
+  coverage?: { notice?: LocalizedText; included?: LocalizedText; excluded?: LocalizedText } | null;
   files: { path: string; sha256: string; bytes: number }[];
   asOf: string | null;
   asOfRule: 'configured' | 'latest_event';

@@ -108,6 +108,16 @@ export interface SourceConfig {
   url: string | null;
   licence: string;
   attribution: LocalizedText;
+  /** The data's coverage and gaps, for the site's notices and methodology; none when absent. */
+  coverage?: SourceCoverage;
+}
+
+/** A source's coverage as readers need it: a short notice and the longer included/excluded text. */
+export interface SourceCoverage {
+  /** One sentence for the home and explorer pages, e.g. that the data is a sample. */
+  notice?: LocalizedText;
+  included?: LocalizedText;
+  excluded?: LocalizedText;
 }
 
 export interface PrivacyConfig {
@@ -170,7 +180,8 @@ export const CONFIG_KEYS = {
   districtCodes: ['file', 'codeColumn', 'districtColumn'],
   municipalities: ['file', 'nameColumn', 'shortNameColumn', 'districtColumn'],
   population: ['file', 'districtColumn', 'valueColumn', 'year', 'licence', 'attribution'],
-  source: ['id', 'format', 'region', 'files', 'mapping', 'services', 'endpoint', 'districtPolicy', 'timeZone', 'asOf', 'title', 'url', 'licence', 'attribution'],
+  source: ['id', 'format', 'region', 'files', 'mapping', 'services', 'endpoint', 'districtPolicy', 'timeZone', 'asOf', 'title', 'url', 'licence', 'attribution', 'coverage'],
+  coverage: ['notice', 'included', 'excluded'],
   endpoint: ['url', 'startDate', 'endDate', 'windowDays', 'pageCap', 'retries', 'timeoutMs', 'format'],
   districtPolicy: ['conflict', 'pointMismatch', 'unplaced'],
   localized: ['ru', 'en'],
@@ -354,6 +365,17 @@ function validateSource(value: unknown, key: string, root: string, regionIds: Se
     url: json.url === null || json.url === undefined ? null : string(json.url, `${key}.url`),
     licence: string(json.licence, `${key}.licence`),
     attribution: localized(json.attribution, `${key}.attribution`),
+    coverage: optional(json.coverage, (v) => validateCoverage(v, `${key}.coverage`)),
+  };
+}
+
+function validateCoverage(value: unknown, key: string): SourceCoverage {
+  const json = object(value, key);
+  allowKeys(json, key, CONFIG_KEYS.coverage);
+  return {
+    notice: optional(json.notice, (v) => localized(v, `${key}.notice`)),
+    included: optional(json.included, (v) => localized(v, `${key}.included`)),
+    excluded: optional(json.excluded, (v) => localized(v, `${key}.excluded`)),
   };
 }
 

@@ -287,7 +287,7 @@ function buildManifest(
 
   const sources: ManifestSource[] = results.map((result): ManifestSource => {
     const stale = carried.get(result.source.id);
-    if (stale) return { ...stale, status: 'stale', staleReason: `${result.failure!.ru} · ${result.failure!.en}`, staleSince: stale.staleSince ?? stale.asOf };
+    if (stale) return { ...stale, coverage: result.source.coverage ?? null, status: 'stale', staleReason: `${result.failure!.ru} · ${result.failure!.en}`, staleSince: stale.staleSince ?? stale.asOf };
     if (result.failure) return { ...freshSource(config, result, hashes), status: 'failed', staleReason: `${result.failure.ru} · ${result.failure.en}` };
     return freshSource(config, result, hashes);
   });
@@ -323,6 +323,7 @@ function freshSource(config: Config, result: SourceResult, hashes: ReadonlyMap<s
     url: result.source.url,
     licence: result.source.licence,
     attribution: result.source.attribution,
+    coverage: result.source.coverage ?? null,
     files: result.source.files
       .filter((path) => existsSync(path))
       .map((path) => ({ path: relative(config.root, path), sha256: hashes.get(path) ?? sha256(path), bytes: statSync(path).size })),

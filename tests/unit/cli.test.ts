@@ -113,6 +113,20 @@ describe('etl configuration errors', () => {
     expect([code, errors]).toEqual([3, expect.stringContaining('regions[0].timezone')]);
   });
 
+  test('names a wrong key of a source coverage', async () => {
+    const { code, errors } = await runChangedConfig((config) => {
+      config.sources[0].coverage.note = { ru: 'выборка', en: 'sample' };
+    });
+    expect([code, errors]).toEqual([3, expect.stringContaining('sources[0].coverage.note')]);
+  });
+
+  test('names a coverage text without its English half', async () => {
+    const { errors } = await runChangedConfig((config) => {
+      config.sources[0].coverage.notice = { ru: 'выборка' };
+    });
+    expect(errors).toContain('sources[0].coverage.notice.en');
+  });
+
   test('names a bad time zone', async () => {
     const { errors } = await runChangedConfig((config) => {
       config.sources[0].timeZone = 'Moscow';

@@ -57,6 +57,10 @@ describe('snapshot writer', () => {
     expect(manifest.sources[0].attribution.ru).toContain('Наш Санкт-Петербург');
   });
 
+  test('records the coverage the configuration gives the source', () => {
+    expect(manifest.sources[0].coverage?.notice?.ru).toMatch(/^Это выборка/);
+  });
+
   test('records the source file hash', () => {
     expect(manifest.sources[0].files[0].sha256).toBe(sha256(built.config.sources[0].files[0]));
   });

@@ -57,14 +57,13 @@ const ru = {
   'status.closed': 'Закрыто',
 
   'home.title': 'Обращения жителей: {region}',
-  'home.lede': 'Обращения жителей по районам города с {from} по {to}; источник: {source}',
-  'home.ledeSources': 'Обращения жителей по районам города с {from} по {to}; источники: {source}',
-  'home.sampleNote':
-    'Это выборка: в неё вошли только темы ЖКХ и благоустройства и только часть карточек по ним, поэтому числа — не итоги по городу.',
+  'home.lede': 'Обращения жителей по районам с {from} по {to}; источник: {source}',
+  'home.ledeSources': 'Обращения жителей по районам с {from} по {to}; источники: {source}',
   'home.sampleNoteLink': 'Подробнее — в методике',
+  'methodology.coverageUnknown': 'Конфигурация не описывает, какие обращения источника вошли в данные; сравнивайте числа с итогами портала осторожно.',
   'home.explorerLink': 'Отобрать обращения, скачать выборку или задать запрос SQL',
   'district.explorerLink': 'Открыть обращения района в обозревателе данных: отбор, выгрузка, запрос SQL',
-  'home.headlineHeading': 'Город в целом',
+  'home.headlineHeading': '{region} в целом',
   'home.headlineOverdueNote': 'без первого ответа, хотя бы промежуточного, дольше {days} дней',
   'home.headlineInProgressNote': 'на модерации, на рассмотрении или с промежуточным ответом',
   'home.mapHeading': 'Карта районов',
@@ -79,12 +78,12 @@ const ru = {
   'home.tableCaption': 'Районы: {metric}',
 
   'district.title': '{name} район',
-  'district.lede': 'Обращения жителей района за период {from} — {to}; рядом с каждым числом — значение по городу.',
+  'district.lede': 'Обращения жителей района за период {from} — {to}; рядом с каждым числом — значение по всему региону ({region}).',
   'district.back': 'Вернуться к карте',
   'district.metricsHeading': 'Показатели',
   'district.metricColumn': 'Показатель',
   'district.districtColumn': 'Район',
-  'district.cityColumn': 'Город',
+  'district.cityColumn': 'Весь регион',
   'district.weeklyHeading': 'Обращения по неделям',
   'district.weeklyChart': 'Число обращений по неделям создания',
   'district.rubricsHeading': 'Частые рубрики',
@@ -120,11 +119,7 @@ const ru = {
   'methodology.period': 'Период (создание обращений)',
   'methodology.asOf': 'Момент выгрузки источника',
   'methodology.licence': 'Лицензия',
-  'methodology.coverageHeading': 'Что входит в выборку',
-  'methodology.coverageIncluded':
-    'Обращения по темам ЖКХ и благоустройства (содержание домов, дворы, уборка, фасады и т. п.) во всех районах города за указанный период.',
-  'methodology.coverageExcluded':
-    'Не входят обращения по другим темам (дороги, транспорт, торговля и прочие) и часть карточек даже по собранным темам: исходный набор — выборка. Поэтому числа — не итоги по городу и их нельзя сравнивать с официальной статистикой обращений. Сопоставлять районы между собой можно. С 27 января по 3 февраля 2021 г. записей почти нет (5 за 27–28 января, ни одной с 29 января по 3 февраля): при отборе выборки пропущен отрезок исходного набора, поэтому провал на графике по неделям — свойство выборки, а не портала. Первая и последняя недели периода неполные.',
+  'methodology.coverageHeading': 'Что входит в данные',
   'methodology.definitionsHeading': 'Определения',
   'methodology.createdTerm': 'Создание',
   'methodology.createdDefinition': 'время первого сообщения жителя в карточке обращения.',
@@ -282,14 +277,13 @@ const en: Record<MessageKey, string> & Record<StatusKey | MetricKey, string> = {
   'status.closed': 'Closed',
 
   'home.title': "Residents' appeals: {region}",
-  'home.lede': "Residents' appeals by city district from {from} to {to}; source: {source}",
-  'home.ledeSources': "Residents' appeals by city district from {from} to {to}; sources: {source}",
-  'home.sampleNote':
-    'This is a sample: it holds only housing and landscaping topics, and only part of the records on them, so the numbers are not city totals.',
+  'home.lede': "Residents' appeals by district from {from} to {to}; source: {source}",
+  'home.ledeSources': "Residents' appeals by district from {from} to {to}; sources: {source}",
   'home.sampleNoteLink': 'See the methodology',
+  'methodology.coverageUnknown': "The configuration does not say which of the source's appeals the data holds; compare the numbers with the portal's totals with care.",
   'home.explorerLink': 'Select appeals, download a selection or ask an SQL query',
   'district.explorerLink': "Open this district's appeals in the data explorer: select, download, query in SQL",
-  'home.headlineHeading': 'The city as a whole',
+  'home.headlineHeading': '{region} as a whole',
   'home.headlineOverdueNote': 'no first answer, not even an interim one, for more than {days} days',
   'home.headlineInProgressNote': 'in moderation, under review or with an interim answer',
   'home.mapHeading': 'District map',
@@ -304,12 +298,12 @@ const en: Record<MessageKey, string> & Record<StatusKey | MetricKey, string> = {
   'home.tableCaption': 'Districts: {metric}',
 
   'district.title': '{name} district',
-  'district.lede': "Residents' appeals in the district from {from} to {to}; each number has the city's value beside it.",
+  'district.lede': "Residents' appeals in the district from {from} to {to}; each number has the value for the whole region ({region}) beside it.",
   'district.back': 'Back to the map',
   'district.metricsHeading': 'Metrics',
   'district.metricColumn': 'Metric',
   'district.districtColumn': 'District',
-  'district.cityColumn': 'City',
+  'district.cityColumn': 'Whole region',
   'district.weeklyHeading': 'Appeals per week',
   'district.weeklyChart': 'Number of appeals by week of creation',
   'district.rubricsHeading': 'Top rubrics',
@@ -345,11 +339,7 @@ const en: Record<MessageKey, string> & Record<StatusKey | MetricKey, string> = {
   'methodology.period': 'Period (creation of appeals)',
   'methodology.asOf': "Source's as-of time",
   'methodology.licence': 'Licence',
-  'methodology.coverageHeading': 'What the sample covers',
-  'methodology.coverageIncluded':
-    'Appeals on housing and landscaping topics (building upkeep, courtyards, cleaning, facades and the like) in every district of the city during the period.',
-  'methodology.coverageExcluded':
-    'Not included: appeals on other topics (roads, transport, trade and others), and part of the records even on the collected topics, because the source set is a sample. The numbers are therefore not city totals and cannot be compared with official appeal statistics. Comparing districts with each other is fine. From 27 January to 3 February 2021 there are almost no records (5 on 27–28 January, none from 29 January to 3 February): the sample skipped a stretch of the source set, so the dip in the weekly chart is a property of the sample, not of the portal. The first and last weeks of the period are partial.',
+  'methodology.coverageHeading': 'What the data covers',
   'methodology.definitionsHeading': 'Definitions',
   'methodology.createdTerm': 'Created',
   'methodology.createdDefinition': "the time of the resident's first message in the appeal.",
@@ -504,6 +494,16 @@ export function localizedPath(locale: Locale, path: string): string {
  * Returns a district's display name. English pages spell the name from its ASCII slug
  * ("admiralteysky" becomes "Admiralteysky"), because the snapshot carries Russian names only.
  */
+/**
+ * Titles a district's page. A name that is one adjective (Невский, Мещанский) takes the word
+ * «район» / "district"; a name that is a noun or already names its kind (Кунцево, Хабаровск,
+ * Бикинский район) stands alone.
+ */
+export function districtTitle(locale: Locale, district: { district: string; slug: string }): string {
+  const name = districtDisplayName(locale, district);
+  return /^[А-ЯЁ][а-яё-]*(ий|ый|ой)$/.test(district.district) ? translate(locale, 'district.title', { name }) : name;
+}
+
 export function districtDisplayName(locale: Locale, district: { district: string; slug: string }): string {
   if (locale === 'ru') return district.district;
   return district.slug
