@@ -27,7 +27,7 @@ export interface CheckSummary {
   asOf: string | null;
   metrics: { answered: number; medianDaysToFirstAnswer: number | null; overdue: number };
   /** The first rejects, enough to see what to fix; the full list goes to a snapshot's rejects.csv. */
-  examples: { row: number; field: string; value: string | null; reason: string; message: string }[];
+  examples: { row: number; record_id: string | null; field: string; value: string | null; reason: string; message: string }[];
 }
 
 /** Key of the `districts` count for records kept without a district by the source's policy. */
@@ -92,7 +92,7 @@ export function summarize(file: string, format: SourceFormat, region: string, re
     period: result.period ? { from: new Date(result.period.from).toISOString(), to: new Date(result.period.to).toISOString() } : null,
     asOf: result.asOf === null ? null : new Date(result.asOf).toISOString(),
     metrics: { answered, medianDaysToFirstAnswer: median(days), overdue },
-    examples: result.rejects.slice(0, 20).map(({ row, field, value, reason, message }) => ({ row, field, value, reason, message: bilingualRejectMessage(reason, message) })),
+    examples: result.rejects.slice(0, 20).map(({ row, record_id, field, value, reason, message }) => ({ row, record_id, field, value, reason, message: bilingualRejectMessage(reason, message) })),
   };
 }
 

@@ -272,6 +272,10 @@ async function checkCommand(config: Config, rest: string[], values: Options, log
     write(JSON.stringify(summary));
   } else {
     write(`Файл · file: ${file} (${format}, ${regionId})`);
+    const others = config.regions.map((region) => region.id).filter((id) => id !== regionId);
+    if (!values.region && others.length > 0) {
+      write(`Регион · region: ${regionId}, выбран по конфигурации; другие регионы · other regions: ${others.join(', ')} — задайте · set --region`);
+    }
     write(`Прочитано · read ${ru(summary.read)}; принято · accepted ${ru(summary.accepted)}; отклонено · rejected ${ru(summary.rejected)}; повторов · duplicates ${ru(summary.duplicates)}`);
     if (summary.period) write(`Период · period: ${summary.period.from} … ${summary.period.to}; выгрузка · as of ${summary.asOf}`);
     write(`С ответом · answered ${ru(summary.metrics.answered)}; медиана дней до ответа · median days to first answer ${summary.metrics.medianDaysToFirstAnswer?.toFixed(1) ?? '—'}; просрочено · overdue ${ru(summary.metrics.overdue)}`);
@@ -282,14 +286,14 @@ async function checkCommand(config: Config, rest: string[], values: Options, log
     if (summary.rejected > summary.examples.length) {
       write(`  Показаны первые ${summary.examples.length} из ${ru(summary.rejected)} отклонённых строк · the first ${summary.examples.length} of ${en(summary.rejected)} rejected rows are shown`);
     }
-    for (const example of summary.examples) write(`  ${file}, строка · row ${example.row}, поле · field ${example.field} = ${example.value ?? '—'}: ${example.reason} — ${example.message}`);
+    for (const example of summary.examples) write(`  ${file}, строка · row ${example.row}${example.record_id ? `, номер · id ${example.record_id}` : ''}, поле · field ${example.field} = ${example.value ?? '—'}: ${example.reason} — ${example.message}`);
   }
 
   if (summary.accepted === 0) {
     if (!values.json) {
       write(summary.read === 0
         ? 'Во входных данных нет ни одной записи: файл пуст или это не тот формат · the input contains no record: the file is empty or of another format'
-        : 'Не принята ни одна запись: проверьте формат, сопоставление и регион · no record was accepted: check the format, mapping and region');
+        : `Не принята ни одна запись: проверьте формат, сопоставление и регион (сейчас ${regionId}; --region выбирает из: ${config.regions.map((region) => region.id).join(', ')}) · no record was accepted: check the format, mapping and region (now ${regionId}; --region picks one of: ${config.regions.map((region) => region.id).join(', ')})`);
     }
     return EXIT_CODES.input;
   }

@@ -256,7 +256,7 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
  * not as a reject, and goes to rejects.csv so that no dropped row goes unnamed.
  */
 export function duplicateReject(config: Config, source: SourceConfig, file: string, row: number, id: string, earlier: { file: string; row: number }): Reject {
-  return toReject(config, source, { file, row, record_id: id, field: 'appeal_id', value: id, reason: DUPLICATE_REASON, message: duplicateMessage(earlier.file, earlier.row) });
+  return toReject(config, source, { file, row, record_id: id, field: 'appeal_id', value: null, reason: DUPLICATE_REASON, message: duplicateMessage(earlier.file, earlier.row) });
 }
 
 /** Places a record in a district and applies the source's policy to doubtful cases. */
@@ -334,6 +334,8 @@ function toEvents(source: SourceConfig, draft: AppealDraft): StatusEvent[] {
  * other value is cut to 200 characters and scrubbed of personal data.
  */
 function toReject(config: Config, source: SourceConfig, reject: RowReject): Reject {
+  // A duplicate's value would be its id, which record_id already gives unscrubbed.
+  if (reject.reason === DUPLICATE_REASON) return { ...reject, source: source.id, value: null };
   let value = reject.value === null ? null : reject.value.slice(0, 200);
   if (value !== null) value = POINT_REJECT_REASONS.includes(reject.reason) ? generaliseRejectPoint(reject.reason, value, config.privacy) : scrubText(value).text;
   return { ...reject, source: source.id, value };

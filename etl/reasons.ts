@@ -78,7 +78,7 @@ export function bilingualRejectMessage(reason: string, message: string): string 
 export function logDuplicates(logger: Logger, sourceId: string, count: number, first: { file: string; row: number; record_id: string | null; message: string }): void {
   const earlier = earlierRecord(first.message);
   logger.warn('read', {
-    ru: `${sourceId}: повторов ${ru(count)} — записи с номером, который уже встречался, не опубликованы и перечислены в rejects.csv; первый повтор: ${first.file}, строка ${first.row}, номер ${first.record_id}${earlier ? ` (первая запись с этим номером: ${earlier.file}, строка ${earlier.row})` : ''}`,
-    en: `${sourceId}: ${en(count)} duplicates, records whose id already appeared, were not published and are listed in rejects.csv; the first: ${first.file}, row ${first.row}, id ${first.record_id}${earlier ? ` (the first record with this id: ${earlier.file}, row ${earlier.row})` : ''}`,
+    ru: `${sourceId}: повторов ${ru(count)} — записи с номером, который уже встречался, не публикуются (снимок перечисляет их в rejects.csv); первый повтор: ${first.file}, строка ${first.row}, номер ${first.record_id}${earlier ? ` (первая запись с этим номером: ${earlier.file}, строка ${earlier.row})` : ''}`,
+    en: `${sourceId}: duplicates: ${en(count)}; records whose id already appeared are not published (a snapshot lists them in rejects.csv); the first: ${first.file}, row ${first.row}, id ${first.record_id}${earlier ? ` (the first record with this id: ${earlier.file}, row ${earlier.row})` : ''}`,
   });
 }

@@ -241,7 +241,7 @@ export async function buildRejects(input: RowsInput, rows: string, sourceId: str
   const fileNameOf = (column: string) => `CASE ${column} ${input.files.map((file) => `WHEN ${file.index} THEN ${sqlText(file.displayName)}`).join(' ')} END`;
   const acrossFiles = input.files.length > 1
     ? `UNION ALL
-      SELECT file_index, row, appeal_id, ${Problem.DuplicateId}, 'appeal_id', appeal_id, ${sqlText(DUPLICATE_REASON)},
+      SELECT file_index, row, appeal_id, ${Problem.DuplicateId}, 'appeal_id', NULL, ${sqlText(DUPLICATE_REASON)},
              ${sqlText(before)} || ${fileNameOf('first_file')} || ${sqlText(middle)} || first_row || ${sqlText(after)}
       FROM ${input.prefix}_repeats_across`
     : '';
@@ -252,7 +252,7 @@ export async function buildRejects(input: RowsInput, rows: string, sourceId: str
       SELECT c.file_index, c.row, c.id AS record_id, c.problem, ${(['field', 'value', 'reason', 'message'] as const).map(reject).join(', ')}
       FROM (${checkedSelect(input, rejected)}) c LEFT JOIN ${input.prefix}_placement pl ON pl.dkey = c.dkey AND pl.pclass = c.pclass
       UNION ALL
-      SELECT file_index, row, appeal_id, ${Problem.DuplicateId}, ${sqlText(duplicate.field)}, appeal_id, ${sqlText(duplicate.reason)},
+      SELECT file_index, row, appeal_id, ${Problem.DuplicateId}, ${sqlText(duplicate.field)}, NULL, ${sqlText(duplicate.reason)},
              ${sqlText(before)} || ${fileNameOf('file_index')} || ${sqlText(middle)} || first_row || ${sqlText(after)}
       FROM ${repeats}
       ${acrossFiles}

@@ -63,6 +63,11 @@ describe('etl check', () => {
     expect([code, summary.reasons, summary.duplicates]).toEqual([5, { invalid_json: 1 }, 1]);
   });
 
+  test('names the other regions when none is chosen', async () => {
+    const { output } = await runCli(['check', SPB_SLICE, '--format', 'spb-portal', '--config', CONFIG_PATH]);
+    expect(output).toContain('moscow, khabarovsk-krai — задайте · set --region');
+  });
+
   test('names the row and field of a reject', async () => {
     const path = writeTemporary('broken.jsonl', '{"id": 1, "feed": [\n');
     const { output } = await runCli(['check', path, '--format', 'spb-portal', '--json', '--config', CONFIG_PATH]);

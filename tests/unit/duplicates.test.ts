@@ -43,6 +43,13 @@ describe('portal records in overlapping extracts', () => {
     expect(result.counts).toEqual({ read: 6, accepted: 4, rejected: 0, duplicates: 2 });
   });
 
+  test('leaves the value of a duplicate to its record id', () => {
+    expect(duplicateLines(result).map((reject) => [reject.record_id, reject.value])).toEqual([
+      ['2947918', null],
+      ['2947923', null],
+    ]);
+  });
+
   test('keeps duplicates out of the reasons of rejects', () => {
     expect(result.reasons).toEqual({});
   });
