@@ -26,6 +26,7 @@ export function describeSourceReason(source: ArchiveSource, locale: Locale): str
 export function describeCounts(entry: ArchiveEntry, locale: Locale, formatters: Formatters): string {
   const integer = formatters.integer;
   const appeals = fileRows(entry, 'appeals.parquet');
+  const rejects = fileRows(entry, 'rejects.csv');
   return [
     translate(locale, 'archive.createdAt', { date: formatters.dateTime(entry.createdAt) }),
     translate(locale, 'methodology.sourceCounts', {
@@ -35,6 +36,8 @@ export function describeCounts(entry: ArchiveEntry, locale: Locale, formatters: 
       duplicates: integer(entry.counts.duplicates),
     }),
     appeals === null ? null : translate(locale, 'archive.appealsRows', { count: integer(appeals) }),
+    // rejects.csv also lists duplicates and the unreadable rows of poll datasets.
+    rejects === null ? null : translate(locale, 'archive.rejectsRows', { count: integer(rejects) }),
   ]
     .filter((sentence) => sentence !== null)
     .join(' ');
