@@ -385,7 +385,10 @@ export const REJECT_COLUMNS: readonly ColumnDefinition[] = [
     type: 'INTEGER',
     nullable: false,
     unit: null,
-    description: { ru: 'Номер строки (записи) в файле, с 1', en: 'Row (record) number in the file, from 1' },
+    description: {
+      ru: 'Где запись в файле, с 1: в таблице (CSV, XLSX) — номер строки, как его показывает табличный редактор (заголовок — строка 1); в JSON Lines — номер строки; в ответе Open311 — номер запроса по порядку; в файлах опросов — строка файла, с которой запись начинается',
+      en: "Where the record is in its file, from 1: in a table (CSV, XLSX) the row as a spreadsheet shows it (the header is row 1); in JSON Lines the line; in an Open311 answer the request's position; in poll files the line of the file where the record starts",
+    },
   },
   {
     name: 'record_id',
