@@ -318,8 +318,8 @@ function logRejects(dataset: string, rejects: readonly PollReject[], logger: Log
     logger.warn(
       STEP,
       {
-        ru: `${dataset}: отклонено строк — ${ru(entries.length)}, причина ${reason}${REASON_TEXT_RU[reason] ? ` — ${REASON_TEXT_RU[reason]}` : ''} (первая: ${first.file}:${first.row})`,
-        en: `${dataset}: ${en(entries.length)} rows rejected, reason ${reason} (first: ${first.file}:${first.row}, ${first.message})`,
+        ru: `${dataset}: отклонено строк — ${ru(entries.length)}, причина ${reason}${REASON_TEXT_RU[reason] ? ` — ${REASON_TEXT_RU[reason]}` : ''}; первая отклонённая строка: ${first.file}, строка ${first.row}; все перечислены в rejects.csv`,
+        en: `${dataset}: rows rejected: ${en(entries.length)}, reason ${reason}; the first rejected row: ${first.file}, line ${first.row} (${first.message}); rejects.csv lists them all`,
       },
       { rejects: entries.length },
     );
