@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { readRunningCountCsv } from '../../etl/polls/running-count-csv.ts';
 import { FKGS_YAKUTSK_2025 } from '../../etl/polls/sources.ts';
-import { placeEndLabels, type LineEnd, type PlacedEndLabel } from '../../site/src/lib/poll-charts.ts';
+import { observationGaps, placeEndLabels, withGaps, type LineEnd, type PlacedEndLabel } from '../../site/src/lib/poll-charts.ts';
 
 const VOTES_CSV = fileURLToPath(new URL('../../data/polls/fkgs_yakutsk_2025/votes_data.csv', import.meta.url));
 
@@ -73,5 +73,32 @@ describe('placeEndLabels: bounds', () => {
   it('puts the lower number on top when two ends are equal', () => {
     const placed = placeEndLabels([{ number: 1, votes: 50 }, { number: 2, votes: 50 }], 10, 0, 100);
     expect(placed.map((entry) => entry.number)).toEqual([2, 1]);
+  });
+});
+
+describe('withGaps: Yakutsk observations', () => {
+  let line: ReturnType<typeof withGaps>;
+  let gaps: ReturnType<typeof observationGaps>;
+
+  beforeAll(async () => {
+    const batch = await readRunningCountCsv(VOTES_CSV, {
+      poll: { ...FKGS_YAKUTSK_2025.poll, region: 'yakutsk', source: 'test', source_url: null, licence: null },
+      areaKind: 'municipality',
+      area: 'Якутск',
+      timeZone: 'Asia/Yakutsk',
+      optionIds: FKGS_YAKUTSK_2025.optionIds,
+    });
+    const first = batch.observations.filter((observation) => observation.optionId === batch.observations[0].optionId);
+    const series = { number: 1, color: '#000000', points: first.map((observation) => ({ at: new Date(observation.at), votes: observation.votes })) };
+    line = withGaps(series);
+    gaps = observationGaps(series);
+  });
+
+  it('breaks the line once, in the four days without observations', () => {
+    expect(line.filter((point) => Number.isNaN(point.votes))).toHaveLength(1);
+  });
+
+  it('bridges the four days with one dashed link', () => {
+    expect(gaps).toHaveLength(1);
   });
 });

@@ -161,6 +161,35 @@ export function placeEndLabels(ends: readonly LineEnd[], gap: number, lower: num
 }
 
 /**
+ * Maximum pause between two observations that a line still crosses. The scraper read the
+ * counter every few minutes; a longer pause means the count in between is unknown, so the line
+ * breaks there instead of claiming a flat count.
+ */
+const MAX_OBSERVATION_GAP_MS = 6 * 3_600_000;
+
+/** Lists the pauses longer than MAX_OBSERVATION_GAP_MS of a line: the observations on either side. */
+export function observationGaps(line: RunningCountSeries): Array<{ number: number; from: Date; fromVotes: number; to: Date; toVotes: number }> {
+  return line.points.flatMap((point, index) => {
+    const previous = line.points[index - 1];
+    if (!previous || point.at.getTime() - previous.at.getTime() <= MAX_OBSERVATION_GAP_MS) return [];
+    return [{ number: line.number, from: previous.at, fromVotes: previous.votes, to: point.at, toVotes: point.votes }];
+  });
+}
+
+/** Lists a line's points with a missing value in each pause longer than MAX_OBSERVATION_GAP_MS. */
+export function withGaps(line: RunningCountSeries): Array<{ at: Date; votes: number; number: number }> {
+  const points: Array<{ at: Date; votes: number; number: number }> = [];
+  line.points.forEach((point, index) => {
+    const previous = line.points[index - 1];
+    if (previous && point.at.getTime() - previous.at.getTime() > MAX_OBSERVATION_GAP_MS) {
+      points.push({ at: new Date((previous.at.getTime() + point.at.getTime()) / 2), votes: NaN, number: line.number });
+    }
+    points.push({ ...point, number: line.number });
+  });
+  return points;
+}
+
+/**
  * Draws each option's running count as a step line. Its number sits right of the plot, in the
  * order of the line ends, joined to its line's last observation by a thin leader.
  */
@@ -175,6 +204,8 @@ export function renderRunningCount(
   const height = width === 'wide' ? 320 : 260;
   const margin = { top: 12, right: 34, bottom: 28, left: 44 };
   const rows = series.flatMap((line) => line.points.map((point) => ({ ...point, number: line.number })));
+  const lineRows = series.flatMap((line) => withGaps(line));
+  const gaps = series.flatMap((line) => observationGaps(line));
   const ends = series
     .filter((line) => line.points.length > 0)
     .map((line) => ({ number: line.number, at: line.points[line.points.length - 1].at, votes: line.points[line.points.length - 1].votes }));
@@ -206,7 +237,9 @@ export function renderRunningCount(
     y: { grid: true, label: null, domain: [0, maxVotes], tickFormat: formatInteger },
     color: { domain: numbers, range: colors },
     marks: [
-      Plot.lineY(rows, { x: 'at', y: 'votes', z: 'number', stroke: 'number', strokeWidth: 2, curve: 'step-after' }),
+      Plot.lineY(lineRows, { x: 'at', y: 'votes', z: 'number', stroke: 'number', strokeWidth: 2, curve: 'step-after' }),
+      // A pause without observations is bridged by a thin dashed line: the change is known, its path is not.
+      Plot.link(gaps, { x1: 'from', y1: 'fromVotes', x2: 'to', y2: 'toVotes', stroke: 'number', strokeWidth: 1, strokeDasharray: '3,3' }),
       Plot.link(labels, { x1: 'at', y1: 'votes', x2: 'labelAt', y2: 'labelVotes', stroke: MUTED_COLOR, strokeWidth: 1 }),
       // Drawn last to first, so that where two ends meet, the lower number's dot lies on top.
       Plot.dot([...ends].reverse(), { x: 'at', y: 'votes', fill: 'number', r: 3 }),

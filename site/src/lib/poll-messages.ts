@@ -159,7 +159,7 @@ export const POLL_MESSAGES_RU = {
 
   'polls.series.heading': 'Нарастающий итог по вариантам',
   'polls.series.intro':
-    'Счётчик голосов записывался во время голосования. Линии показывают, как менялось число голосов за каждый вариант от наблюдения к наблюдению. Окончательные ли это цифры, сказано в статусе выше.',
+    'Счётчик голосов записывался во время голосования. Линии показывают, как менялось число голосов за каждый вариант от наблюдения к наблюдению; пунктир соединяет наблюдения через перерыв дольше 6 часов, когда счётчик не записывался. Окончательные ли это цифры, сказано в статусе выше.',
   'polls.series.chart': 'Число голосов за каждый вариант по времени наблюдения (время {zone})',
   'polls.series.legend': 'Варианты',
 
@@ -328,7 +328,7 @@ export const POLL_MESSAGES_EN: Record<PollMessageKey, string> = {
 
   'polls.series.heading': 'Running count per option',
   'polls.series.intro':
-    'The vote counter was recorded while the vote was open. The lines show how the votes for each option changed from one observation to the next. The status above says whether the figures are final.',
+    'The vote counter was recorded while the vote was open. The lines show how the votes for each option changed from one observation to the next; a dashed line joins two observations across a pause of more than 6 hours in which the counter was not recorded. The status above says whether the figures are final.',
   'polls.series.chart': 'Votes for each option by time of observation ({zone} time)',
   'polls.series.legend': 'Options',
 
