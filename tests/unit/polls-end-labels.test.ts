@@ -8,6 +8,17 @@ import { observationGaps, placeEndLabels, withGaps, type LineEnd, type PlacedEnd
 
 const VOTES_CSV = fileURLToPath(new URL('../../data/polls/fkgs_yakutsk_2025/votes_data.csv', import.meta.url));
 
+/** Reads the real Yakutsk running count as the poll build does. */
+function readYakutsk() {
+  return readRunningCountCsv(VOTES_CSV, {
+    poll: { ...FKGS_YAKUTSK_2025.poll, region: 'yakutsk', source: 'test', source_url: null, licence: null },
+    areaKind: 'municipality',
+    area: 'Якутск',
+    timeZone: 'Asia/Yakutsk',
+    optionIds: FKGS_YAKUTSK_2025.optionIds,
+  });
+}
+
 // The wide running-count chart: 280 plot pixels for 1.08 × 520 votes, numbers 13 pixels apart.
 const TOP = 520 * 1.08;
 const GAP = (13 * TOP) / 280;
@@ -18,13 +29,7 @@ describe('placeEndLabels: Yakutsk final counts, wide chart', () => {
   const label = (number: number) => placed.find((entry) => entry.number === number)!;
 
   beforeAll(async () => {
-    const batch = await readRunningCountCsv(VOTES_CSV, {
-      poll: { ...FKGS_YAKUTSK_2025.poll, region: 'yakutsk', source: 'test', source_url: null, licence: null },
-      areaKind: 'municipality',
-      area: 'Якутск',
-      timeZone: 'Asia/Yakutsk',
-      optionIds: FKGS_YAKUTSK_2025.optionIds,
-    });
+    const batch = await readYakutsk();
     // Numbered as on the page: most votes first.
     ends = batch.results
       .map((row) => row.votes!)
@@ -81,13 +86,7 @@ describe('withGaps: Yakutsk observations', () => {
   let gaps: ReturnType<typeof observationGaps>;
 
   beforeAll(async () => {
-    const batch = await readRunningCountCsv(VOTES_CSV, {
-      poll: { ...FKGS_YAKUTSK_2025.poll, region: 'yakutsk', source: 'test', source_url: null, licence: null },
-      areaKind: 'municipality',
-      area: 'Якутск',
-      timeZone: 'Asia/Yakutsk',
-      optionIds: FKGS_YAKUTSK_2025.optionIds,
-    });
+    const batch = await readYakutsk();
     const first = batch.observations.filter((observation) => observation.optionId === batch.observations[0].optionId);
     const series = { number: 1, color: '#000000', points: first.map((observation) => ({ at: new Date(observation.at), votes: observation.votes })) };
     line = withGaps(series);
