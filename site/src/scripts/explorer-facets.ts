@@ -148,6 +148,8 @@ export function setupFacets(
     }
 
     list.empty.hidden = matching > 0;
+    // "Nothing found" is the result of a search; without a query the list has no values at all.
+    list.empty.textContent = query === '' ? config.strings['filters.noValues'] : config.strings['filters.noMatches'];
     const collapsible = query === '' && list.options.size > COLLAPSED_SIZE;
     list.more.hidden = !collapsible;
     list.more.textContent = list.expanded ? config.strings['filters.showFewer'] : fillTemplate(config.strings['filters.showAll'], { count: list.options.size });
