@@ -148,7 +148,7 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
     warnings[warning.reason] = (warnings[warning.reason] ?? 0) + 1;
     if (warnings[warning.reason] === 1) firstWarnings.push(warning);
   };
-  // Rejected rows and dropped duplicates, in reading order; duplicates carry DUPLICATE_REASON.
+  // Rejected rows and dropped duplicates in reading order. Duplicates carry DUPLICATE_REASON.
   const rejects: Reject[] = [];
   // Row of the first record with each id, to name it when the id comes again in a later file (or,
   // for adapters that keep no ids of their own, in the same file).

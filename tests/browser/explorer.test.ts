@@ -337,6 +337,17 @@ describe('explorer downloads', () => {
     expect(await page.isVisible('[data-cite-text]')).toBe(true);
   });
 
+  /** Opens the explorer with the filter, runs a query in its console and waits for the result. */
+  async function consoleResult(sql: string): Promise<Page> {
+    const { page } = await open();
+    await page.goto(explorerUrl(filter()));
+    await waitForExplorer(page);
+    await page.fill('[data-sql-text]', sql);
+    await page.click('[data-sql-run]');
+    await page.waitForSelector('[data-testid="sql-result"]');
+    return page;
+  }
+
   test('citation names the source of the data', async () => {
     const { page } = await open();
     await page.goto(explorerUrl(filter()));
@@ -346,12 +357,7 @@ describe('explorer downloads', () => {
   });
 
   test('a failed query removes the previous result', async () => {
-    const { page } = await open();
-    await page.goto(explorerUrl(filter()));
-    await waitForExplorer(page);
-    await page.fill('[data-sql-text]', 'SELECT count(*) AS n FROM appeals');
-    await page.click('[data-sql-run]');
-    await page.waitForSelector('[data-testid="sql-result"]');
+    const page = await consoleResult('SELECT count(*) AS n FROM appeals');
     await page.fill('[data-sql-text]', 'SELECT count(* FROM appeals');
     await page.click('[data-sql-run]');
     await page.waitForSelector('[data-sql-error]:not([hidden])');
@@ -359,12 +365,7 @@ describe('explorer downloads', () => {
   });
 
   test('the console shows an instant with its time in UTC', async () => {
-    const { page } = await open();
-    await page.goto(explorerUrl(filter()));
-    await waitForExplorer(page);
-    await page.fill('[data-sql-text]', "SELECT created_at FROM appeals WHERE appeal_id = '3378655'");
-    await page.click('[data-sql-run]');
-    await page.waitForSelector('[data-testid="sql-result"]');
+    const page = await consoleResult("SELECT created_at FROM appeals WHERE appeal_id = '3378655'");
     expect(await page.locator('[data-testid="sql-result"] td').first().textContent()).toBe('2021-04-22 22:42:47.548 UTC');
   });
 

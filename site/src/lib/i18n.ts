@@ -499,7 +499,7 @@ export function localizedPath(locale: Locale, path: string): string {
 /**
  * Titles a district's page. A name that is one adjective (Невский, Мещанский) takes the word
  * «район» / "district"; a name that is a noun or already names its kind (Кунцево, Хабаровск,
- * Бикинский район) stands alone.
+ * Бикинский район) is used unchanged.
  */
 export function districtTitle(locale: Locale, district: { district: string; slug: string }): string {
   const name = districtDisplayName(locale, district);

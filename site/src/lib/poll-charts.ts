@@ -162,8 +162,8 @@ export function placeEndLabels(ends: readonly LineEnd[], gap: number, lower: num
 
 /**
  * Maximum pause between two observations that a line still crosses. The scraper read the
- * counter every few minutes; a longer pause means the count in between is unknown, so the line
- * breaks there instead of claiming a flat count.
+ * counter every few minutes. After a longer pause the count in between is unknown, so the line
+ * breaks there instead of drawing a flat count.
  */
 const MAX_OBSERVATION_GAP_MS = 6 * 3_600_000;
 

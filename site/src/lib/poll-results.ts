@@ -84,7 +84,8 @@ export function inPointsOrder(area: AreaSummary): boolean {
 
 /**
  * Returns the chart caption: shares (of houses where the unit is a house) or votes, and the area.
- * When the bars are in points order and their lengths do not fall steadily, the caption says so.
+ * When the bars are in points order and their lengths do not fall steadily, the caption adds
+ * that the order is by points.
  */
 export function barChartCaption(poll: PollSummary, area: AreaSummary, locale: Locale): string {
   const name = areaLabel(poll, area, locale);

@@ -256,7 +256,7 @@ function parseFacetValues(facet: Facet, values: string[]): string[] {
 
 /**
  * Lists the parameters of a link that parseState left out as malformed (an unknown status, an
- * impossible date), as "name=value", so that the page can say it ignored them.
+ * impossible date), as "name=value", so that the page can report them as ignored.
  */
 export function ignoredParameters(url: URL): string[] {
   const state = parseState(url);

@@ -149,8 +149,8 @@ function start(root: HTMLElement): void {
     if (!district) return;
     link.addEventListener('focus', () => showAtLabel(district, data.strings.tooltipKeyboard));
     link.addEventListener('blur', hideTooltip);
-    // A row tapped on a phone lies below the map, and a tooltip there would open out of sight; the
-    // row shows the value itself, so only a map in view gets the tooltip.
+    // A row tapped on a phone is below the map, where a tooltip would open out of sight. The row
+    // already shows the value, so the tooltip opens only while the map is in view.
     link.closest('tr')?.addEventListener('mouseenter', () => {
       const { top, bottom } = frame.getBoundingClientRect();
       if (bottom > 0 && top < window.innerHeight) showAtLabel(district, data.strings.tooltipOpen);

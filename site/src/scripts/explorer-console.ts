@@ -19,9 +19,9 @@ export interface ConsoleController {
 }
 
 /**
- * Writes a result value. Instants are UTC, as the engine stores them, and say so. Fractions keep six
- * digits, which hides the noise of binary floating point (7.9617035000000005), with the page's
- * decimal sign and no grouping, so that years and ids read as written.
+ * Formats a result value. Instants are written in UTC, as the engine stores them, marked "UTC".
+ * Fractions keep six digits, which hides binary floating-point noise (7.9617035000000005), with the
+ * page's decimal sign and no grouping, so that years and ids read as written.
  */
 function formatValue(value: unknown, kind: string, numbers: Intl.NumberFormat): string {
   if (value === null || value === undefined) return 'NULL';

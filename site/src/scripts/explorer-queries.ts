@@ -85,7 +85,7 @@ function decodeRow(row: Row, dictionary: FacetDictionary): Row {
   return decoded;
 }
 
-/** Queries the median days to the first answer per district under every other filter. */
+/** Queries the median of days_to_first_answer per district, under every filter but the district one. */
 export async function queryDistrictMedians(db: ExplorerDatabase, state: ExplorerState, context: FilterContext): Promise<Map<string, number | null>> {
   const medians = new Map<string, number | null>();
   for (const row of await db.queryObjects(districtMedianQuery(state, context))) {

@@ -134,7 +134,7 @@ export function setupTable(root: HTMLElement, config: ExplorerConfig, formatters
 
       const first = count === 0 ? 0 : (currentPage - 1) * PAGE_SIZE + 1;
       const last = Math.min(count, currentPage * PAGE_SIZE);
-      // An empty selection says so once, in the table, instead of "rows 0–0 of 0" under it.
+      // An empty selection is reported once, in the table, instead of "rows 0–0 of 0" under it.
       position.textContent =
         count === 0
           ? ''
