@@ -1,7 +1,7 @@
 // Reason codes of rejected rows and record warnings with a Russian explanation each. Adapters
 // write their detailed message in English; the CLI and rejects.csv put the Russian text first.
 
-import { en, ru, type Logger } from './lib/log.ts';
+import { en, ru, type Logger, type Message } from './lib/log.ts';
 
 export const REASON_TEXT_RU: Readonly<Record<string, string>> = {
   invalid_json: 'строка не является записью JSON: файл обрезан, повреждён или это другой формат (проверьте --format)',
@@ -63,11 +63,21 @@ export function earlierRecord(message: string): { file: string; row: string } | 
   return match ? { file: match[1], row: match[2] } : null;
 }
 
+/** Separates the Russian and the English half of a reject's message. */
+export const MESSAGE_SEPARATOR = ' · ';
+
+/** Joins the two halves of a reject's message as rejects.csv shows them: Russian, then English. */
+export function rejectMessage(message: Message): string {
+  return `${message.ru}${MESSAGE_SEPARATOR}${message.en}`;
+}
+
 /**
  * Joins the Russian explanation and an adapter's English message into one bilingual message. A
- * duplicate's Russian half also names the first record, as its English half does.
+ * duplicate's Russian half also names the first record, as its English half does. A message that
+ * already has both halves is returned as it is.
  */
 export function bilingualRejectMessage(reason: string, message: string): string {
+  if (message.includes(MESSAGE_SEPARATOR)) return message;
   const earlier = reason === DUPLICATE_REASON ? earlierRecord(message) : null;
   if (earlier) return `номер уже встречался: ${earlier.file}, строка ${earlier.row}; оставлена только та первая запись, а эта посчитана в повторах (duplicates) · ${message}`;
   const russian = REASON_TEXT_RU[reason];
