@@ -3,6 +3,7 @@
 
 import type { DistrictPolicy } from './config.ts';
 import type { Assignment, Region } from './districts.ts';
+import { rejectMessage } from './reasons.ts';
 import type { DistrictFlag, DistrictRule, Reject } from './schema.ts';
 
 export interface Placement {
@@ -46,9 +47,33 @@ export function applyDistrictPolicy(
 }
 
 export function districtRejectMessage(reason: string, region: Region): string {
-  if (reason === 'point_outside_district') return `the point lies outside the district its code or name gives; check the coordinates, or set districtPolicy.pointMismatch to "keep"`;
-  if (reason === 'district_conflict') return `the district code and the district name name different districts; fix the record or the code table of region ${region.config.id}`;
-  if (reason === 'district_unknown') return `no district of region ${region.config.id} has this name or code; add an alias to regions[].aliases if it is another spelling`;
-  if (reason === 'no_location') return `the record names no district and has no point; map the export's district or coordinate columns, or set districtPolicy.unplaced to "keep"`;
-  return `the record has no district and its point lies in no district of region ${region.config.id}`;
+  const id = region.config.id;
+  if (reason === 'point_outside_district') {
+    return rejectMessage({
+      ru: 'точка лежит вне района, который дают код или название; проверьте координаты или задайте districtPolicy.pointMismatch = "keep"',
+      en: 'the point lies outside the district its code or name gives; check the coordinates, or set districtPolicy.pointMismatch to "keep"',
+    });
+  }
+  if (reason === 'district_conflict') {
+    return rejectMessage({
+      ru: `код района и название района указывают на разные районы; исправьте запись или таблицу кодов региона ${id}`,
+      en: `the district code and the district name name different districts; fix the record or the code table of region ${id}`,
+    });
+  }
+  if (reason === 'district_unknown') {
+    return rejectMessage({
+      ru: `в регионе ${id} нет района с таким названием или кодом; если это другое написание, добавьте его в regions[].aliases`,
+      en: `no district of region ${id} has this name or code; add an alias to regions[].aliases if it is another spelling`,
+    });
+  }
+  if (reason === 'no_location') {
+    return rejectMessage({
+      ru: 'у записи нет ни района, ни точки; сопоставьте столбцы района или координат выгрузки либо задайте districtPolicy.unplaced = "keep"',
+      en: `the record names no district and has no point; map the export's district or coordinate columns, or set districtPolicy.unplaced to "keep"`,
+    });
+  }
+  return rejectMessage({
+    ru: `у записи нет района, а её точка не лежит ни в одном районе региона ${id}`,
+    en: `the record has no district and its point lies in no district of region ${id}`,
+  });
 }

@@ -192,7 +192,10 @@ export function regionBounds(region: Region): Bounds {
     west: down(Math.max(-180, west - REGION_MARGIN_DEGREES)),
     north: up(Math.min(90, north + REGION_MARGIN_DEGREES)),
     east: up(Math.min(180, east + REGION_MARGIN_DEGREES)),
-    label: `the area of region ${region.config.id} and ${REGION_MARGIN_DEGREES}° around it`,
+    label: {
+      ru: `территории региона ${region.config.id} с полосой ${REGION_MARGIN_DEGREES.toLocaleString('ru-RU')}° вокруг неё`,
+      en: `the area of region ${region.config.id} and ${REGION_MARGIN_DEGREES}° around it`,
+    },
   };
 }
 

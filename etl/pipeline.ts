@@ -13,7 +13,7 @@ import { EtlError } from './lib/errors.ts';
 import { localToInstant, parseLocalTimestamp } from './lib/time.ts';
 import { measureAppeal } from './metrics.ts';
 import { coarsenPoint, filterExtras, generaliseRejectPoint, POINT_REJECT_REASONS, scrubText, type ScrubResult } from './privacy.ts';
-import { DUPLICATE_REASON, duplicateMessage, logDuplicates, REASON_TEXT_RU } from './reasons.ts';
+import { DUPLICATE_REASON, duplicateMessage, logDuplicates, REASON_TEXT_RU, rejectMessage, splitRejectMessage } from './reasons.ts';
 import type { Appeal, Reject, StatusEvent } from './schema.ts';
 import { parseOpen311, readOpen311Services } from './sources/open311.ts';
 import { fetchOpen311Requests } from './sources/open311-fetch.ts';
@@ -186,8 +186,8 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
   const asOfRule = source.asOf ? 'configured' : 'latest_event';
   for (const warning of firstWarnings) {
     logger.warn('validate', {
-      ru: `${source.id}: ${warning.reason} — записей: ${ru(warnings[warning.reason])}; первая: ${warning.file}, запись ${warning.row}, поле ${warning.field} = ${warning.value ?? '—'}${REASON_TEXT_RU[warning.reason] ? ` — ${REASON_TEXT_RU[warning.reason]}` : ''}`,
-      en: `${source.id}: ${warning.reason} in ${en(warnings[warning.reason])} records; the first: ${warning.file}, record ${warning.row}, field ${warning.field} = ${warning.value ?? '—'} — ${warning.message}`,
+      ru: `${source.id}: ${warning.reason} — записей: ${ru(warnings[warning.reason])}; первая: ${warning.file}, запись ${warning.row}, поле ${warning.field} = ${warning.value ?? '—'} — ${splitRejectMessage(warning.message).ru}`,
+      en: `${source.id}: ${warning.reason} in ${en(warnings[warning.reason])} records; the first: ${warning.file}, record ${warning.row}, field ${warning.field} = ${warning.value ?? '—'} — ${splitRejectMessage(warning.message).en}`,
     });
   }
 
@@ -256,7 +256,7 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
  * not as a reject, and goes to rejects.csv so that no dropped row goes unnamed.
  */
 export function duplicateReject(config: Config, source: SourceConfig, file: string, row: number, id: string, earlier: { file: string; row: number }): Reject {
-  return toReject(config, source, { file, row, record_id: id, field: 'appeal_id', value: null, reason: DUPLICATE_REASON, message: duplicateMessage(earlier.file, earlier.row) });
+  return toReject(config, source, { file, row, record_id: id, field: 'appeal_id', value: null, reason: DUPLICATE_REASON, message: rejectMessage(duplicateMessage(earlier.file, earlier.row)) });
 }
 
 /** Places a record in a district and applies the source's policy to doubtful cases. */

@@ -53,13 +53,16 @@ export const REASON_TEXT_RU: Readonly<Record<string, string>> = {
 export const DUPLICATE_REASON = 'duplicate_id';
 
 /** Names where the first record with the same id, the one kept, is: the message of a duplicate. */
-export function duplicateMessage(file: string, row: number | string): string {
-  return `the id already appeared in ${file}, row ${row}; only that first record is kept`;
+export function duplicateMessage(file: string, row: number | string): Message {
+  return {
+    ru: `номер уже встречался: ${file}, строка ${row}; оставлена только та первая запись, а эта посчитана в повторах (duplicates)`,
+    en: `the id already appeared in ${file}, row ${row}; only that first record is kept`,
+  };
 }
 
 /** Reads the file and row of the first record back from a duplicateMessage. */
 export function earlierRecord(message: string): { file: string; row: string } | null {
-  const match = /^the id already appeared in (.+), row (\d+);/.exec(message);
+  const match = /the id already appeared in (.+), row (\d+); only that first record is kept$/.exec(message);
   return match ? { file: match[1], row: match[2] } : null;
 }
 
@@ -72,14 +75,21 @@ export function rejectMessage(message: Message): string {
 }
 
 /**
+ * Splits a joined message back into its halves, for log lines that print each language apart. A
+ * message with one half only is used for both.
+ */
+export function splitRejectMessage(text: string): Message {
+  const at = text.indexOf(MESSAGE_SEPARATOR);
+  return at < 0 ? { ru: text, en: text } : { ru: text.slice(0, at), en: text.slice(at + MESSAGE_SEPARATOR.length) };
+}
+
+/**
  * Joins the Russian explanation and an adapter's English message into one bilingual message. A
  * duplicate's Russian half also names the first record, as its English half does. A message that
  * already has both halves is returned as it is.
  */
 export function bilingualRejectMessage(reason: string, message: string): string {
   if (message.includes(MESSAGE_SEPARATOR)) return message;
-  const earlier = reason === DUPLICATE_REASON ? earlierRecord(message) : null;
-  if (earlier) return `номер уже встречался: ${earlier.file}, строка ${earlier.row}; оставлена только та первая запись, а эта посчитана в повторах (duplicates) · ${message}`;
   const russian = REASON_TEXT_RU[reason];
   return russian ? `${russian} · ${message}` : message;
 }

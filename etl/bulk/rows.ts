@@ -236,13 +236,18 @@ export async function buildRejects(input: RowsInput, rows: string, sourceId: str
 
   const branches = rejectBranches(input.mapping, input.lookups);
   const reject = (part: keyof RejectColumns) => `CASE ${branches.map(([condition, columns]) => `WHEN ${condition} THEN ${columns[part]}`).join(' ')} END AS ${part}`;
-  const duplicate = tableProblems.duplicateId(input.mapping, '', '\u0000', '\u0001');
-  const [before, middle, after] = duplicate.hint.split(/[\u0000\u0001]/);
   const fileNameOf = (column: string) => `CASE ${column} ${input.files.map((file) => `WHEN ${file.index} THEN ${sqlText(file.displayName)}`).join(' ')} END`;
+  // The message is built with a marker for the file and one for the row, which SQL fills in.
+  const duplicate = tableProblems.duplicateId(input.mapping, '', '\u0000', '\u0001');
+  const duplicateText = (fileColumn: string) =>
+    duplicate.hint
+      .split(/([\u0000\u0001])/)
+      .map((part) => (part === '\u0000' ? fileNameOf(fileColumn) : part === '\u0001' ? 'first_row' : sqlText(part)))
+      .join(' || ');
   const acrossFiles = input.files.length > 1
     ? `UNION ALL
       SELECT file_index, row, appeal_id, ${Problem.DuplicateId}, 'appeal_id', NULL, ${sqlText(DUPLICATE_REASON)},
-             ${sqlText(before)} || ${fileNameOf('first_file')} || ${sqlText(middle)} || first_row || ${sqlText(after)}
+             ${duplicateText('first_file')}
       FROM ${input.prefix}_repeats_across`
     : '';
   await input.database.run(`CREATE TABLE ${table} AS
@@ -253,7 +258,7 @@ export async function buildRejects(input: RowsInput, rows: string, sourceId: str
       FROM (${checkedSelect(input, rejected)}) c LEFT JOIN ${input.prefix}_placement pl ON pl.dkey = c.dkey AND pl.pclass = c.pclass
       UNION ALL
       SELECT file_index, row, appeal_id, ${Problem.DuplicateId}, ${sqlText(duplicate.field)}, NULL, ${sqlText(duplicate.reason)},
-             ${sqlText(before)} || ${fileNameOf('file_index')} || ${sqlText(middle)} || first_row || ${sqlText(after)}
+             ${duplicateText('file_index')}
       FROM ${repeats}
       ${acrossFiles}
     )

@@ -6,6 +6,8 @@
 // unquoted field is kept as a literal character (`5" pipe`). Text after a closing quote (`"ab"c`)
 // marks the record as malformed, so the caller can reject that record and read the rest.
 
+import type { Message } from '../lib/log.ts';
+
 export const DELIMITERS = [',', ';', '\t'] as const;
 export type Delimiter = (typeof DELIMITERS)[number];
 
@@ -16,7 +18,7 @@ export interface CsvRecord {
   /** Physical line on which the record starts, from 1. */
   readonly line: number;
   /** Syntax problem found in the record, or null. */
-  readonly problem: string | null;
+  readonly problem: Message | null;
 }
 
 /** A quoted field still open at the end of the input; the rest of the file was swallowed by it. */
@@ -32,7 +34,7 @@ export class CsvParser {
   private state: State = 'field-start';
   private field = '';
   private fields: string[] = [];
-  private problem: string | null = null;
+  private problem: Message | null = null;
   private pendingCarriageReturn = false;
   private line = 1;
   private recordLine = 1;
@@ -99,7 +101,10 @@ export class CsvParser {
       }
 
       if (this.state === 'quote-in-quoted') {
-        this.problem ??= `text after the closing quote of field ${this.fields.length + 1}; quote the whole field and double the quotes inside it`;
+        this.problem ??= {
+          ru: `текст после закрывающей кавычки поля ${this.fields.length + 1}; возьмите в кавычки всё поле и удвойте кавычки внутри него`,
+          en: `text after the closing quote of field ${this.fields.length + 1}; quote the whole field and double the quotes inside it`,
+        };
         this.state = 'unquoted';
       }
       const end = findUnquotedEnd(text, position, this.delimiter);

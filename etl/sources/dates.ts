@@ -3,6 +3,7 @@
 // one of these shapes in full, so `null`, `true`, numbers and free text never become dates.
 // Times without an offset are wall-clock time in the source's zone.
 
+import type { Message } from '../lib/log.ts';
 import { isValidWallClock, localToInstant } from '../lib/time.ts';
 
 /** Date formats a table mapping may list; each accepts a date alone or a date with a time. */
@@ -11,7 +12,7 @@ export type DateFormat = (typeof DATE_FORMATS)[number];
 
 export type DateParseResult =
   | { readonly ok: true; readonly at: number }
-  | { readonly ok: false; readonly reason: 'invalid_time' | 'impossible_date'; readonly message: string };
+  | { readonly ok: false; readonly reason: 'invalid_time' | 'impossible_date'; readonly message: Message };
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const RUSSIAN = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
@@ -20,10 +21,10 @@ const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?
 /** Maximum offset from UTC accepted, in minutes. ECMAScript's Date accepts offsets up to ±18:00. */
 const MAX_OFFSET_MINUTES = 18 * 60;
 
-const EXAMPLES: Record<DateFormat, string> = {
-  iso: '2022-05-01T00:00:03 or 2012-05-23T15:55:28-04:00',
-  'dd.mm.yyyy': '31.01.2021 or 31.01.2021 14:05:00',
-  'mm/dd/yyyy': '05/01/2022 12:00:03 AM',
+const EXAMPLES: Record<DateFormat, Message> = {
+  iso: { ru: '2022-05-01T00:00:03 или 2012-05-23T15:55:28-04:00', en: '2022-05-01T00:00:03 or 2012-05-23T15:55:28-04:00' },
+  'dd.mm.yyyy': { ru: '31.01.2021 или 31.01.2021 14:05:00', en: '31.01.2021 or 31.01.2021 14:05:00' },
+  'mm/dd/yyyy': { ru: '05/01/2022 12:00:03 AM', en: '05/01/2022 12:00:03 AM' },
 };
 
 /**
@@ -37,8 +38,12 @@ export function parseDateText(text: string, formats: readonly DateFormat[], time
     const parsed = PARSERS[format](trimmed, timeZone);
     if (parsed !== null) return parsed;
   }
-  const examples = formats.map((format) => EXAMPLES[format]).join('; ');
-  return { ok: false, reason: 'invalid_time', message: `not a date in the expected format (${examples})` };
+  const examples = (language: keyof Message) => formats.map((format) => EXAMPLES[format][language]).join('; ');
+  return {
+    ok: false,
+    reason: 'invalid_time',
+    message: { ru: `дата не в ожидаемом формате (${examples('ru')})`, en: `not a date in the expected format (${examples('en')})` },
+  };
 }
 
 /** Parses an Open311 timestamp: W3C/ISO with an offset, or without one as local time. */
@@ -121,5 +126,9 @@ function fromFields(fields: number[], text: string, timeZone: string): DateParse
 }
 
 function impossible(text: string): DateParseResult {
-  return { ok: false, reason: 'impossible_date', message: `"${text}" names a day or time that does not exist; check the day, month and hour` };
+  return {
+    ok: false,
+    reason: 'impossible_date',
+    message: { ru: `«${text}» — такого дня или времени нет; проверьте день, месяц и час`, en: `"${text}" names a day or time that does not exist; check the day, month and hour` },
+  };
 }

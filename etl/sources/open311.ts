@@ -17,7 +17,7 @@ import { gunzipSync } from 'node:zlib';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 import { describeJsonError, InputError } from '../lib/errors.ts';
-import { DUPLICATE_REASON, duplicateMessage } from '../reasons.ts';
+import { DUPLICATE_REASON, duplicateMessage, rejectMessage } from '../reasons.ts';
 import type { AppealStatus } from '../schema.ts';
 import { parseIsoDate } from './dates.ts';
 import { findDuplicateKeys, type DuplicateKey, type JsonPath } from './json-duplicate-keys.ts';
@@ -148,7 +148,10 @@ export class Open311Converter {
   convert(record: Open311Record, row = record.row): Open311Row {
     const fields = asObject(record.fields);
     if (!fields) {
-      const problem = new RecordProblem('(record)', cutValue(JSON.stringify(record.fields) ?? String(record.fields)), 'invalid_record', 'a request must be an object with service_request_id, status and requested_datetime');
+      const problem = new RecordProblem('(record)', cutValue(JSON.stringify(record.fields) ?? String(record.fields)), 'invalid_record', {
+        ru: 'запрос должен быть объектом с полями service_request_id, status и requested_datetime',
+        en: 'a request must be an object with service_request_id, status and requested_datetime',
+      });
       return toReject(this.context.displayName, row, null, problem) as Open311Row;
     }
 
@@ -167,7 +170,7 @@ export class Open311Converter {
 
   private toDraft(fields: Record<string, unknown>, recordId: string | null, row: number): AppealDraft {
     if (recordId === null) {
-      throw new RecordProblem('service_request_id', describe(fields.service_request_id), 'missing_id', 'the request has no service_request_id; check the export');
+      throw new RecordProblem('service_request_id', describe(fields.service_request_id), 'missing_id', { ru: 'у запроса нет service_request_id; проверьте выгрузку', en: 'the request has no service_request_id; check the export' });
     }
     const firstRow = this.seenIds.get(recordId);
     if (firstRow !== undefined) {
@@ -176,25 +179,37 @@ export class Open311Converter {
 
     const statusOriginal = cleanText(fields.status);
     if (statusOriginal === null) {
-      throw new RecordProblem('status', describe(fields.status), 'missing_status', 'the request has no status; GeoReport v2 requires open or closed');
+      throw new RecordProblem('status', describe(fields.status), 'missing_status', { ru: 'у запроса нет статуса; GeoReport v2 требует open или closed', en: 'the request has no status; GeoReport v2 requires open or closed' });
     }
     const status = this.statusMap[statusOriginal.toLowerCase()];
     if (!status) {
-      throw new RecordProblem('status', statusOriginal, 'unknown_status', `expected open or closed; map other statuses with the adapter's statusMap option`);
+      throw new RecordProblem('status', statusOriginal, 'unknown_status', {
+        ru: 'ожидается open или closed; другие статусы сопоставьте параметром statusMap адаптера',
+        en: `expected open or closed; map other statuses with the adapter's statusMap option`,
+      });
     }
 
     const createdAt = this.readTime(fields, 'requested_datetime');
     if (createdAt === null) {
-      throw new RecordProblem('requested_datetime', null, 'missing_created_at', 'the request has no requested_datetime, so its creation time is unknown');
+      throw new RecordProblem('requested_datetime', null, 'missing_created_at', {
+        ru: 'у запроса нет requested_datetime, поэтому время создания неизвестно',
+        en: 'the request has no requested_datetime, so its creation time is unknown',
+      });
     }
     const updatedAt = this.readTime(fields, 'updated_datetime');
     const closed = CLOSED_STATUSES.includes(status);
     if (closed && updatedAt === null) {
-      throw new RecordProblem('updated_datetime', null, 'missing_closed_at', 'the request is closed but has no updated_datetime, so its closing time is unknown');
+      throw new RecordProblem('updated_datetime', null, 'missing_closed_at', {
+        ru: 'запрос закрыт, но у него нет updated_datetime, поэтому время закрытия неизвестно',
+        en: 'the request is closed but has no updated_datetime, so its closing time is unknown',
+      });
     }
     const closedAt = closed ? updatedAt : null;
     if (closedAt !== null && closedAt < createdAt) {
-      throw new RecordProblem('updated_datetime', describe(fields.updated_datetime), 'closed_before_created', 'the closing time is earlier than requested_datetime; check both timestamps and their zones');
+      throw new RecordProblem('updated_datetime', describe(fields.updated_datetime), 'closed_before_created', {
+        ru: 'время закрытия раньше requested_datetime; проверьте обе метки времени и их часовые пояса',
+        en: 'the closing time is earlier than requested_datetime; check both timestamps and their zones',
+      });
     }
 
     const longitudeField = fields.long !== undefined || fields.lon === undefined ? 'long' : 'lon';
@@ -237,10 +252,18 @@ export class Open311Converter {
     const value = fields[field];
     if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return null;
     if (typeof value !== 'string') {
-      throw new RecordProblem(field, describe(value), 'invalid_time', 'expected a timestamp like 2012-05-23T15:55:28-04:00, not a number or a boolean');
+      throw new RecordProblem(field, describe(value), 'invalid_time', {
+        ru: 'ожидается метка времени вида 2012-05-23T15:55:28-04:00, а не число и не логическое значение',
+        en: 'expected a timestamp like 2012-05-23T15:55:28-04:00, not a number or a boolean',
+      });
     }
     const parsed = parseIsoDate(value, this.context.timeZone);
-    if (!parsed.ok) throw new RecordProblem(field, value, parsed.reason, `${parsed.message}; Open311 expects a W3C timestamp like 2012-05-23T15:55:28-04:00`);
+    if (!parsed.ok) {
+      throw new RecordProblem(field, value, parsed.reason, {
+        ru: `${parsed.message.ru}; Open311 ожидает метку времени W3C вида 2012-05-23T15:55:28-04:00`,
+        en: `${parsed.message.en}; Open311 expects a W3C timestamp like 2012-05-23T15:55:28-04:00`,
+      });
+    }
     return parsed.at;
   }
 
@@ -256,7 +279,10 @@ export class Open311Converter {
         field: 'service_code',
         value: code,
         reason: 'unknown_service_code',
-        message: 'the service list has no such code, so the request gets no category',
+        message: rejectMessage({
+          ru: 'в списке услуг нет такого кода, поэтому у запроса не будет категории',
+          en: 'the service list has no such code, so the request gets no category',
+        }),
       });
     }
     return service ?? null;
@@ -545,7 +571,7 @@ function duplicateKeyWarning(file: string, row: number, recordId: string | null,
   const field = [...duplicate.path, duplicate.key].join('.');
   const isPrivate = PRIVATE_FIELDS.has(duplicate.key);
   const values = isPrivate ? `(${duplicate.values.length} values, not shown: may hold personal data)` : duplicate.values.join(' | ');
-  const kept = isPrivate ? 'the last value' : `the last value ${duplicate.values.at(-1)}`;
+  const kept = isPrivate ? { ru: 'последнее значение', en: 'the last value' } : { ru: `последнее значение ${duplicate.values.at(-1)}`, en: `the last value ${duplicate.values.at(-1)}` };
   return {
     file,
     row,
@@ -553,7 +579,10 @@ function duplicateKeyWarning(file: string, row: number, recordId: string | null,
     field,
     value: cutValue(values),
     reason: 'duplicate_key',
-    message: `the key "${duplicate.key}" occurs ${duplicate.values.length} times in one object; ${kept} is kept, as JSON.parse does; remove the repeated key from the export`,
+    message: rejectMessage({
+      ru: `ключ «${duplicate.key}» повторяется в одном объекте (раз: ${duplicate.values.length}); оставлено ${kept.ru}, как делает JSON.parse; уберите повтор ключа из выгрузки`,
+      en: `the key "${duplicate.key}" occurs ${duplicate.values.length} times in one object; ${kept.en} is kept, as JSON.parse does; remove the repeated key from the export`,
+    }),
   };
 }
 

@@ -2,6 +2,8 @@
 // warnings of the same shape, text cleaning and coordinate checks.
 
 import { InputError } from '../lib/errors.ts';
+import type { Message } from '../lib/log.ts';
+import { rejectMessage } from '../reasons.ts';
 import type { ParsedRow, RowReject } from './types.ts';
 
 /** Maximum length of a value copied into a reject or a warning, as the rejects table documents. */
@@ -15,15 +17,21 @@ export type RowWarning = RowReject;
 
 export type WarningHandler = (warning: RowWarning) => void;
 
-/** A problem that rejects one record: the field at fault, its value, a reason code and the fix. */
+/**
+ * A problem that rejects one record: the field at fault, its value, a reason code and the fix in
+ * both languages. `hint` is the message as rejects.csv shows it, Russian first.
+ */
 export class RecordProblem extends Error {
+  readonly hint: string;
+
   constructor(
     readonly field: string,
     readonly value: string | null,
     readonly reason: string,
-    readonly hint: string,
+    message: Message,
   ) {
     super(reason);
+    this.hint = rejectMessage(message);
   }
 }
 
@@ -57,8 +65,8 @@ export interface Bounds {
   readonly west: number;
   readonly north: number;
   readonly east: number;
-  /** Whose bounds these are, for messages; "the source's bounds" when absent. */
-  readonly label?: string;
+  /** Whose bounds these are, for messages; the source's bounds when absent. */
+  readonly label?: Message;
 }
 
 export interface Point {
@@ -86,10 +94,16 @@ export function readPoint(
   if (latitude === 0 && longitude === 0) return NO_POINT;
 
   if (latitude < -90 || latitude > 90) {
-    throw new RecordProblem(fields.latitude, String(latitude), 'invalid_coordinate', `latitude ${latitude} is outside −90…90; check that latitude and longitude are not swapped`);
+    throw new RecordProblem(fields.latitude, String(latitude), 'invalid_coordinate', {
+      ru: `широта ${latitude} вне пределов −90…90; проверьте, не перепутаны ли широта и долгота`,
+      en: `latitude ${latitude} is outside −90…90; check that latitude and longitude are not swapped`,
+    });
   }
   if (longitude < -180 || longitude > 180) {
-    throw new RecordProblem(fields.longitude, String(longitude), 'invalid_coordinate', `longitude ${longitude} is outside −180…180; check the column and its decimal separator`);
+    throw new RecordProblem(fields.longitude, String(longitude), 'invalid_coordinate', {
+      ru: `долгота ${longitude} вне пределов −180…180; проверьте столбец и десятичный разделитель`,
+      en: `longitude ${longitude} is outside −180…180; check the column and its decimal separator`,
+    });
   }
   if (bounds && outsideBounds(bounds, latitude, longitude)) {
     throw new RecordProblem(`${fields.latitude},${fields.longitude}`, `${latitude},${longitude}`, 'coordinates_out_of_bounds', boundsHint(bounds));
@@ -102,26 +116,29 @@ export function outsideBounds(bounds: Bounds, latitude: number, longitude: numbe
 }
 
 /** Writes the message of a point outside `bounds`. */
-export function boundsHint(bounds: Bounds): string {
-  const box = `${bounds.south}…${bounds.north} N, ${bounds.west}…${bounds.east} E`;
-  return `the point lies outside ${bounds.label ?? "the source's bounds"} (${box}); check the signs and the order of latitude and longitude`;
+export function boundsHint(bounds: Bounds): Message {
+  const box = { ru: `${bounds.south}…${bounds.north} с. ш., ${bounds.west}…${bounds.east} в. д.`, en: `${bounds.south}…${bounds.north} N, ${bounds.west}…${bounds.east} E` };
+  return {
+    ru: `точка лежит вне ${bounds.label?.ru ?? 'рамки источника'} (${box.ru}); проверьте знаки и порядок широты и долготы`,
+    en: `the point lies outside ${bounds.label?.en ?? "the source's bounds"} (${box.en}); check the signs and the order of latitude and longitude`,
+  };
 }
 
 function readNumber(value: unknown, field: string): number | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new RecordProblem(field, String(value), 'invalid_coordinate', 'the coordinate is not a finite number');
+    if (!Number.isFinite(value)) throw new RecordProblem(field, String(value), 'invalid_coordinate', { ru: 'координата не является конечным числом', en: 'the coordinate is not a finite number' });
     return value;
   }
   if (typeof value !== 'string') {
-    throw new RecordProblem(field, JSON.stringify(value) ?? String(value), 'invalid_coordinate', 'expected a number in decimal degrees');
+    throw new RecordProblem(field, JSON.stringify(value) ?? String(value), 'invalid_coordinate', { ru: 'ожидается число в десятичных градусах', en: 'expected a number in decimal degrees' });
   }
 
   const text = value.trim();
   if (text === '') return null;
   const normalized = /^[+-]?\d+,\d+$/.test(text) ? text.replace(',', '.') : text;
   if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(normalized)) {
-    throw new RecordProblem(field, text, 'invalid_coordinate', 'expected a number in decimal degrees, like 55.7558');
+    throw new RecordProblem(field, text, 'invalid_coordinate', { ru: 'ожидается число в десятичных градусах, например 55.7558', en: 'expected a number in decimal degrees, like 55.7558' });
   }
   return Number(normalized);
 }

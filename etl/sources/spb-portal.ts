@@ -8,8 +8,9 @@
 import type { AppealStatus, EventKind } from '../schema.ts';
 import { parseLocalTimestamp } from '../lib/time.ts';
 import { readLines } from './read-lines.ts';
-import { boundsHint, outsideBounds } from './row-helpers.ts';
-import type { AdapterContext, AppealDraft, EventDraft, ParsedRow, RowReject } from './types.ts';
+import { describeJsonError } from '../lib/errors.ts';
+import { boundsHint, outsideBounds, RecordProblem, toReject } from './row-helpers.ts';
+import type { AdapterContext, AppealDraft, EventDraft, ParsedRow } from './types.ts';
 
 export const FORMAT = 'spb-portal';
 
@@ -41,12 +42,6 @@ interface TimedEntry {
   entry: FeedEntry;
 }
 
-class RecordProblem extends Error {
-  constructor(readonly field: string, readonly value: string | null, readonly reason: string, readonly hint: string) {
-    super(reason);
-  }
-}
-
 export async function* parseSpbPortal(path: string, context: AdapterContext): AsyncGenerator<ParsedRow> {
   let row = 0;
   for await (const line of readLines(path, context.displayName)) {
@@ -62,29 +57,17 @@ export function parseLine(line: string, row: number, context: AdapterContext): P
   try {
     record = JSON.parse(line);
   } catch (error) {
-    return reject(context, row, null, new RecordProblem('(record)', line.slice(0, 80), 'invalid_json', `JSON: ${(error as Error).message}`));
+    const place = describeJsonError(error);
+    return toReject(context.displayName, row, null, new RecordProblem('(record)', line.slice(0, 80), 'invalid_json', { ru: `JSON: ${place.ru}`, en: `JSON: ${place.en}` }));
   }
 
   const recordId = typeof record?.id === 'number' || typeof record?.id === 'string' ? String(record.id) : null;
   try {
     return { kind: 'appeal', row, draft: toDraft(record, context) };
   } catch (error) {
-    if (error instanceof RecordProblem) return reject(context, row, recordId, error);
+    if (error instanceof RecordProblem) return toReject(context.displayName, row, recordId, error);
     throw error;
   }
-}
-
-function reject(context: AdapterContext, row: number, recordId: string | null, problem: RecordProblem): ParsedRow {
-  const value: RowReject = {
-    file: context.displayName,
-    row,
-    record_id: recordId,
-    field: problem.field,
-    value: problem.value,
-    reason: problem.reason,
-    message: problem.hint,
-  };
-  return { kind: 'reject', reject: value };
 }
 
 function toDraft(record: Record<string, unknown>, context: AdapterContext): AppealDraft {
@@ -97,7 +80,10 @@ function toDraft(record: Record<string, unknown>, context: AdapterContext): Appe
   const entries = readFeed(record.feed, context.timeZone);
   const petitions = entries.filter((entry) => entry.widget.startsWith('public.petition'));
   if (petitions.length === 0) {
-    throw new RecordProblem('feed', null, 'missing_petition', 'no citizen message (public.petition) in the feed, so the creation time is unknown');
+    throw new RecordProblem('feed', null, 'missing_petition', {
+      ru: 'в ленте нет сообщения заявителя (public.petition), поэтому время создания неизвестно',
+      en: 'no citizen message (public.petition) in the feed, so the creation time is unknown',
+    });
   }
 
   const answers = entries.filter((entry) => entry.widget === 'public.answer');
@@ -107,7 +93,10 @@ function toDraft(record: Record<string, unknown>, context: AdapterContext): Appe
   const statusOriginal = latestStatus ? intern(String(latestStatus.entry.payload?.status_name ?? '')) : 'Модерация';
   const status = SPB_STATUS_MAP[statusOriginal];
   if (!status) {
-    throw new RecordProblem('feed.payload.status_name', statusOriginal, 'unknown_status', `unknown status; add it to the status map of the ${FORMAT} adapter`);
+    throw new RecordProblem('feed.payload.status_name', statusOriginal, 'unknown_status', {
+      ru: `неизвестный статус; добавьте его в таблицу статусов адаптера ${FORMAT}`,
+      en: `unknown status; add it to the status map of the ${FORMAT} adapter`,
+    });
   }
 
   let latitude = readCoordinate(sidebar.latitude, -90, 90);
@@ -149,13 +138,19 @@ function readId(value: unknown): string {
   if ((typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^\d+$/.test(value))) {
     return String(value);
   }
-  throw new RecordProblem('id', value === undefined ? null : String(value), 'missing_id', 'the record has no numeric id; check that the line is a portal record');
+  throw new RecordProblem('id', value === undefined ? null : String(value), 'missing_id', {
+    ru: 'у записи нет числового номера (id); проверьте, что строка — запись портала',
+    en: 'the record has no numeric id; check that the line is a portal record',
+  });
 }
 
 /** Reads the feed into entries sorted oldest first (the portal lists newest first). */
 function readFeed(feed: unknown, timeZone: string): TimedEntry[] {
   if (!Array.isArray(feed)) {
-    throw new RecordProblem('feed', null, 'missing_feed', 'the record has no feed array; check that the line is a portal record');
+    throw new RecordProblem('feed', null, 'missing_feed', {
+      ru: 'у записи нет массива feed; проверьте, что строка — запись портала',
+      en: 'the record has no feed array; check that the line is a portal record',
+    });
   }
 
   const entries: TimedEntry[] = [];
@@ -163,11 +158,17 @@ function readFeed(feed: unknown, timeZone: string): TimedEntry[] {
     const widget = typeof raw?.widget === 'string' ? raw.widget : '';
     const dt = raw?.payload?.dt;
     if (typeof dt !== 'string') {
-      throw new RecordProblem(`feed[${widget}].payload.dt`, dt === undefined ? null : String(dt), 'missing_time', 'an event has no time; the appeal cannot be placed on its timeline');
+      throw new RecordProblem(`feed[${widget}].payload.dt`, dt === undefined ? null : String(dt), 'missing_time', {
+        ru: 'у события нет времени, поэтому обращение нельзя разместить на шкале времени',
+        en: 'an event has no time; the appeal cannot be placed on its timeline',
+      });
     }
     const at = parseLocalTimestamp(dt, timeZone);
     if (at === null) {
-      throw new RecordProblem(`feed[${widget}].payload.dt`, dt, 'invalid_time', 'expected a local time like 2020-10-18T14:50:40.817676');
+      throw new RecordProblem(`feed[${widget}].payload.dt`, dt, 'invalid_time', {
+        ru: 'ожидается местное время вида 2020-10-18T14:50:40.817676',
+        en: 'expected a local time like 2020-10-18T14:50:40.817676',
+      });
     }
     entries.push({ at, widget, entry: raw });
   }
@@ -179,7 +180,7 @@ function readOptionalTime(value: unknown, field: string, timeZone: string): numb
   if (value === null || value === undefined || value === '') return null;
   const at = typeof value === 'string' ? parseLocalTimestamp(value, timeZone) : null;
   if (at === null) {
-    throw new RecordProblem(field, String(value), 'invalid_time', 'expected a local time like 2021-06-15T23:59:59');
+    throw new RecordProblem(field, String(value), 'invalid_time', { ru: 'ожидается местное время вида 2021-06-15T23:59:59', en: 'expected a local time like 2021-06-15T23:59:59' });
   }
   return at;
 }

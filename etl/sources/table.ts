@@ -14,7 +14,7 @@ import { createGunzip } from 'node:zlib';
 
 import { InputError } from '../lib/errors.ts';
 import { DUPLICATE_REASON, duplicateMessage } from '../reasons.ts';
-import type { Logger } from '../lib/log.ts';
+import type { Logger, Message } from '../lib/log.ts';
 import type { AppealStatus } from '../schema.ts';
 import { CsvParser, DELIMITERS, UnclosedQuoteError, countDelimiters, findHeaderLine, type Delimiter } from './csv.ts';
 import { parseDateText, wallClockDateToInstant } from './dates.ts';
@@ -65,7 +65,7 @@ interface SourceRow {
   readonly index: number;
   readonly cells: readonly CellValue[];
   /** Syntax problem found in the CSV record, or null. */
-  readonly problem?: string | null;
+  readonly problem?: Message | null;
 }
 
 type ByteSource = () => AsyncIterable<Uint8Array>;
@@ -393,7 +393,10 @@ class TableConverter {
           '(record)',
           String(source.cells.length),
           'wrong_field_count',
-          `the record has ${source.cells.length} fields but the header has ${this.headerLength}; look for an unquoted delimiter or line break inside a value`,
+          {
+            ru: `в записи полей: ${source.cells.length}, а в заголовке: ${this.headerLength}; ищите разделитель или перенос строки внутри значения без кавычек`,
+            en: `the record has ${source.cells.length} fields but the header has ${this.headerLength}; look for an unquoted delimiter or line break inside a value`,
+          },
         );
       }
       const row = this.toRow(source, recordId);
@@ -503,7 +506,7 @@ class TableConverter {
 
 /** Problems of a row that do not come from one cell's value; the bulk reader writes the same. */
 export const tableProblems = {
-  missingId: (mapping: TableMapping) => new RecordProblem(mappedColumnName(mapping, 'appeal_id'), null, 'missing_id', 'the row has no appeal id'),
+  missingId: (mapping: TableMapping) => new RecordProblem(mappedColumnName(mapping, 'appeal_id'), null, 'missing_id', { ru: 'у строки нет номера обращения', en: 'the row has no appeal id' }),
   duplicateId: (mapping: TableMapping, id: string, file: string, firstRow: number | string) =>
     new RecordProblem(mappedColumnName(mapping, 'appeal_id'), id, DUPLICATE_REASON, duplicateMessage(file, firstRow)),
   noCreatedAtColumn: (mapping: TableMapping) =>
@@ -511,15 +514,27 @@ export const tableProblems = {
       'created_at',
       null,
       'missing_created_at',
-      `the mapping ${basename(mapping.file)} declares that the export has no creation time (columns.created_at is null); an appeal needs one, so set created_at_fallback only if one time holds for every row`,
+      {
+        ru: `сопоставление ${basename(mapping.file)} указывает, что в выгрузке нет времени создания (columns.created_at = null); оно нужно каждому обращению, поэтому задайте created_at_fallback, только если одно время верно для всех строк`,
+        en: `the mapping ${basename(mapping.file)} declares that the export has no creation time (columns.created_at is null); an appeal needs one, so set created_at_fallback only if one time holds for every row`,
+      },
     ),
-  missingCreatedAt: (mapping: TableMapping) => new RecordProblem(mappedColumnName(mapping, 'created_at'), null, 'missing_created_at', 'the row has no creation time'),
+  missingCreatedAt: (mapping: TableMapping) => new RecordProblem(mappedColumnName(mapping, 'created_at'), null, 'missing_created_at', { ru: 'у строки нет времени создания', en: 'the row has no creation time' }),
   missingClosedAt: (mapping: TableMapping, hasColumn: boolean) => {
-    const where = hasColumn ? `the column ${mappedColumnName(mapping, 'closed_at')} is empty` : `no closed_at column is mapped in ${basename(mapping.file)}`;
-    return new RecordProblem(hasColumn ? mappedColumnName(mapping, 'closed_at') : 'closed_at', null, 'missing_closed_at', `the row is closed but ${where}, so its closing time is unknown`);
+    const column = mappedColumnName(mapping, 'closed_at');
+    const where = hasColumn
+      ? { ru: `столбец «${column}» пуст`, en: `the column ${column} is empty` }
+      : { ru: `в ${basename(mapping.file)} не сопоставлен столбец closed_at`, en: `no closed_at column is mapped in ${basename(mapping.file)}` };
+    return new RecordProblem(hasColumn ? column : 'closed_at', null, 'missing_closed_at', {
+      ru: `обращение закрыто, но ${where.ru}, поэтому время закрытия неизвестно`,
+      en: `the row is closed but ${where.en}, so its closing time is unknown`,
+    });
   },
   closedBeforeCreated: (mapping: TableMapping, value: string | null) =>
-    new RecordProblem(mappedColumnName(mapping, 'closed_at'), value, 'closed_before_created', 'the closing time is earlier than the creation time; check both dates and their format'),
+    new RecordProblem(mappedColumnName(mapping, 'closed_at'), value, 'closed_before_created', {
+      ru: 'время закрытия раньше времени создания; проверьте обе даты и их формат',
+      en: 'the closing time is earlier than the creation time; check both dates and their format',
+    }),
 };
 
 /** Returns the mapped column's name, or the field's own name when the mapping names no column. */
@@ -536,11 +551,17 @@ export function readStatusText(mapping: TableMapping, hasColumn: boolean, origin
   const column = mappedColumnName(mapping, 'status');
   if (!hasColumn) {
     if (mapping.statusDefault) return { status: mapping.statusDefault.status, statusOriginal: mapping.statusDefault.original };
-    throw new RecordProblem('status', null, 'missing_status', `the export has no status column; set status_default in ${basename(mapping.file)} if one status is true of every row`);
+    throw new RecordProblem('status', null, 'missing_status', {
+      ru: `в выгрузке нет столбца статуса; если один статус верен для всех строк, задайте status_default в ${basename(mapping.file)}`,
+      en: `the export has no status column; set status_default in ${basename(mapping.file)} if one status is true of every row`,
+    });
   }
-  if (original === null) throw new RecordProblem(column, null, 'missing_status', 'the row has no status');
+  if (original === null) throw new RecordProblem(column, null, 'missing_status', { ru: 'у строки нет статуса', en: 'the row has no status' });
   const status = mapping.statusMap[original] ?? lookUpIgnoringCase(mapping.statusMap, original);
-  if (!status) throw new RecordProblem(column, original, 'unknown_status', `the status is not in status_map; add it to ${basename(mapping.file)}`);
+  if (!status) throw new RecordProblem(column, original, 'unknown_status', {
+      ru: `статуса нет в status_map; добавьте его в ${basename(mapping.file)}`,
+      en: `the status is not in status_map; add it to ${basename(mapping.file)}`,
+    });
   return { status, statusOriginal: original };
 }
 
@@ -561,14 +582,22 @@ export function readTimeCell(mapping: TableMapping, timeZone: string, column: st
   if (value === null || value === undefined || (typeof value === 'string' && value.trim() === '')) return null;
   if (value instanceof Date) {
     const at = wallClockDateToInstant(value, timeZone);
-    if (at === null) throw new RecordProblem(column, String(value), 'invalid_time', 'the cell contains an invalid date');
+    if (at === null) throw new RecordProblem(column, String(value), 'invalid_time', { ru: 'в ячейке недопустимая дата', en: 'the cell contains an invalid date' });
     return at;
   }
   if (typeof value !== 'string') {
-    throw new RecordProblem(column, String(value), 'invalid_time', 'the cell contains a number or a boolean, not a date; format the column as a date or as text in the spreadsheet');
+    throw new RecordProblem(column, String(value), 'invalid_time', {
+      ru: 'в ячейке число или логическое значение, а не дата; задайте столбцу в таблице формат даты или текста',
+      en: 'the cell contains a number or a boolean, not a date; format the column as a date or as text in the spreadsheet',
+    });
   }
   const parsed = parseDateText(value, mapping.dateFormats, timeZone);
-  if (!parsed.ok) throw new RecordProblem(column, value, parsed.reason, `${parsed.message}; the formats come from date_formats in ${basename(mapping.file)}`);
+  if (!parsed.ok) {
+    throw new RecordProblem(column, value, parsed.reason, {
+      ru: `${parsed.message.ru}; форматы задаёт date_formats в ${basename(mapping.file)}`,
+      en: `${parsed.message.en}; the formats come from date_formats in ${basename(mapping.file)}`,
+    });
+  }
   return parsed.at;
 }
 

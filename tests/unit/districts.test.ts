@@ -6,6 +6,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 
 import { assignDistrict, loadRegion, normalizeDistrictName, normalizeMunicipalityName, slugify, type Region } from '../../etl/districts.ts';
 import { loadConfig } from '../../etl/config.ts';
+import { districtRejectMessage } from '../../etl/district-policy.ts';
+import { splitRejectMessage } from '../../etl/reasons.ts';
 import { CONFIG_PATH, ROOT } from '../helpers/fixtures.ts';
 
 let region: Region;
@@ -15,6 +17,18 @@ beforeAll(() => {
 });
 
 const point = { district_code: null, district_name: null };
+
+describe('districtRejectMessage', () => {
+  for (const reason of ['point_outside_district', 'district_conflict', 'district_unknown', 'no_location', 'outside_region']) {
+    test(`explains ${reason} in Russian`, () => {
+      expect(splitRejectMessage(districtRejectMessage(reason, region)).ru).toMatch(/^[а-я]/);
+    });
+  }
+
+  test('names the region in the Russian half', () => {
+    expect(splitRejectMessage(districtRejectMessage('district_unknown', region)).ru).toContain('в регионе spb нет района');
+  });
+});
 
 describe('assignDistrict', () => {
   test('loads 18 districts', () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadRegion } from '../../etl/districts.ts';
 import { createMemoryLogger } from '../../etl/lib/log.ts';
 import { runSource, type SourceResult } from '../../etl/pipeline.ts';
+import { splitRejectMessage } from '../../etl/reasons.ts';
 import { ROOT, SPB_SLICE, testConfig } from '../helpers/fixtures.ts';
 import { buildTestSnapshot } from '../helpers/snapshot.ts';
 
@@ -29,6 +30,8 @@ const firstRecord = exportBytes.subarray(exportBytes.indexOf('\r\n') + 2, export
 writeFileSync(repeatedExport, Buffer.concat([exportBytes, firstRecord, firstRecord]));
 
 const duplicateLines = (result: SourceResult) => result.rejects.filter((reject) => reject.reason === 'duplicate_id');
+const english = (message: string) => splitRejectMessage(message).en;
+const russian = (message: string) => splitRejectMessage(message).ru;
 
 describe('portal records in overlapping extracts', () => {
   let result: SourceResult;
@@ -55,10 +58,14 @@ describe('portal records in overlapping extracts', () => {
   });
 
   test('lists each duplicate with the first record of its id', () => {
-    expect(duplicateLines(result).map((reject) => [reject.file, reject.row, reject.message])).toEqual([
+    expect(duplicateLines(result).map((reject) => [reject.file, reject.row, english(reject.message)])).toEqual([
       ['extract-late.jsonl', 1, 'the id already appeared in extract-early.jsonl, row 2; only that first record is kept'],
       ['extract-late.jsonl', 2, 'the id already appeared in extract-early.jsonl, row 3; only that first record is kept'],
     ]);
+  });
+
+  test('names the first record in the Russian half too', () => {
+    expect(russian(duplicateLines(result)[0].message)).toMatch(/^номер уже встречался: extract-early\.jsonl, строка 2;/);
   });
 });
 
@@ -77,7 +84,7 @@ describe('a table export with a repeated row', () => {
   });
 
   test('names the first row in each duplicate', () => {
-    expect(duplicateLines(result).map((reject) => [reject.row, reject.field, reject.message])).toEqual([
+    expect(duplicateLines(result).map((reject) => [reject.row, reject.field, english(reject.message)])).toEqual([
       [2002, 'Номер', 'the id already appeared in converted-cp1251-repeated-row.csv, row 2; only that first record is kept'],
       [2003, 'Номер', 'the id already appeared in converted-cp1251-repeated-row.csv, row 2; only that first record is kept'],
     ]);

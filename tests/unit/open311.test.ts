@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { EtlError, InputError } from '../../etl/lib/errors.ts';
 import { parseOpen311, parseOpen311Text, readOpen311Services, type Open311Options, type Open311Row } from '../../etl/sources/open311.ts';
 import type { RowWarning } from '../../etl/sources/row-helpers.ts';
+import { messageHalves } from '../helpers/messages.ts';
 
 // Real samples live in shared/data/real beside the repository (CI lays out a copy there too).
 const SAMPLES = process.env.OPEN_DISTRICT_SAMPLES ?? fileURLToPath(new URL('../fixtures/real/', import.meta.url));
@@ -322,6 +323,10 @@ describe('open311 duplicate JSON keys', () => {
     expect(run().warnings[0].message).toContain('the last value "closed" is kept, as JSON.parse does');
   });
 
+  test('says which value is kept in Russian', () => {
+    expect(run().warnings[0].message).toContain('оставлено последнее значение "closed", как делает JSON.parse');
+  });
+
   test('hides values of free-text keys', () => {
     const warnings: RowWarning[] = [];
     const withText = text.replace('"status":"open",', '"description":"call Ann at 555-0100","description":"x","status":"open",');
@@ -377,6 +382,18 @@ describe('open311 bad inputs', () => {
       }
       const row = parseText(badCase.text)[0];
       expect(row.kind === 'reject' ? [row.reject.reason, row.reject.field] : row.kind).toEqual([badCase.reason, badCase.field]);
+    });
+
+    if (badCase.error) continue;
+    test(`explains ${badCase.name} in Russian`, () => {
+      const row = parseText(badCase.text)[0];
+      expect(row.kind === 'reject' && messageHalves(row.reject.message).russian).toBe(true);
+    });
+
+    test(`cites the same numbers for ${badCase.name} in both languages`, () => {
+      const row = parseText(badCase.text)[0];
+      const halves = row.kind === 'reject' ? messageHalves(row.reject.message) : null;
+      expect(halves?.ruNumbers).toEqual(expect.arrayContaining(halves?.enNumbers ?? ['no reject']));
     });
   }
 

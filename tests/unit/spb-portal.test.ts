@@ -7,7 +7,10 @@ import { createMemoryLogger } from '../../etl/lib/log.ts';
 import { runSource, type SourceResult } from '../../etl/pipeline.ts';
 import { median } from '../../etl/check.ts';
 import { parseLine } from '../../etl/sources/spb-portal.ts';
+import type { ParsedRow } from '../../etl/sources/types.ts';
 import { SPB_SLICE, testConfig } from '../helpers/fixtures.ts';
+import { splitRejectMessage } from '../../etl/reasons.ts';
+import { messageHalves } from '../helpers/messages.ts';
 
 // Expected values were computed once, independently, with a Python script over the same file:
 // json.loads per line, created = earliest public.petition dt, first answer = earliest
@@ -150,14 +153,34 @@ describe('spb-portal line parser', () => {
     expect(parsed).toMatchObject({ kind: 'appeal', draft: { latitude: null, longitude: null } });
   });
 
-  test('rejects a point outside the region', () => {
+  /** Parses the first real record moved to Sydney, with the region's bounds. */
+  function farPoint(): ParsedRow {
     const record = JSON.parse(readFileSync(SPB_SLICE, 'utf8').split('\n')[0]);
     record.sidebar.latitude = -33.865;
     record.sidebar.longitude = 151.21;
     const config = testConfig();
     const bounds = regionBounds(loadRegion(config.regions[0]));
     config.cleanup();
-    const parsed = parseLine(JSON.stringify(record), 1, { ...context, bounds });
-    expect(parsed).toMatchObject({ kind: 'reject', reject: { reason: 'coordinates_out_of_bounds' } });
+    return parseLine(JSON.stringify(record), 1, { ...context, bounds });
+  }
+
+  test('rejects a point outside the region', () => {
+    expect(farPoint()).toMatchObject({ kind: 'reject', reject: { reason: 'coordinates_out_of_bounds' } });
+  });
+
+  test('names the region of a far point in Russian', () => {
+    const parsed = farPoint();
+    expect(parsed.kind === 'reject' && splitRejectMessage(parsed.reject.message).ru).toContain('точка лежит вне территории региона spb с полосой 1° вокруг неё (58.633…61.245 с. ш., 28.429…31.76 в. д.)');
+  });
+
+  test('explains invalid JSON in Russian', () => {
+    const parsed = parseLine('{"id": 1, "feed": [', 7, context);
+    expect(parsed.kind === 'reject' && splitRejectMessage(parsed.reject.message).ru).toBe('JSON: текст кончается посреди записи');
+  });
+
+  test('explains an impossible event time in Russian', () => {
+    const feed = [{ widget: 'public.petition', payload: { dt: '2021-02-31T10:00:00' } }];
+    const parsed = parseLine(JSON.stringify({ id: 5, feed, sidebar: {} }), 3, context);
+    expect(parsed.kind === 'reject' && messageHalves(parsed.reject.message).russian).toBe(true);
   });
 });

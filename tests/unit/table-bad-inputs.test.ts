@@ -7,6 +7,7 @@ import { ConfigError, InputError, type EtlError } from '../../etl/lib/errors.ts'
 import { parseCsv } from '../../etl/lib/csv.ts';
 import { parseTable, parseTableBytes, type TableRow } from '../../etl/sources/table.ts';
 import { validateTableMapping, type TableMapping } from '../../etl/sources/table-mapping.ts';
+import { messageHalves } from '../helpers/messages.ts';
 
 // Each bad input is built from the first two real rows of the NYC 311 sample, changed in one place.
 const SAMPLES = process.env.OPEN_DISTRICT_SAMPLES ?? fileURLToPath(new URL('../fixtures/real/', import.meta.url));
@@ -102,6 +103,17 @@ describe('table bad rows', () => {
     test(`rejects ${rowCase.name}`, async () => {
       const rows = await read(rowCase.csv, mapping(rowCase.overrides));
       expect(rejectOf(rows[0])).toEqual(rowCase.expected);
+    });
+
+    test(`explains ${rowCase.name} in Russian`, async () => {
+      const rows = await read(rowCase.csv, mapping(rowCase.overrides));
+      expect(rows[0].kind === 'reject' && messageHalves(rows[0].reject.message).russian).toBe(true);
+    });
+
+    test(`cites the same numbers for ${rowCase.name} in both languages`, async () => {
+      const rows = await read(rowCase.csv, mapping(rowCase.overrides));
+      const halves = rows[0].kind === 'reject' ? messageHalves(rows[0].reject.message) : null;
+      expect(halves?.ruNumbers).toEqual(expect.arrayContaining(halves?.enNumbers ?? ['no reject']));
     });
   }
 
