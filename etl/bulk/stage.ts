@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { sqlString } from '../lib/duckdb.ts';
+import type { Message } from '../lib/log.ts';
 import { findHeaderLine } from '../sources/csv.ts';
 import type { DateFormat } from '../sources/dates.ts';
 import { chooseEncodingFromScan, chooseFirstLineDelimiter, resolveColumns, splitHeader, type EncodingChoice, type TableLayout } from '../sources/table.ts';
@@ -50,7 +51,7 @@ export interface StagedFile {
   readonly rows: number;
 }
 
-export type StageOutcome = { readonly staged: StagedFile } | { readonly fallback: string };
+export type StageOutcome = { readonly staged: StagedFile } | { readonly fallback: Message };
 
 /**
  * Stages one file into `table`. Returns a fallback reason when the file needs the row-by-row
@@ -76,7 +77,7 @@ export async function stageFile(database: BulkDatabase, table: string, index: nu
   }
   if (encoding.encoding !== 'utf-8' && encoding.encoding !== 'windows-1251') {
     await discard(database, table, early);
-    return { fallback: `${encoding.encoding} text` };
+    return { fallback: { ru: `текст в кодировке ${encoding.encoding}`, en: `${encoding.encoding} text` } };
   }
 
   if (encoding.encoding === 'utf-8') {
@@ -99,7 +100,7 @@ export async function stageFile(database: BulkDatabase, table: string, index: nu
   }
 }
 
-type Loaded = { readonly header: Header; readonly columns: ReadonlyMap<MappableField, number> } | { readonly fallback: string } | { readonly retry: true };
+type Loaded = { readonly header: Header; readonly columns: ReadonlyMap<MappableField, number> } | { readonly fallback: Message } | { readonly retry: true };
 
 /**
  * Finds the header and the mapped columns of a UTF-8 file and reads it into `table`. Without a
@@ -108,7 +109,9 @@ type Loaded = { readonly header: Header; readonly columns: ReadonlyMap<MappableF
  */
 async function loadFile(database: BulkDatabase, table: string, csvPath: string, context: AdapterContext, mapping: TableMapping, encoding: EncodingChoice | null): Promise<Loaded> {
   const header = await readHeader(csvPath, mapping);
-  if (!header) return { fallback: 'no header line in the first 4 MiB, or a blank first line' };
+  if (!header) {
+    return { fallback: { ru: 'в первых 4 МиБ нет строки заголовка или первая строка пуста', en: 'no header line in the first 4 MiB, or a blank first line' } };
+  }
   const assumed: EncodingChoice = encoding ?? { encoding: 'utf-8', reason: 'assumed until the scan ends', looksLikeUtf8: true, fellBack: false };
   let columns: ReadonlyMap<MappableField, number>;
   try {
@@ -120,7 +123,8 @@ async function loadFile(database: BulkDatabase, table: string, csvPath: string, 
   try {
     await database.run(`CREATE TABLE ${table} AS ${stagingSelect(csvPath, header, columns, mapping)}`);
   } catch (error) {
-    return { fallback: `DuckDB did not read the file: ${firstLine((error as Error).message)}` };
+    const detail = firstLine((error as Error).message);
+    return { fallback: { ru: `DuckDB не прочитал файл: ${detail}`, en: `DuckDB did not read the file: ${detail}` } };
   }
   return { header, columns };
 }
@@ -160,7 +164,12 @@ async function finishStaging(
     const inValues = await countLineBreaksInValues(database, csvPath, header);
     if (records + inValues !== scan.lines) {
       await database.run(`DROP TABLE ${table}`);
-      return { fallback: `a blank line among the records (${scan.lines} lines hold ${records} records and ${inValues} line breaks inside values)` };
+      return {
+        fallback: {
+          ru: `пустая строка среди записей (строк ${scan.lines}, записей ${records}, переносов строки внутри значений ${inValues})`,
+          en: `a blank line among the records (${scan.lines} lines hold ${records} records and ${inValues} line breaks inside values)`,
+        },
+      };
     }
   }
   const layout = layoutOf(header, encoding);

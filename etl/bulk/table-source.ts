@@ -80,8 +80,8 @@ export async function readTableInBulk(input: BulkInput): Promise<SourceResult | 
       const outcome = await stageFile(database, `${prefix}_raw_${index}`, index, path, context, input.mapping);
       if ('fallback' in outcome) {
         logger.warn('read', {
-          ru: `${source.id}: ${context.displayName} читается построчно, потому что пакетное чтение не подходит: ${outcome.fallback}`,
-          en: `${source.id}: ${context.displayName} is read row by row because the bulk reader cannot take it: ${outcome.fallback}`,
+          ru: `${source.id}: ${context.displayName} читается построчно, потому что пакетное чтение не подходит: ${outcome.fallback.ru}`,
+          en: `${source.id}: ${context.displayName} is read row by row because the bulk reader cannot take it: ${outcome.fallback.en}`,
         });
         await database.dropPrefix(prefix);
         return null;

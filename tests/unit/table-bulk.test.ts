@@ -35,6 +35,7 @@ interface Both {
   bulkEvents: StatusEvent[];
   bulkRejects: Reject[];
   warnings: string[];
+  warningsRu: string[];
 }
 
 let config: Config & { cleanup: () => void };
@@ -83,6 +84,7 @@ async function runBoth(source: SourceConfig): Promise<Both> {
       bulkEvents: await read<StatusEvent>(`SELECT * FROM ${tables?.events} ORDER BY appeal_id, sequence`),
       bulkRejects: await read<Reject>(`SELECT source, file, row, record_id, field, value, reason, message FROM ${tables?.rejects} ORDER BY stage, file_index, row`),
       warnings: logger.entries.filter((entry) => entry.level === 'warn').map((entry) => entry.message.en),
+      warningsRu: logger.entries.filter((entry) => entry.level === 'warn').map((entry) => entry.message.ru),
     };
   } finally {
     database.close();
@@ -377,6 +379,12 @@ describe('bulk reader fallback', () => {
     expect(both.bulk.bulk).toBeNull();
     expect(both.warnings.join('\n')).toContain('read row by row');
     expect(summary(both.bulk)).toEqual(summary(both.js));
+  });
+
+  test('explains the fallback in Russian', async () => {
+    const text = csvText(HARD_CASES.slice(0, 3)) + '\r\n' + csvText(HARD_CASES.slice(3, 6)).split('\r\n').slice(1).join('\r\n');
+    const both = await runBoth(tableSource([writeExport('blank-line-ru.csv', text)], SPB_MAPPING));
+    expect(both.warningsRu.join('\n')).toContain('читается построчно, потому что пакетное чтение не подходит: пустая строка среди записей');
   });
 
   test('reads a record with a wrong field count row by row', async () => {
