@@ -426,7 +426,10 @@ export const REJECT_COLUMNS: readonly ColumnDefinition[] = [
     type: 'VARCHAR',
     nullable: false,
     unit: null,
-    description: { ru: 'Причина и что сделать', en: 'Reason and what to do' },
+    description: {
+      ru: 'Причина и что сделать: сначала по-русски, затем после « · » по-английски, с теми же значениями',
+      en: 'Reason and what to do: in Russian, then after " · " in English, with the same values',
+    },
   },
 ];
 
