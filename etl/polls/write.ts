@@ -361,6 +361,6 @@ function logOkrugs(layer: OkrugLayer, logger: Logger): void {
     logger.warn(STEP, { ru: `Район «${name}» из таблицы округов не найден в границах районов`, en: `District "${name}" of the okrug crosswalk has no polygon in the district boundaries` });
   }
   for (const row of invalidRows) {
-    logger.warn(STEP, { ru: `Строка таблицы округов пропущена: ${row}; исправьте её в ${DUMA_CROSSWALK_FILE}`, en: `Okrug crosswalk row skipped: ${row}; fix it in ${DUMA_CROSSWALK_FILE}` });
+    logger.warn(STEP, { ru: `Строка таблицы округов пропущена: ${row.ru}; исправьте её в ${DUMA_CROSSWALK_FILE}`, en: `Okrug crosswalk row skipped: ${row.en}; fix it in ${DUMA_CROSSWALK_FILE}` });
   }
 }
