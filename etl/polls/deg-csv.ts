@@ -9,6 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 
+import type { Message } from '../lib/log.ts';
+import { rejectMessage } from '../reasons.ts';
 import { isBlankRecord, readHeaderedCsv } from './csv.ts';
 import { emptyBatch, problem, rejectValue, type Poll, type PollBatch, type PollOptionResult, type PollReject } from './schema.ts';
 import { optionalText, readCount, yearOfDate } from './values.ts';
@@ -46,8 +48,8 @@ export function parseDegCsv(text: string, options: DegCsvOptions): PollBatch {
   const okrugs = options.okrugs ?? MOSCOW_DUMA_OKRUGS;
   const pollId = options.poll.poll_id;
   const batch = emptyBatch();
-  const reject = (row: number, field: string, value: string | null, reason: string, message: string): void => {
-    const entry: PollReject = { file, row, record_id: null, field, value: rejectValue(value), reason, message };
+  const reject = (row: number, field: string, value: string | null, reason: string, message: Message): void => {
+    const entry: PollReject = { file, row, record_id: null, field, value: rejectValue(value), reason, message: rejectMessage(message) };
     batch.rejects.push(entry);
   };
 
@@ -62,7 +64,10 @@ export function parseDegCsv(text: string, options: DegCsvOptions): PollBatch {
     if (isBlankRecord(record)) continue;
     const { fields, line } = record;
     if (fields.length !== columns.length) {
-      reject(line, '(record)', fields.join(','), 'field_count', `the row has ${fields.length} fields but the header has ${columns.length}; quote a name that contains a comma`);
+      reject(line, '(record)', fields.join(','), 'field_count', {
+        ru: `полей в строке: ${fields.length}, а в заголовке: ${columns.length}; возьмите в кавычки имя, в котором есть запятая`,
+        en: `the row has ${fields.length} fields but the header has ${columns.length}; quote a name that contains a comma`,
+      });
       continue;
     }
     const choice = optionalText(get(fields, 'choice'));
@@ -72,15 +77,25 @@ export function parseDegCsv(text: string, options: DegCsvOptions): PollBatch {
     const votesText = get(fields, 'count');
     const votes = readCount(votesText);
     if (!choice) {
-      reject(line, 'choice', null, 'missing_value', 'every row needs the option id of the candidate in the ballot');
+      reject(line, 'choice', null, 'missing_value', {
+        ru: 'в каждой строке нужен номер варианта, под которым кандидат стоит в бюллетене',
+        en: 'every row needs the option id of the candidate in the ballot',
+      });
     } else if (okrug === null || !okrugs.includes(okrug)) {
-      reject(line, 'district', okrugText, 'invalid_okrug', `expected an okrug number from ${okrugs[0]} to ${okrugs.at(-1)}`);
+      reject(line, 'district', okrugText, 'invalid_okrug', {
+        ru: `ожидается номер округа от ${okrugs[0]} до ${okrugs.at(-1)}`,
+        en: `expected an okrug number from ${okrugs[0]} to ${okrugs.at(-1)}`,
+      });
     } else if (!name) {
-      reject(line, 'name', null, 'missing_value', 'every row needs the candidate name');
+      reject(line, 'name', null, 'missing_value', { ru: 'в каждой строке нужно имя кандидата', en: 'every row needs the candidate name' });
     } else if (votes === null) {
-      reject(line, 'count', votesText, 'invalid_number', 'expected the votes as plain digits');
+      reject(line, 'count', votesText, 'invalid_number', { ru: 'ожидается число голосов, записанное одними цифрами', en: 'expected the votes as plain digits' });
     } else if (seen.has(`${okrug}\u0000${choice}`)) {
-      reject(line, '(record)', `${okrug},${choice}`, 'duplicate_row', `okrug ${okrug} already has option ${choice} on line ${seen.get(`${okrug}\u0000${choice}`)}; keep one row`);
+      const earlier = seen.get(`${okrug}\u0000${choice}`);
+      reject(line, '(record)', `${okrug},${choice}`, 'duplicate_row', {
+        ru: `у округа ${okrug} вариант ${choice} уже есть в строке ${earlier}; оставьте одну строку`,
+        en: `okrug ${okrug} already has option ${choice} on line ${earlier}; keep one row`,
+      });
     } else {
       seen.set(`${okrug}\u0000${choice}`, line);
       candidates.push({ line, choice, okrug, name, votes });

@@ -85,8 +85,8 @@ export interface OkrugReport {
   unplacedDistricts: string[];
   /** Crosswalk districts with no polygon in the boundary file. */
   unknownDistricts: string[];
-  /** Crosswalk rows that could not be read, as "line: reason". */
-  invalidRows: string[];
+  /** Crosswalk rows that could not be read, each as "line: reason" in both languages. */
+  invalidRows: Message[];
 }
 
 type Position = number[];
@@ -98,22 +98,22 @@ export interface OkrugLayer {
 }
 
 /** Reads the crosswalk CSV. Rows that cannot be read go to `invalid` with their line. */
-export function parseDumaCrosswalk(text: string): { rows: DumaCrosswalkRow[]; invalid: string[] } {
+export function parseDumaCrosswalk(text: string): { rows: DumaCrosswalkRow[]; invalid: Message[] } {
   const [header, ...records] = parseCsvWithLines(text).records;
   const columns = header?.fields.map((name) => name.trim()) ?? [];
   const rows: DumaCrosswalkRow[] = [];
-  const invalid: string[] = [];
+  const invalid: Message[] = [];
   for (const { line, fields } of records) {
     const get = (name: string) => fields[columns.indexOf(name)] ?? '';
     const okrugNumber = readCount(get('okrug_number'));
     const district = optionalText(get('district_name'));
     const part = get('part').trim() as CrosswalkPart;
     if (okrugNumber === null || !MOSCOW_DUMA_OKRUGS.includes(okrugNumber)) {
-      invalid.push(`${line}: okrug_number "${get('okrug_number')}" is not 196–210`);
+      invalid.push({ ru: `${line}: okrug_number «${get('okrug_number')}» не из диапазона 196–210`, en: `${line}: okrug_number "${get('okrug_number')}" is not 196–210` });
     } else if (!district) {
-      invalid.push(`${line}: district_name is empty`);
+      invalid.push({ ru: `${line}: поле district_name не заполнено`, en: `${line}: district_name is empty` });
     } else if (!CROSSWALK_PARTS.includes(part)) {
-      invalid.push(`${line}: part "${part}" is not ${CROSSWALK_PARTS.join(', ')}`);
+      invalid.push({ ru: `${line}: part «${part}» — не одно из значений ${CROSSWALK_PARTS.join(', ')}`, en: `${line}: part "${part}" is not ${CROSSWALK_PARTS.join(', ')}` });
     } else {
       rows.push({ okrugNumber, okrugName: get('okrug_name').trim(), district, part, basis: get('basis').trim(), note: optionalText(get('note')), line });
     }
@@ -132,7 +132,7 @@ function listIsIncomplete(rows: readonly DumaCrosswalkRow[], okrug: number): boo
 }
 
 /** Builds one feature per okrug 196–210 and the report of missing members. */
-export function buildOkrugLayer(districts: GeoJSON.FeatureCollection, crosswalk: readonly DumaCrosswalkRow[], invalidRows: readonly string[] = []): OkrugLayer {
+export function buildOkrugLayer(districts: GeoJSON.FeatureCollection, crosswalk: readonly DumaCrosswalkRow[], invalidRows: readonly Message[] = []): OkrugLayer {
   const polygons = new Map<string, DistrictGeometry>();
   for (const feature of districts.features) {
     const name = String(feature.properties?.name ?? '');

@@ -10,6 +10,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 
+import type { Message } from '../lib/log.ts';
+import { rejectMessage } from '../reasons.ts';
 import { isBlankRecord, parseCsvWithLines, type CsvRecord } from './csv.ts';
 import { emptyBatch, problem, rejectValue, type ChoiceType, type Poll, type PollBatch, type PollOptionResult, type PollReject, type PollStatus } from './schema.ts';
 import { optionalText, readCount, readDottedDate, yearOfDate } from './values.ts';
@@ -66,19 +68,25 @@ export function parsePabulib(text: string, options: PabulibOptions): PollBatch {
   const file = options.displayName ?? FORMAT;
   const pollId = options.pollId ?? file.replace(/\.pb$/, '');
   const batch = emptyBatch();
-  const reject = (row: number, field: string, value: string | null, reason: string, message: string): void => {
-    const entry: PollReject = { file, row, record_id: null, field, value: rejectValue(value), reason, message };
+  const reject = (row: number, field: string, value: string | null, reason: string, message: Message): void => {
+    const entry: PollReject = { file, row, record_id: null, field, value: rejectValue(value), reason, message: rejectMessage(message) };
     batch.rejects.push(entry);
   };
 
   const { records, unterminatedQuoteLine } = parseCsvWithLines(text, ';');
   if (unterminatedQuoteLine !== null) {
-    reject(unterminatedQuoteLine, '(record)', null, 'unterminated_quote', 'a quoted field opens on this line and never closes, so the rest of the file was not read; close the quote');
+    reject(unterminatedQuoteLine, '(record)', null, 'unterminated_quote', {
+      ru: 'в этой строке открывается кавычка, которая не закрыта до конца файла, поэтому остаток файла не прочитан; закройте кавычку',
+      en: 'a quoted field opens on this line and never closes, so the rest of the file was not read; close the quote',
+    });
   }
 
   const sections = splitSections(records);
   for (const section of SECTIONS.filter((name) => !sections.has(name))) {
-    reject(1, section, null, 'missing_section', `the file has no ${section} section; a .pb file needs META, PROJECTS and VOTES, each line introducing one section with its header on the next line`);
+    reject(1, section, null, 'missing_section', {
+      ru: `в файле нет раздела ${section}; файлу .pb нужны разделы META, PROJECTS и VOTES, каждый начинается строкой со своим названием, а на следующей строке идёт его заголовок`,
+      en: `the file has no ${section} section; a .pb file needs META, PROJECTS and VOTES, each line introducing one section with its header on the next line`,
+    });
   }
   if (sections.size < SECTIONS.length) return batch;
 
@@ -87,7 +95,10 @@ export function parsePabulib(text: string, options: PabulibOptions): PollBatch {
   const ballots = readVotes(sections.get('VOTES')!, projects, reject);
   const area = meta.get('district') ?? meta.get('subunit') ?? meta.get('unit');
   if (!area) {
-    reject(sections.get('META')!.header.line, 'district', null, 'missing_value', 'META needs a district (or subunit) line naming the area of the vote');
+    reject(sections.get('META')!.header.line, 'district', null, 'missing_value', {
+      ru: 'в разделе META нужна строка district (или subunit) с названием территории голосования',
+      en: 'META needs a district (or subunit) line naming the area of the vote',
+    });
     return batch;
   }
   if (projects.length === 0) return batch;
@@ -95,7 +106,10 @@ export function parsePabulib(text: string, options: PabulibOptions): PollBatch {
   const voteType = meta.get('vote_type');
   const choiceType: ChoiceType = voteType === undefined ? 'unknown' : PABULIB_VOTE_TYPES[voteType];
   if (!choiceType) {
-    reject(metaLines.get('vote_type')!, 'vote_type', voteType ?? null, 'invalid_value', `expected vote_type ${Object.keys(PABULIB_VOTE_TYPES).join(', ')}`);
+    reject(metaLines.get('vote_type')!, 'vote_type', voteType ?? null, 'invalid_value', {
+      ru: `ожидается одно из значений vote_type: ${Object.keys(PABULIB_VOTE_TYPES).join(', ')}`,
+      en: `expected vote_type ${Object.keys(PABULIB_VOTE_TYPES).join(', ')}`,
+    });
     return batch;
   }
 
@@ -169,7 +183,7 @@ function splitSections(records: readonly CsvRecord[]): Map<Section, SectionRows>
   return sections;
 }
 
-type RejectFunction = (row: number, field: string, value: string | null, reason: string, message: string) => void;
+type RejectFunction = (row: number, field: string, value: string | null, reason: string, message: Message) => void;
 
 /** Reads META key;value lines into values and the line of each key. */
 function readMeta(section: SectionRows, reject: RejectFunction): { values: Map<string, string>; lines: Map<string, number> } {
@@ -178,7 +192,7 @@ function readMeta(section: SectionRows, reject: RejectFunction): { values: Map<s
   for (const { line, fields } of section.rows) {
     const key = fields[0]?.trim();
     if (!key || fields.length < 2) {
-      reject(line, 'META', fields.join(';'), 'invalid_value', 'a META line must be key;value');
+      reject(line, 'META', fields.join(';'), 'invalid_value', { ru: 'строка раздела META должна иметь вид ключ;значение', en: 'a META line must be key;value' });
       continue;
     }
     values.set(key, fields.slice(1).join(';').trim());
@@ -191,7 +205,7 @@ function readProjects(section: SectionRows, reject: RejectFunction): Project[] {
   const columns = section.header.fields.map((name) => name.trim());
   for (const name of ['project_id', 'votes']) {
     if (!columns.includes(name)) {
-      reject(section.header.line, name, null, 'missing_column', `the PROJECTS header has no column "${name}"`);
+      reject(section.header.line, name, null, 'missing_column', { ru: `в заголовке PROJECTS нет столбца «${name}»`, en: `the PROJECTS header has no column "${name}"` });
       return [];
     }
   }
@@ -206,15 +220,24 @@ function readProjects(section: SectionRows, reject: RejectFunction): Project[] {
     const scoreText = get(fields, 'score');
     const score = scoreText.trim() === '' ? null : readCount(scoreText);
     if (fields.length !== columns.length) {
-      reject(line, '(record)', fields.join(';'), 'field_count', `the row has ${fields.length} fields but the PROJECTS header has ${columns.length}; quote a name that contains ";"`);
+      reject(line, '(record)', fields.join(';'), 'field_count', {
+        ru: `полей в строке: ${fields.length}, а в заголовке PROJECTS: ${columns.length}; возьмите в кавычки название, в котором есть «;»`,
+        en: `the row has ${fields.length} fields but the PROJECTS header has ${columns.length}; quote a name that contains ";"`,
+      });
     } else if (!id) {
-      reject(line, 'project_id', null, 'missing_value', 'every project needs an id');
+      reject(line, 'project_id', null, 'missing_value', { ru: 'у каждого проекта должен быть идентификатор', en: 'every project needs an id' });
     } else if (seen.has(id)) {
-      reject(line, 'project_id', id, 'duplicate_row', 'this project id appears twice in PROJECTS; keep one row');
+      reject(line, 'project_id', id, 'duplicate_row', {
+        ru: 'этот идентификатор проекта встречается в PROJECTS дважды; оставьте одну строку',
+        en: 'this project id appears twice in PROJECTS; keep one row',
+      });
     } else if (votes === null) {
-      reject(line, 'votes', votesText, 'invalid_number', 'expected the number of voters who chose the project, in plain digits');
+      reject(line, 'votes', votesText, 'invalid_number', {
+        ru: 'ожидается число участников, выбравших проект, записанное одними цифрами',
+        en: 'expected the number of voters who chose the project, in plain digits',
+      });
     } else if (scoreText.trim() !== '' && score === null) {
-      reject(line, 'score', scoreText, 'invalid_number', 'expected the points of the project, in plain digits');
+      reject(line, 'score', scoreText, 'invalid_number', { ru: 'ожидаются баллы проекта, записанные одними цифрами', en: 'expected the points of the project, in plain digits' });
     } else {
       seen.add(id);
       projects.push({ line, id, name: optionalText(get(fields, 'name')), cost: readCount(get(fields, 'cost')), votes, score });
@@ -236,7 +259,10 @@ function readVotes(section: SectionRows, projects: readonly Project[], reject: R
   const columns = section.header.fields.map((name) => name.trim());
   const totals: BallotTotals = { count: 0, votesPerProject: new Map(), pointsPerProject: new Map(), pointSums: [] };
   if (!columns.includes('voter_id') || !columns.includes('vote')) {
-    reject(section.header.line, columns.includes('voter_id') ? 'vote' : 'voter_id', null, 'missing_column', 'the VOTES header needs the columns voter_id and vote');
+    reject(section.header.line, columns.includes('voter_id') ? 'vote' : 'voter_id', null, 'missing_column', {
+      ru: 'в заголовке VOTES нужны столбцы voter_id и vote',
+      en: 'the VOTES header needs the columns voter_id and vote',
+    });
     return totals;
   }
   const hasPoints = columns.includes('points');
@@ -251,15 +277,24 @@ function readVotes(section: SectionRows, projects: readonly Project[], reject: R
     const unknown = chosen.find((id) => !known.has(id));
 
     if (!voter) {
-      reject(line, 'voter_id', null, 'missing_value', 'every ballot needs a voter id');
+      reject(line, 'voter_id', null, 'missing_value', { ru: 'у каждого бюллетеня должен быть идентификатор участника', en: 'every ballot needs a voter id' });
     } else if (voters.has(voter)) {
-      reject(line, 'voter_id', voter, 'duplicate_row', 'this voter id appears twice in VOTES; keep one ballot');
+      reject(line, 'voter_id', voter, 'duplicate_row', {
+        ru: 'этот идентификатор участника встречается в VOTES дважды; оставьте один бюллетень',
+        en: 'this voter id appears twice in VOTES; keep one ballot',
+      });
     } else if (chosen.length === 0) {
-      reject(line, 'vote', null, 'missing_value', 'the ballot chooses no project');
+      reject(line, 'vote', null, 'missing_value', { ru: 'в бюллетене не выбран ни один проект', en: 'the ballot chooses no project' });
     } else if (unknown) {
-      reject(line, 'vote', unknown, 'unknown_project', 'the ballot names a project that PROJECTS does not list');
+      reject(line, 'vote', unknown, 'unknown_project', {
+        ru: 'бюллетень называет проект, которого нет в разделе PROJECTS',
+        en: 'the ballot names a project that PROJECTS does not list',
+      });
     } else if (points.length !== chosen.length || points.some((value) => value === null)) {
-      reject(line, 'points', pointsText, 'invalid_number', `expected ${chosen.length} comma-separated whole numbers, one per chosen project`);
+      reject(line, 'points', pointsText, 'invalid_number', {
+        ru: `ожидаются целые числа через запятую, по одному на каждый выбранный проект (выбрано проектов: ${chosen.length})`,
+        en: `expected ${chosen.length} comma-separated whole numbers, one per chosen project`,
+      });
     } else {
       voters.add(voter);
       totals.count += 1;
@@ -355,7 +390,12 @@ function readDate(meta: Map<string, string>, lines: Map<string, number>, key: st
   const text = meta.get(key);
   if (!text) return null;
   const value = readDottedDate(text);
-  if (value === null) reject(lines.get(key)!, key, text, 'invalid_date', 'expected a date dd.mm.yyyy naming a real day; the poll keeps no date');
+  if (value === null) {
+    reject(lines.get(key)!, key, text, 'invalid_date', {
+      ru: 'ожидается дата вида дд.мм.гггг, и такой день должен быть в календаре; опрос остаётся без этой даты',
+      en: 'expected a date dd.mm.yyyy naming a real day; the poll keeps no date',
+    });
+  }
   return value;
 }
 

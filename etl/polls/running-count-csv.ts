@@ -15,7 +15,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 
+import type { Message } from '../lib/log.ts';
 import { isValidWallClock, localToInstant } from '../lib/time.ts';
+import { rejectMessage } from '../reasons.ts';
 import { isBlankRecord, readHeaderedCsv } from './csv.ts';
 import { emptyBatch, problem, rejectValue, type AreaKind, type Poll, type PollBatch, type PollOptionResult, type PollReject } from './schema.ts';
 import { isoInstant, yearOfDate } from './values.ts';
@@ -69,8 +71,8 @@ export function parseRunningCountCsv(text: string, options: RunningCountOptions)
   const file = options.displayName ?? FORMAT;
   const pollId = options.poll.poll_id;
   const batch: RunningCountBatch = { ...emptyBatch(), observations: [], textCountsRead: 0 };
-  const reject = (row: number, field: string, value: string | null, reason: string, message: string): void => {
-    const entry: PollReject = { file, row, record_id: null, field, value: rejectValue(value), reason, message };
+  const reject = (row: number, field: string, value: string | null, reason: string, message: Message): void => {
+    const entry: PollReject = { file, row, record_id: null, field, value: rejectValue(value), reason, message: rejectMessage(message) };
     batch.rejects.push(entry);
   };
 
@@ -84,7 +86,10 @@ export function parseRunningCountCsv(text: string, options: RunningCountOptions)
     if (isBlankRecord({ line, fields })) continue;
     const get = (name: string) => fields[columns.indexOf(name)] ?? '';
     if (fields.length !== columns.length) {
-      reject(line, '(record)', fields.join(','), 'field_count', `the row has ${fields.length} fields but the header has ${columns.length}; quote a title that contains a comma`);
+      reject(line, '(record)', fields.join(','), 'field_count', {
+        ru: `полей в строке: ${fields.length}, а в заголовке: ${columns.length}; возьмите в кавычки название, в котором есть запятая`,
+        en: `the row has ${fields.length} fields but the header has ${columns.length}; quote a title that contains a comma`,
+      });
       continue;
     }
 
@@ -94,15 +99,21 @@ export function parseRunningCountCsv(text: string, options: RunningCountOptions)
     const timestampText = get('timestamp').trim();
     const at = readTimestamp(timestampText, options.timeZone);
     if (title === '') {
-      reject(line, 'title', null, 'missing_value', 'every row needs the option title');
+      reject(line, 'title', null, 'missing_value', { ru: 'в каждой строке нужно название варианта', en: 'every row needs the option title' });
       continue;
     }
     if (!votesMatch) {
-      reject(line, 'votes', votesText, 'invalid_number', 'expected the running count as digits, optionally after "Всего проголосовало:"; fix the scraper to save the number only');
+      reject(line, 'votes', votesText, 'invalid_number', {
+        ru: 'ожидается текущее число голосов цифрами, можно после слов «Всего проголосовало:»; исправьте программу сбора, чтобы она сохраняла только число',
+        en: 'expected the running count as digits, optionally after "Всего проголосовало:"; fix the scraper to save the number only',
+      });
       continue;
     }
     if (at === null) {
-      reject(line, 'timestamp', timestampText, 'invalid_time', 'expected a local time dd-mm-yyyy HH:MM:SS naming a real moment');
+      reject(line, 'timestamp', timestampText, 'invalid_time', {
+        ru: 'ожидается местное время вида дд-мм-гггг чч:мм:сс, и такие дата и время должны существовать',
+        en: 'expected a local time dd-mm-yyyy HH:MM:SS naming a real moment',
+      });
       continue;
     }
 
@@ -110,11 +121,17 @@ export function parseRunningCountCsv(text: string, options: RunningCountOptions)
     const key = `${title}\u0000${at}`;
     const earlier = seen.get(key);
     if (earlier && earlier.votes === votes) {
-      reject(line, '(record)', `${title} ${timestampText}`, 'duplicate_row', `the same option, count and time already appear on line ${earlier.line}; the scraper saved the batch twice`);
+      reject(line, '(record)', `${title} ${timestampText}`, 'duplicate_row', {
+        ru: `тот же вариант с тем же числом и временем уже есть в строке ${earlier.line}: программа сбора сохранила эту порцию строк дважды`,
+        en: `the same option, count and time already appear on line ${earlier.line}; the scraper saved the batch twice`,
+      });
       continue;
     }
     if (earlier) {
-      reject(line, 'votes', votesText, 'conflicting_row', `line ${earlier.line} gives ${earlier.votes} for the same option at the same time; keep the row the vote page showed`);
+      reject(line, 'votes', votesText, 'conflicting_row', {
+        ru: `строка ${earlier.line} даёт для того же варианта на то же время число ${earlier.votes}; оставьте ту строку, которую показывала страница голосования`,
+        en: `line ${earlier.line} gives ${earlier.votes} for the same option at the same time; keep the row the vote page showed`,
+      });
       batch.problems.push(
         problem('conflicting_observation', {
           poll_id: pollId,

@@ -37,6 +37,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 
+import type { Message } from '../lib/log.ts';
+import { rejectMessage } from '../reasons.ts';
 import { isBlankRecord, parseCsvWithLines, type CsvRecord } from './csv.ts';
 import {
   CHOICE_TYPES,
@@ -127,9 +129,10 @@ interface RowDraft {
   districtParticipants: number | null;
 }
 
+/** A row that cannot be read, thrown by the row readers and turned into a reject. */
 class RowProblem extends Error {
-  constructor(readonly field: string, readonly value: string | null, readonly reason: string, readonly hint: string) {
-    super(hint);
+  constructor(readonly field: string, readonly value: string | null, readonly reason: string, readonly hint: Message) {
+    super(hint.en);
   }
 }
 
@@ -144,19 +147,34 @@ export function parseTranscribedCsv(text: string, options: TranscribedCsvOptions
   const batch = emptyBatch();
   const { records, unterminatedQuoteLine } = parseCsvWithLines(text);
   if (unterminatedQuoteLine !== null) {
-    batch.rejects.push(fileReject(file, unterminatedQuoteLine, '(record)', null, 'unterminated_quote', 'a quoted field opens on this line and never closes, so the rest of the file was not read; close the quote or double the quotes inside the field'));
+    batch.rejects.push(
+      fileReject(file, unterminatedQuoteLine, '(record)', null, 'unterminated_quote', {
+        ru: 'в этой строке открывается кавычка, которая не закрыта до конца файла, поэтому остаток файла не прочитан; закройте кавычку или удвойте кавычки внутри поля',
+        en: 'a quoted field opens on this line and never closes, so the rest of the file was not read; close the quote or double the quotes inside the field',
+      }),
+    );
   }
 
   const [header, ...rows] = records;
   if (!header) {
-    batch.rejects.push(fileReject(file, 1, '(header)', null, 'missing_header', `the file is empty; the first line must name the columns ${REQUIRED_COLUMNS.join(', ')}`));
+    batch.rejects.push(
+      fileReject(file, 1, '(header)', null, 'missing_header', {
+        ru: `файл пуст; первая строка должна называть столбцы ${REQUIRED_COLUMNS.join(', ')}`,
+        en: `the file is empty; the first line must name the columns ${REQUIRED_COLUMNS.join(', ')}`,
+      }),
+    );
     return batch;
   }
 
   const columns = header.fields.map((name) => name.trim());
   const missing = REQUIRED_COLUMNS.filter((name) => !columns.includes(name));
   for (const name of missing) {
-    batch.rejects.push(fileReject(file, header.line, name, null, 'missing_column', `the header has no column "${name}"; add it (cells may be empty where the format allows)`));
+    batch.rejects.push(
+      fileReject(file, header.line, name, null, 'missing_column', {
+        ru: `в заголовке нет столбца «${name}»; добавьте его (ячейки могут оставаться пустыми там, где это допускает формат)`,
+        en: `the header has no column "${name}"; add it (cells may be empty where the format allows)`,
+      }),
+    );
   }
   if (missing.length > 0) return batch;
 
@@ -202,14 +220,22 @@ function cell(record: CsvRecord, columns: readonly string[], name: string): stri
 
 function readRow(record: CsvRecord, columns: readonly string[]): RowDraft {
   if (record.fields.length !== columns.length) {
-    throw new RowProblem('(record)', record.fields.join(','), 'field_count', `the row has ${record.fields.length} fields but the header has ${columns.length}; quote any field that contains a comma`);
+    throw new RowProblem('(record)', record.fields.join(','), 'field_count', {
+      ru: `полей в строке: ${record.fields.length}, а в заголовке: ${columns.length}; возьмите в кавычки каждое поле, в котором есть запятая`,
+      en: `the row has ${record.fields.length} fields but the header has ${columns.length}; quote any field that contains a comma`,
+    });
   }
   const get = (name: string) => cell(record, columns, name);
 
   const pollId = optionalText(get('poll_id'));
-  if (!pollId) throw new RowProblem('poll_id', null, 'missing_value', 'every row needs a poll_id; give the rows of one poll the same id');
+  if (!pollId) {
+    throw new RowProblem('poll_id', null, 'missing_value', {
+      ru: 'в каждой строке нужен poll_id; дайте всем строкам одного опроса один и тот же poll_id',
+      en: 'every row needs a poll_id; give the rows of one poll the same id',
+    });
+  }
   const title = optionalText(get('poll_title'));
-  if (!title) throw new RowProblem('poll_title', null, 'missing_value', 'every row needs the poll title');
+  if (!title) throw new RowProblem('poll_title', null, 'missing_value', { ru: 'в каждой строке нужно название опроса', en: 'every row needs the poll title' });
 
   const note = optionalText(get('note'));
   const optionTextAsGiven = optionalText(get('option_text'));
@@ -218,20 +244,48 @@ function readRow(record: CsvRecord, columns: readonly string[]): RowDraft {
   const shareText = get('share_percent').trim();
   const share = shareText === '' ? null : readDecimal(shareText);
   if (shareText !== '' && share === null) {
-    throw new RowProblem('share_percent', shareText, 'invalid_number', 'expected a percentage like 55 or 62.87, without the % sign');
+    throw new RowProblem('share_percent', shareText, 'invalid_number', {
+      ru: 'ожидается доля в процентах, например 55 или 62.87, без знака %',
+      en: 'expected a percentage like 55 or 62.87, without the % sign',
+    });
   }
   if (share !== null && share > 100) {
-    throw new RowProblem('share_percent', shareText, 'out_of_range', 'a single option cannot have more than 100%; check the figure in the source');
+    throw new RowProblem('share_percent', shareText, 'out_of_range', {
+      ru: 'у одного варианта не может быть больше 100%; проверьте число в источнике',
+      en: 'a single option cannot have more than 100%; check the figure in the source',
+    });
   }
   const votes = readOptionalCount(get('votes'), 'votes');
 
   if (kind === 'participation') {
-    if (share !== null) throw new RowProblem('share_percent', shareText, 'invalid_value', 'a participation row counts participants, not an option, so it has no share; move the share to an option row or set row_kind to option');
-    if (votes === null) throw new RowProblem('votes', null, 'missing_value', 'a participation row needs the number of participants in the votes column');
-    if (!optionalText(get('district'))) throw new RowProblem('district', null, 'missing_value', 'a participation row needs the district it counts; put the city-wide count in participants_total');
+    if (share !== null) {
+      throw new RowProblem('share_percent', shareText, 'invalid_value', {
+        ru: 'строка участия считает участников, а не вариант, поэтому доли у неё нет; перенесите долю в строку варианта или укажите в row_kind значение option',
+        en: 'a participation row counts participants, not an option, so it has no share; move the share to an option row or set row_kind to option',
+      });
+    }
+    if (votes === null) {
+      throw new RowProblem('votes', null, 'missing_value', {
+        ru: 'в строке участия нужно число участников в столбце votes',
+        en: 'a participation row needs the number of participants in the votes column',
+      });
+    }
+    if (!optionalText(get('district'))) {
+      throw new RowProblem('district', null, 'missing_value', {
+        ru: 'в строке участия нужен район, участников которого она считает; число участников по всему городу укажите в participants_total',
+        en: 'a participation row needs the district it counts; put the city-wide count in participants_total',
+      });
+    }
   } else {
-    if (!optionTextAsGiven) throw new RowProblem('option_text', null, 'missing_value', 'every option row needs the option text');
-    if (share === null && votes === null) throw new RowProblem('share_percent', null, 'missing_value', 'the row has neither a share nor votes; leave out options the source gives no figure for and mention them in the note');
+    if (!optionTextAsGiven) {
+      throw new RowProblem('option_text', null, 'missing_value', { ru: 'в каждой строке варианта нужен текст варианта', en: 'every option row needs the option text' });
+    }
+    if (share === null && votes === null) {
+      throw new RowProblem('share_percent', null, 'missing_value', {
+        ru: 'в строке нет ни доли, ни голосов; не вносите варианты, для которых источник не даёт цифр, и упомяните их в note',
+        en: 'the row has neither a share nor votes; leave out options the source gives no figure for and mention them in the note',
+      });
+    }
   }
 
   const endedOn = readOptionalDate(get('ended_on'), 'ended_on');
@@ -265,7 +319,12 @@ function readRow(record: CsvRecord, columns: readonly string[]): RowDraft {
 function readOptionalDate(text: string, field: string): string | null {
   if (text.trim() === '') return null;
   const value = readIsoDate(text);
-  if (value === null) throw new RowProblem(field, text, 'invalid_date', 'expected an ISO date like 2021-02-26 naming a real day');
+  if (value === null) {
+    throw new RowProblem(field, text, 'invalid_date', {
+      ru: 'ожидается дата вида ГГГГ-ММ-ДД, например 2021-02-26, и такой день должен быть в календаре',
+      en: 'expected an ISO date like 2021-02-26 naming a real day',
+    });
+  }
   return value;
 }
 
@@ -275,9 +334,14 @@ const YEAR = /^\d{4}$/;
 function readOptionalYear(text: string, endedOn: string | null): number | null {
   const value = text.trim();
   if (value === '') return yearOfDate(endedOn);
-  if (!YEAR.test(value)) throw new RowProblem('ended_year', value, 'invalid_value', 'expected a year in four digits, like 2015');
+  if (!YEAR.test(value)) {
+    throw new RowProblem('ended_year', value, 'invalid_value', { ru: 'ожидается год из четырёх цифр, например 2015', en: 'expected a year in four digits, like 2015' });
+  }
   if (endedOn !== null && Number(value) !== yearOfDate(endedOn)) {
-    throw new RowProblem('ended_year', value, 'invalid_value', `ended_on ${endedOn} is in another year; correct one of the two or leave ended_year empty`);
+    throw new RowProblem('ended_year', value, 'invalid_value', {
+      ru: `дата ended_on ${endedOn} приходится на другой год; исправьте одно из двух полей или оставьте ended_year пустым`,
+      en: `ended_on ${endedOn} is in another year; correct one of the two or leave ended_year empty`,
+    });
   }
   return Number(value);
 }
@@ -286,7 +350,10 @@ function readOptionalCount(text: string, field: string): number | null {
   if (text.trim() === '') return null;
   const value = readCount(text);
   if (value === null) {
-    throw new RowProblem(field, text, 'invalid_number', 'expected a whole number in plain digits (121501); put rounded wording such as «около 300 тыс.» in participants_as_given or the note');
+    throw new RowProblem(field, text, 'invalid_number', {
+      ru: 'ожидается целое число, записанное одними цифрами (121501); округлённую запись вроде «около 300 тыс.» перенесите в participants_as_given или в note',
+      en: 'expected a whole number in plain digits (121501); put rounded wording such as «около 300 тыс.» in participants_as_given or the note',
+    });
   }
   return value;
 }
@@ -295,7 +362,10 @@ function readEnum<T extends string>(text: string, field: string, allowed: readon
   const value = text.trim();
   if (value === '') return null;
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new RowProblem(field, value, 'invalid_value', `expected one of ${allowed.join(', ')}, or an empty cell to let the adapter infer it`);
+    throw new RowProblem(field, value, 'invalid_value', {
+      ru: `ожидается одно из значений ${allowed.join(', ')} или пустая ячейка, тогда значение будет определено автоматически`,
+      en: `expected one of ${allowed.join(', ')}, or an empty cell to let the adapter infer it`,
+    });
   }
   return value as T;
 }
@@ -402,7 +472,11 @@ function buildPoll(rows: RowDraft[], options: TranscribedCsvOptions, file: strin
     const key = [row.kind, row.optionText ?? '', row.district ?? ''].join('\u0000');
     const earlier = seen.get(key);
     if (earlier !== undefined) {
-      batch.rejects.push(fileReject(file, row.line, '(record)', row.optionText, 'duplicate_row', `the same poll, option and district already appear on line ${earlier}; keep one of the two rows`, row.pollId));
+      const message = {
+        ru: `такие же опрос, вариант и район уже есть в строке ${earlier}; оставьте одну из двух строк`,
+        en: `the same poll, option and district already appear on line ${earlier}; keep one of the two rows`,
+      };
+      batch.rejects.push(fileReject(file, row.line, '(record)', row.optionText, 'duplicate_row', message, row.pollId));
       continue;
     }
     seen.set(key, row.line);
@@ -463,6 +537,6 @@ function toResult(row: RowDraft, poll: Poll, districtScope: string | null, optio
   };
 }
 
-function fileReject(file: string, row: number, field: string, value: string | null, reason: string, message: string, recordId: string | null = null): PollReject {
-  return { file, row, record_id: recordId, field, value: rejectValue(value), reason, message };
+function fileReject(file: string, row: number, field: string, value: string | null, reason: string, message: Message, recordId: string | null = null): PollReject {
+  return { file, row, record_id: recordId, field, value: rejectValue(value), reason, message: rejectMessage(message) };
 }

@@ -7,8 +7,8 @@ import { basename, join } from 'node:path';
 
 import { appendRows, createTable, openDatabase, sqlString } from '../lib/duckdb.ts';
 import { InputError } from '../lib/errors.ts';
-import { en, ru, type Logger } from '../lib/log.ts';
-import { REASON_TEXT_RU } from '../reasons.ts';
+import { en, ru, type Logger, type Message } from '../lib/log.ts';
+import { MESSAGE_SEPARATOR, REASON_TEXT_RU, rejectMessage } from '../reasons.ts';
 import { parseCsvWithLines } from './csv.ts';
 import { readDegCsv } from './deg-csv.ts';
 import { DUMA_CROSSWALK_FILE, MOSCOW_DISTRICTS_FILE, readOkrugLayer, type OkrugLayer } from './okrugs.ts';
@@ -220,7 +220,11 @@ function rejectTakenPollIds(batch: PollBatch, file: string, datasetOfPoll: Reado
   const usedIds = new Set(batch.polls.map((poll) => poll.poll_id).filter((id) => datasetOfPoll.has(id)));
   if (usedIds.size === 0) return;
   for (const id of usedIds) {
-    batch.rejects.push({ file, row: 1, record_id: id, field: 'poll_id', value: id, reason: 'duplicate_poll_id', message: `the poll id is already used by the dataset ${datasetOfPoll.get(id)}; give the imported poll another poll_id` });
+    const message = rejectMessage({
+      ru: `идентификатор опроса уже занят набором данных ${datasetOfPoll.get(id)}; дайте импортируемому опросу другой poll_id`,
+      en: `the poll id is already used by the dataset ${datasetOfPoll.get(id)}; give the imported poll another poll_id`,
+    });
+    batch.rejects.push({ file, row: 1, record_id: id, field: 'poll_id', value: id, reason: 'duplicate_poll_id', message });
   }
   batch.polls = batch.polls.filter((poll) => !usedIds.has(poll.poll_id));
   batch.results = batch.results.filter((result) => !usedIds.has(result.poll_id));
@@ -307,23 +311,36 @@ export async function writeEmptyPolls(outDir: string): Promise<void> {
 }
 
 /**
- * Logs the rejects of a dataset: one line per reason with its count and the first line it hit. The
- * Russian line explains the reason; the English one gives the reader's detailed message.
+ * Logs the rejects of a dataset: one line per reason with its count, the first line it hit and that
+ * line's message. Without a Russian half in the message, the Russian line explains the reason code.
  */
 function logRejects(dataset: string, rejects: readonly PollReject[], logger: Logger): void {
   const byReason = new Map<string, PollReject[]>();
   for (const reject of rejects) byReason.set(reject.reason, [...(byReason.get(reject.reason) ?? []), reject]);
   for (const [reason, entries] of byReason) {
     const first = entries[0];
+    const message = splitRejectMessage(first.message);
+    const russian = message.ru || REASON_TEXT_RU[reason];
     logger.warn(
       STEP,
       {
-        ru: `${dataset}: отклонено строк — ${ru(entries.length)}, причина ${reason}${REASON_TEXT_RU[reason] ? ` — ${REASON_TEXT_RU[reason]}` : ''}; первая отклонённая строка: ${first.file}, строка ${first.row}; все перечислены в rejects.csv`,
-        en: `${dataset}: rows rejected: ${en(entries.length)}, reason ${reason}; the first rejected row: ${first.file}, line ${first.row} (${first.message}); rejects.csv lists them all`,
+        ru: `${dataset}: отклонено строк — ${ru(entries.length)}, причина ${reason}; первая отклонённая строка: ${first.file}, строка ${first.row}${russian ? ` (${russian})` : ''}; все перечислены в rejects.csv`,
+        en: `${dataset}: rows rejected: ${en(entries.length)}, reason ${reason}; the first rejected row: ${first.file}, line ${first.row} (${message.en}); rejects.csv lists them all`,
       },
       { rejects: entries.length },
     );
   }
+}
+
+/**
+ * Splits a message made by rejectMessage into its Russian and English halves. The split is at the
+ * first separator, so a Russian half that itself contains the separator is cut short. A message
+ * without the separator is taken as English only.
+ */
+function splitRejectMessage(message: string): Message {
+  const index = message.indexOf(MESSAGE_SEPARATOR);
+  if (index === -1) return { ru: '', en: message };
+  return { ru: message.slice(0, index), en: message.slice(index + MESSAGE_SEPARATOR.length) };
 }
 
 function logProblems(problems: readonly PollProblem[], logger: Logger): void {
@@ -344,6 +361,6 @@ function logOkrugs(layer: OkrugLayer, logger: Logger): void {
     logger.warn(STEP, { ru: `Район «${name}» из таблицы округов не найден в границах районов`, en: `District "${name}" of the okrug crosswalk has no polygon in the district boundaries` });
   }
   for (const row of invalidRows) {
-    logger.warn(STEP, { ru: `Строка таблицы округов пропущена: ${row}; исправьте её в ${DUMA_CROSSWALK_FILE}`, en: `Okrug crosswalk row skipped: ${row}; fix it in ${DUMA_CROSSWALK_FILE}` });
+    logger.warn(STEP, { ru: `Строка таблицы округов пропущена: ${row.ru}; исправьте её в ${DUMA_CROSSWALK_FILE}`, en: `Okrug crosswalk row skipped: ${row.en}; fix it in ${DUMA_CROSSWALK_FILE}` });
   }
 }

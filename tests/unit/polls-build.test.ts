@@ -122,7 +122,13 @@ describe('buildPolls', () => {
 
   it('explains the duplicate rejects in Russian', () => {
     const warning = logger.entries.find((entry) => entry.level === 'warn' && entry.message.en.includes('duplicate_row'))!;
-    expect(warning.message.ru).toContain('строка повторяет уже прочитанную');
+    expect(warning.message.ru).toContain('программа сбора сохранила эту порцию строк дважды');
     expect(warning.message.ru).not.toMatch(/[A-Za-z]{3,} [a-z]{3,}/);
+  });
+
+  const duplicateWarning = () => logger.entries.find((entry) => entry.level === 'warn' && entry.message.en.includes('duplicate_row'))!;
+
+  it('keeps Russian out of the English duplicate log', () => {
+    expect(duplicateWarning().message.en).not.toMatch(/[а-яё]/i);
   });
 });

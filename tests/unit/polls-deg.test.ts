@@ -1,9 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { readDegCsv, totalsPerOkrug, type DegCsvOptions } from '../../etl/polls/deg-csv.ts';
+import { parseDegCsv, readDegCsv, totalsPerOkrug, type DegCsvOptions } from '../../etl/polls/deg-csv.ts';
 import type { PollBatch } from '../../etl/polls/schema.ts';
+import { MESSAGE_SEPARATOR } from '../../etl/reasons.ts';
 
 const DEG_CSV = fileURLToPath(new URL('../../data/polls/moscow_deg_2021_duma/results_with_names.csv', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/polls/${name}`, import.meta.url));
@@ -106,5 +108,44 @@ describe('deg csv: bad rows', () => {
 
   it('sums the rows it kept', () => {
     expect(batch.polls[0].participants).toBe(220);
+  });
+
+  const halves = (row: number) => batch.rejects.find((reject) => reject.row === row)!.message.split(MESSAGE_SEPARATOR);
+
+  it.each([
+    [5, 'у округа 197 вариант 21 уже есть в строке 4'],
+    [6, 'от 196 до 210'],
+    [7, 'число голосов'],
+  ])('line %i: Russian detail', (row, detail) => {
+    expect(halves(row)[0]).toContain(detail);
+  });
+
+  it.each([
+    [5, 'okrug 197 already has option 21 on line 4; keep one row'],
+    [6, 'expected an okrug number from 196 to 210'],
+    [7, 'expected the votes as plain digits'],
+  ])('line %i: English half unchanged', (row, english) => {
+    expect(halves(row).slice(1)).toEqual([english]);
+  });
+});
+
+describe('deg csv: missing column', () => {
+  // The quirks fixture with its count column renamed to votes.
+  let batch: PollBatch;
+  beforeAll(async () => {
+    const text = await readFile(fixture('deg-quirks.csv'), 'utf8');
+    batch = parseDegCsv(text.replace('choice,district,name,count', 'choice,district,name,votes'), options);
+  });
+
+  it('rejects the header', () => {
+    expect(batch.rejects.map((reject) => [reject.reason, reject.field])).toEqual([['missing_column', 'count']]);
+  });
+
+  it('names the column in the Russian half', () => {
+    expect(batch.rejects[0].message.split(MESSAGE_SEPARATOR)[0]).toBe('в заголовке нет столбца «count»; ожидаются столбцы choice,district,name,count');
+  });
+
+  it('keeps the English half', () => {
+    expect(batch.rejects[0].message.split(MESSAGE_SEPARATOR).slice(1)).toEqual(['the header has no column "count"; expected choice,district,name,count']);
   });
 });

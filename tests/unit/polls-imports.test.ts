@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { createMemoryLogger } from '../../etl/lib/log.ts';
 import { buildPolls } from '../../etl/polls/write.ts';
+import { MESSAGE_SEPARATOR } from '../../etl/reasons.ts';
 import { ROOT } from '../helpers/fixtures.ts';
 
 const IMPORT = join(ROOT, 'tests/fixtures/polls/explicit-columns.csv');
 const outDir = mkdtempSync(join(tmpdir(), 'open-district-poll-imports-'));
-let summary: { datasets: { id: string }[]; polls: { id: string; dataset: string }[]; rejects: { dataset: string; reason: string }[] };
+let summary: { datasets: { id: string }[]; polls: { id: string; dataset: string }[]; rejects: { dataset: string; reason: string; message: string }[] };
 const logger = createMemoryLogger();
 
 /** An import of the fixture under a dataset id. */
@@ -60,5 +61,15 @@ describe('poll imports', () => {
 
   test('names the taken poll ids', () => {
     expect(summary.rejects.filter((reject) => reject.dataset === 'admin-export-again').map((reject) => reject.reason)).toContain('duplicate_poll_id');
+  });
+
+  const takenIdHalves = () => summary.rejects.find((reject) => reject.reason === 'duplicate_poll_id')!.message.split(MESSAGE_SEPARATOR);
+
+  test('taken poll id: Russian half names the dataset', () => {
+    expect(takenIdHalves()[0]).toBe('идентификатор опроса уже занят набором данных admin-export; дайте импортируемому опросу другой poll_id');
+  });
+
+  test('taken poll id: English half unchanged', () => {
+    expect(takenIdHalves().slice(1)).toEqual(['the poll id is already used by the dataset admin-export; give the imported poll another poll_id']);
   });
 });

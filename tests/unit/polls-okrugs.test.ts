@@ -106,9 +106,14 @@ describe('okrug layer: real files', () => {
 });
 
 describe('okrug layer: crosswalk rows', () => {
-  it('reports an okrug outside 196–210', async () => {
-    const text = 'okrug_number,okrug_name,district_name,part,basis,source,note\n211,Лишний,Арбат,whole,listed,,\n';
-    expect(parseDumaCrosswalk(text).invalid).toEqual(['2: okrug_number "211" is not 196–210']);
+  const outsideOkrug = 'okrug_number,okrug_name,district_name,part,basis,source,note\n211,Лишний,Арбат,whole,listed,,\n';
+
+  it('reports an okrug outside 196–210', () => {
+    expect(parseDumaCrosswalk(outsideOkrug).invalid.map((row) => row.en)).toEqual(['2: okrug_number "211" is not 196–210']);
+  });
+
+  it('names the okrug outside 196–210 in Russian', () => {
+    expect(parseDumaCrosswalk(outsideOkrug).invalid[0].ru).toBe('2: okrug_number «211» не из диапазона 196–210');
   });
 
   it('reports a crosswalk district without polygon', async () => {

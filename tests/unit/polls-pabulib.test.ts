@@ -1,11 +1,12 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { readPabulib } from '../../etl/polls/pabulib.ts';
+import { parsePabulib, readPabulib } from '../../etl/polls/pabulib.ts';
 import type { PollBatch } from '../../etl/polls/schema.ts';
+import { MESSAGE_SEPARATOR } from '../../etl/reasons.ts';
 
 const PABULIB_DIR = fileURLToPath(new URL('../../data/polls/pabulib_czestochowa_2020/', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/polls/${name}`, import.meta.url));
@@ -133,5 +134,53 @@ describe('pabulib: mismatched file', () => {
 
   it('participants are the VOTES rows', () => {
     expect(batch.polls[0].participants).toBe(4);
+  });
+});
+
+describe('pabulib: rejected rows', () => {
+  // The mismatch fixture with two rows broken. Ballot 104 chooses projects 2 and 1 but gives one
+  // point value, and date_end names 31 September, a day that does not exist. The second text is
+  // the fixture cut before its VOTES section.
+  let batch: PollBatch;
+  let withoutVotes: PollBatch;
+  beforeAll(async () => {
+    const text = await readFile(fixture('pabulib-mismatch.pb'), 'utf8');
+    const broken = text.replace('104;2;12', '104;2,1;12').replace('date_end;25.09.2019', 'date_end;31.09.2019');
+    batch = parsePabulib(broken, { ...options, displayName: 'pabulib-mismatch.pb' });
+    withoutVotes = parsePabulib(text.slice(0, text.indexOf('VOTES')), { ...options, displayName: 'pabulib-mismatch.pb' });
+  });
+  const halves = (found: PollBatch, field: string) => found.rejects.find((reject) => reject.field === field)!.message.split(MESSAGE_SEPARATOR);
+
+  it('rejects the points and the date', () => {
+    expect(batch.rejects.map((reject) => [reject.reason, reject.field, reject.value])).toEqual([
+      ['invalid_number', 'points', '12'],
+      ['invalid_date', 'date_end', '31.09.2019'],
+    ]);
+  });
+
+  it('points: Russian half counts the chosen projects', () => {
+    expect(halves(batch, 'points')[0]).toContain('выбрано проектов: 2');
+  });
+
+  it('points: English half unchanged', () => {
+    expect(halves(batch, 'points').slice(1)).toEqual(['expected 2 comma-separated whole numbers, one per chosen project']);
+  });
+
+  it('date_end: Russian half gives the date form', () => {
+    expect(halves(batch, 'date_end')[0]).toContain('дд.мм.гггг');
+  });
+
+  it('date_end: English half unchanged', () => {
+    expect(halves(batch, 'date_end').slice(1)).toEqual(['expected a date dd.mm.yyyy naming a real day; the poll keeps no date']);
+  });
+
+  it('missing VOTES: Russian half names the section', () => {
+    expect(halves(withoutVotes, 'VOTES')[0]).toContain('нет раздела VOTES');
+  });
+
+  it('missing VOTES: English half unchanged', () => {
+    expect(halves(withoutVotes, 'VOTES').slice(1)).toEqual([
+      'the file has no VOTES section; a .pb file needs META, PROJECTS and VOTES, each line introducing one section with its header on the next line',
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { readRunningCountCsv, type RunningCountBatch, type RunningCountOptions } from '../../etl/polls/running-count-csv.ts';
 import { FKGS_YAKUTSK_2025 } from '../../etl/polls/sources.ts';
+import { MESSAGE_SEPARATOR } from '../../etl/reasons.ts';
 
 const VOTES_CSV = fileURLToPath(new URL('../../data/polls/fkgs_yakutsk_2025/votes_data.csv', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/polls/${name}`, import.meta.url));
@@ -123,5 +124,25 @@ describe('running count: quirks fixture', () => {
 
   it('numbers unmatched options by first appearance', () => {
     expect(batch.results.map((row) => row.option_id)).toEqual(['title-1', 'title-2', 'title-3']);
+  });
+
+  const halves = (row: number) => batch.rejects.find((reject) => reject.row === row)!.message.split(MESSAGE_SEPARATOR);
+
+  it.each([
+    [6, 'в строке 5'],
+    [7, '«Всего проголосовало:»'],
+    [9, 'дд-мм-гггг чч:мм:сс'],
+    [12, 'строка 11 даёт для того же варианта на то же время число 8'],
+  ])('line %i: Russian detail', (row, detail) => {
+    expect(halves(row)[0]).toContain(detail);
+  });
+
+  it.each([
+    [6, 'the same option, count and time already appear on line 5; the scraper saved the batch twice'],
+    [7, 'expected the running count as digits, optionally after "Всего проголосовало:"; fix the scraper to save the number only'],
+    [9, 'expected a local time dd-mm-yyyy HH:MM:SS naming a real moment'],
+    [12, 'line 11 gives 8 for the same option at the same time; keep the row the vote page showed'],
+  ])('line %i: English half unchanged', (row, english) => {
+    expect(halves(row).slice(1)).toEqual([english]);
   });
 });

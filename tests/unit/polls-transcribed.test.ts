@@ -6,6 +6,7 @@ import { parseCsvWithLines } from '../../etl/polls/csv.ts';
 import type { PollBatch } from '../../etl/polls/schema.ts';
 import { AG_MOS_POLLS } from '../../etl/polls/sources.ts';
 import { inferChoiceType, inferStatus, parseTranscribedCsv, readTranscribedCsv } from '../../etl/polls/transcribed-csv.ts';
+import { MESSAGE_SEPARATOR } from '../../etl/reasons.ts';
 
 const POLLS_CSV = fileURLToPath(new URL('../../data/polls/ag_mos_polls/polls.csv', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/polls/${name}`, import.meta.url));
@@ -224,9 +225,56 @@ describe('transcribed csv: poll facts of the shipped dataset', () => {
 
 describe('transcribed csv: ended_year column', () => {
   const header = 'poll_id,poll_title,option_text,share_percent,votes,ended_on,ended_year\n';
+  const batch = () => parseTranscribedCsv(`${header}p,Опрос,Да,60,,2021-02-26,2020\n`, options);
 
   it('rejects a year that contradicts ended_on', () => {
-    const batch = parseTranscribedCsv(`${header}p,Опрос,Да,60,,2021-02-26,2020\n`, options);
-    expect(batch.rejects.map((reject) => reject.field)).toEqual(['ended_year']);
+    expect(batch().rejects.map((reject) => reject.field)).toEqual(['ended_year']);
+  });
+
+  it('names ended_on in the Russian half', () => {
+    const [russian] = batch().rejects[0].message.split(MESSAGE_SEPARATOR);
+    expect(russian).toContain('дата ended_on 2021-02-26');
+  });
+
+  it('keeps the English half of the contradiction', () => {
+    const [, english] = batch().rejects[0].message.split(MESSAGE_SEPARATOR);
+    expect(english).toBe('ended_on 2021-02-26 is in another year; correct one of the two or leave ended_year empty');
+  });
+});
+
+// Rejects of the bad fixtures, each with a detail that its Russian half must contain and its exact
+// English half.
+const BILINGUAL_REJECTS = [
+  {
+    file: 'bad-values.csv',
+    field: 'participants_total',
+    detail: 'перенесите в participants_as_given',
+    english: 'expected a whole number in plain digits (121501); put rounded wording such as «около 300 тыс.» in participants_as_given or the note',
+  },
+  { file: 'bad-values.csv', field: 'share_percent', detail: 'больше 100%', english: 'a single option cannot have more than 100%; check the figure in the source' },
+  { file: 'bad-dates.csv', field: 'started_on', detail: 'например 2021-02-26', english: 'expected an ISO date like 2021-02-26 naming a real day' },
+  { file: 'missing-column.csv', field: 'votes', detail: 'нет столбца «votes»', english: 'the header has no column "votes"; add it (cells may be empty where the format allows)' },
+] as const;
+
+describe('transcribed csv: bilingual rejects', () => {
+  const halves = async (file: string, field: string) => {
+    const batch = await readTranscribedCsv(fixture(file), options);
+    return batch.rejects.find((reject) => reject.field === field)!.message.split(MESSAGE_SEPARATOR);
+  };
+
+  it.each(BILINGUAL_REJECTS)('$file $field: Russian detail', async ({ file, field, detail }) => {
+    const [russian] = await halves(file, field);
+    expect(russian).toContain(detail);
+  });
+
+  it.each(BILINGUAL_REJECTS)('$file $field: English half unchanged', async ({ file, field, english }) => {
+    const [, ...rest] = await halves(file, field);
+    expect(rest).toEqual([english]);
+  });
+
+  it('bad-values.csv: Russian halves have no English phrase', async () => {
+    const batch = await readTranscribedCsv(fixture('bad-values.csv'), options);
+    const russian = batch.rejects.map((reject) => reject.message.split(MESSAGE_SEPARATOR)[0]);
+    expect(russian.filter((text) => /[A-Za-z]{3,} [a-z]{3,}/.test(text))).toEqual([]);
   });
 });
