@@ -4,7 +4,6 @@
 import type { Config, SourceConfig, SourceFormat } from './config.ts';
 import { loadRegion } from './districts.ts';
 import type { Logger } from './lib/log.ts';
-import { bilingualRejectMessage } from './reasons.ts';
 import { runSource, type SourceResult } from './pipeline.ts';
 
 export interface CheckSummary {
@@ -92,7 +91,7 @@ export function summarize(file: string, format: SourceFormat, region: string, re
     period: result.period ? { from: new Date(result.period.from).toISOString(), to: new Date(result.period.to).toISOString() } : null,
     asOf: result.asOf === null ? null : new Date(result.asOf).toISOString(),
     metrics: { answered, medianDaysToFirstAnswer: median(days), overdue },
-    examples: result.rejects.slice(0, 20).map(({ row, record_id, field, value, reason, message }) => ({ row, record_id, field, value, reason, message: bilingualRejectMessage(reason, message) })),
+    examples: result.rejects.slice(0, 20).map(({ row, record_id, field, value, reason, message }) => ({ row, record_id, field, value, reason, message })),
   };
 }
 

@@ -15,6 +15,7 @@ import { EtlError, EXIT_CODES, UsageError } from './lib/errors.ts';
 import { createConsoleLogger, en, ru, type Logger } from './lib/log.ts';
 import { isTimeZone } from './lib/time.ts';
 import { runAllSources } from './pipeline.ts';
+import { REASON_TEXT_RU } from './reasons.ts';
 import { writeSnapshot } from './snapshot.ts';
 
 const DEFAULT_CONFIG = 'config/open-district.json';
@@ -282,7 +283,7 @@ async function checkCommand(config: Config, rest: string[], values: Options, log
     const rules = summary.districtRules;
     write(`Район по коду · district by code ${ru(rules.code ?? 0)}; по названию · by name ${ru(rules.name ?? 0)}; по точке · by point ${ru(rules.point ?? 0)}; точек вне своего района · points outside their district ${ru(summary.pointsOutsideDistrict)}`);
     write(`Районы · districts: ${Object.entries(summary.districts).map(([district, count]) => `${district} ${ru(count)}`).join(', ') || '—'}`);
-    for (const [reason, count] of Object.entries(summary.reasons)) write(`  ${reason}: ${ru(count)}`);
+    for (const [reason, count] of Object.entries(summary.reasons)) write(`  ${reason}: ${ru(count)}${REASON_TEXT_RU[reason] ? ` — ${REASON_TEXT_RU[reason]}` : ''}`);
     if (summary.rejected > summary.examples.length) {
       write(`  Показаны первые ${summary.examples.length} из ${ru(summary.rejected)} отклонённых строк · the first ${summary.examples.length} of ${en(summary.rejected)} rejected rows are shown`);
     }

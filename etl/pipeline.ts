@@ -13,7 +13,7 @@ import { EtlError } from './lib/errors.ts';
 import { localToInstant, parseLocalTimestamp } from './lib/time.ts';
 import { measureAppeal } from './metrics.ts';
 import { coarsenPoint, filterExtras, generaliseRejectPoint, POINT_REJECT_REASONS, scrubText, type ScrubResult } from './privacy.ts';
-import { DUPLICATE_REASON, duplicateMessage, logDuplicates, REASON_TEXT_RU, rejectMessage, splitRejectMessage } from './reasons.ts';
+import { DUPLICATE_REASON, duplicateMessage, logDuplicates, rejectMessage, splitRejectMessage } from './reasons.ts';
 import type { Appeal, Reject, StatusEvent } from './schema.ts';
 import { parseOpen311, readOpen311Services } from './sources/open311.ts';
 import { fetchOpen311Requests } from './sources/open311-fetch.ts';

@@ -1,5 +1,6 @@
-// Reason codes of rejected rows and record warnings with a Russian explanation each. Adapters
-// write their detailed message in English; the CLI and rejects.csv put the Russian text first.
+// Reason codes of rejected rows and record warnings, with a Russian explanation of each code, and
+// the messages of rejects: each reader writes a message in Russian and in English, with the same
+// values, and rejects.csv shows both halves, Russian first.
 
 import { en, ru, type Logger, type Message } from './lib/log.ts';
 
@@ -13,7 +14,7 @@ export const REASON_TEXT_RU: Readonly<Record<string, string>> = {
   missing_feed: 'у записи нет ленты событий',
   missing_petition: 'нет сообщения заявителя, поэтому неизвестно время создания',
   missing_time: 'у события нет времени',
-  invalid_time: 'время не распознано; ожидается вид 2020-10-18T14:50:40 или дд.мм.гггг чч:мм',
+  invalid_time: 'время не распознано: оно не подходит ни к одному из форматов, которые ожидает источник',
   impossible_date: 'такой даты нет в календаре (например, 31.02)',
   missing_created_at: 'нет времени создания обращения; сопоставьте столбец created_at, а если одно время верно для всех строк, задайте created_at_fallback',
   missing_closed_at: 'обращение закрыто, но время закрытия неизвестно; сопоставьте столбец closed_at или проверьте выгрузку',
@@ -34,9 +35,10 @@ export const REASON_TEXT_RU: Readonly<Record<string, string>> = {
   // Reasons of the poll readers (etl/polls/).
   conflicting_row: 'для того же варианта и того же времени дано другое число; оставлено первое',
   field_count: 'в строке не столько полей, сколько в заголовке; возьмите в кавычки текст с разделителем',
-  invalid_number: 'ожидается целое число из одних цифр',
+  invalid_number: 'значение не является числом того вида, который ожидает поле',
   invalid_okrug: 'такого номера избирательного округа нет',
-  invalid_value: 'значение не из списка допустимых для этого поля',
+  invalid_value: 'значение не подходит для этого поля',
+  out_of_range: 'число вне допустимых для этого поля пределов',
   missing_value: 'в строке не заполнено обязательное поле',
   unknown_project: 'бюллетень называет проект, которого нет в списке проектов',
   missing_column: 'в заголовке нет обязательного столбца',
@@ -77,21 +79,12 @@ export function rejectMessage(message: Message): string {
 /**
  * Splits a joined message back into its halves, for log lines that print each language apart. A
  * message with one half only is used for both.
+ * NOTE: the split is at the first separator, so a quoted value that itself contains " · " cuts the
+ * Russian half short in a log line; rejects.csv keeps the whole message.
  */
 export function splitRejectMessage(text: string): Message {
   const at = text.indexOf(MESSAGE_SEPARATOR);
   return at < 0 ? { ru: text, en: text } : { ru: text.slice(0, at), en: text.slice(at + MESSAGE_SEPARATOR.length) };
-}
-
-/**
- * Joins the Russian explanation and an adapter's English message into one bilingual message. A
- * duplicate's Russian half also names the first record, as its English half does. A message that
- * already has both halves is returned as it is.
- */
-export function bilingualRejectMessage(reason: string, message: string): string {
-  if (message.includes(MESSAGE_SEPARATOR)) return message;
-  const russian = REASON_TEXT_RU[reason];
-  return russian ? `${russian} · ${message}` : message;
 }
 
 /** Logs how many duplicates a source had and names the first. */

@@ -12,7 +12,6 @@ import { aggregateRegion } from './aggregates.ts';
 import { EXPLORER_FACTS_FILE, writeExplorerFiles } from './explorer-files.ts';
 import { comparePolls, computeChanges, type Changes } from './changes.ts';
 import { buildPolls, writeEmptyPolls, type BuildPollsResult } from './polls/write.ts';
-import { bilingualRejectMessage } from './reasons.ts';
 import { isAlive } from './lock.ts';
 import type { Aggregates, Manifest, ManifestFile, ManifestSource } from './aggregates-types.ts';
 import { simplifiedBoundaries } from './boundaries.ts';
@@ -234,12 +233,7 @@ async function writeAggregates(staging: string, id: string, regions: Map<string,
  */
 async function writeRejects(staging: string, results: SourceResult[], pollRejects: BuildPollsResult['rejects'], connection: DuckDBConnection): Promise<number> {
   const header = REJECT_COLUMNS.map((column) => column.name);
-  const reasonIndex = header.indexOf('reason');
-  const messageIndex = header.indexOf('message');
-  const toLine = (row: unknown[]) => {
-    row[messageIndex] = bilingualRejectMessage(String(row[reasonIndex]), String(row[messageIndex]));
-    return row.map(csvField).join(',');
-  };
+  const toLine = (row: unknown[]) => row.map(csvField).join(',');
 
   const lines = [header.join(',')];
   for (const result of results) {

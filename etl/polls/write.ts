@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { appendRows, createTable, openDatabase, sqlString } from '../lib/duckdb.ts';
 import { InputError } from '../lib/errors.ts';
 import { en, ru, type Logger, type Message } from '../lib/log.ts';
-import { MESSAGE_SEPARATOR, REASON_TEXT_RU, rejectMessage } from '../reasons.ts';
+import { rejectMessage, splitRejectMessage } from '../reasons.ts';
 import { parseCsvWithLines } from './csv.ts';
 import { readDegCsv } from './deg-csv.ts';
 import { DUMA_CROSSWALK_FILE, MOSCOW_DISTRICTS_FILE, readOkrugLayer, type OkrugLayer } from './okrugs.ts';
@@ -312,7 +312,7 @@ export async function writeEmptyPolls(outDir: string): Promise<void> {
 
 /**
  * Logs the rejects of a dataset: one line per reason with its count, the first line it hit and that
- * line's message. Without a Russian half in the message, the Russian line explains the reason code.
+ * line's message, each half in its own language.
  */
 function logRejects(dataset: string, rejects: readonly PollReject[], logger: Logger): void {
   const byReason = new Map<string, PollReject[]>();
@@ -320,27 +320,15 @@ function logRejects(dataset: string, rejects: readonly PollReject[], logger: Log
   for (const [reason, entries] of byReason) {
     const first = entries[0];
     const message = splitRejectMessage(first.message);
-    const russian = message.ru || REASON_TEXT_RU[reason];
     logger.warn(
       STEP,
       {
-        ru: `${dataset}: отклонено строк — ${ru(entries.length)}, причина ${reason}; первая отклонённая строка: ${first.file}, строка ${first.row}${russian ? ` (${russian})` : ''}; все перечислены в rejects.csv`,
+        ru: `${dataset}: отклонено строк — ${ru(entries.length)}, причина ${reason}; первая отклонённая строка: ${first.file}, строка ${first.row} (${message.ru}); все перечислены в rejects.csv`,
         en: `${dataset}: rows rejected: ${en(entries.length)}, reason ${reason}; the first rejected row: ${first.file}, line ${first.row} (${message.en}); rejects.csv lists them all`,
       },
       { rejects: entries.length },
     );
   }
-}
-
-/**
- * Splits a message made by rejectMessage into its Russian and English halves. The split is at the
- * first separator, so a Russian half that itself contains the separator is cut short. A message
- * without the separator is taken as English only.
- */
-function splitRejectMessage(message: string): Message {
-  const index = message.indexOf(MESSAGE_SEPARATOR);
-  if (index === -1) return { ru: '', en: message };
-  return { ru: message.slice(0, index), en: message.slice(index + MESSAGE_SEPARATOR.length) };
 }
 
 function logProblems(problems: readonly PollProblem[], logger: Logger): void {

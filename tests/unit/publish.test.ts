@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import type { Changes } from '../../etl/changes.ts';
+import { parseCsv } from '../../etl/lib/csv.ts';
 import { createMemoryLogger } from '../../etl/lib/log.ts';
 import { acquireLock } from '../../etl/lock.ts';
 import { currentSiteSnapshot, publish, rollback, snapshotsToKeep } from '../../etl/publish.ts';
 import { readLatest, sha256 } from '../../etl/snapshot.ts';
 import { SPB_SLICE, testConfig } from '../helpers/fixtures.ts';
+import { messageHalves } from '../helpers/messages.ts';
 import { expectedChanges, readRecords, recordsAt, writeRecords } from '../helpers/time-travel.ts';
 
 const DAY_ONE = Date.parse('2026-12-04T00:00:00Z');
@@ -183,6 +185,12 @@ describe('source without accepted records', () => {
 
   test('counts every row of rejects.csv in the manifest', () => {
     expect(result.manifest.files.find((file) => file.path === 'rejects.csv')?.rows).toBe(rejectLines().length);
+  });
+
+  test('writes every reject message in Russian first', () => {
+    const [header, ...rows] = parseCsv(readFileSync(join(config.snapshots.directory, result.snapshot, 'rejects.csv'), 'utf8'));
+    const messages = rows.map((row) => row[header.indexOf('message')]);
+    expect(messages.filter((message) => !messageHalves(message).russian)).toEqual([]);
   });
 });
 
