@@ -3,8 +3,9 @@
 
 import type { Config, SourceConfig, SourceFormat } from './config.ts';
 import { loadRegion } from './districts.ts';
-import type { Logger } from './lib/log.ts';
+import { en, ru, type Logger, type Message } from './lib/log.ts';
 import { runSource, type SourceResult } from './pipeline.ts';
+import { REASON_TEXT } from './reasons.ts';
 
 export interface CheckSummary {
   file: string;
@@ -25,9 +26,15 @@ export interface CheckSummary {
   period: { from: string; to: string } | null;
   asOf: string | null;
   metrics: { answered: number; medianDaysToFirstAnswer: number | null; overdue: number };
-  /** The first rejects, enough to see what to fix; the full list goes to a snapshot's rejects.csv. */
+  /**
+   * Rejected rows and duplicates to show: the first of each reason, then the next ones in reading
+   * order, at most EXAMPLE_COUNT. The full list goes to a snapshot's rejects.csv.
+   */
   examples: { row: number; record_id: string | null; field: string; value: string | null; reason: string; message: string }[];
 }
+
+/** Rows listed in a check's examples; enough to see what to fix in a terminal. */
+export const EXAMPLE_COUNT = 20;
 
 /** Key of the `districts` count for records kept without a district by the source's policy. */
 export const UNPLACED = '(без района · unplaced)';
@@ -91,8 +98,25 @@ export function summarize(file: string, format: SourceFormat, region: string, re
     period: result.period ? { from: new Date(result.period.from).toISOString(), to: new Date(result.period.to).toISOString() } : null,
     asOf: result.asOf === null ? null : new Date(result.asOf).toISOString(),
     metrics: { answered, medianDaysToFirstAnswer: median(days), overdue },
-    examples: result.rejects.slice(0, 20).map(({ row, record_id, field, value, reason, message }) => ({ row, record_id, field, value, reason, message })),
+    examples: chooseExamples(result.rejects, EXAMPLE_COUNT).map(({ row, record_id, field, value, reason, message }) => ({ row, record_id, field, value, reason, message })),
   };
+}
+
+/**
+ * Picks the first reject of every reason, then fills up to `count` in reading order, so that a rare
+ * reason shows even behind many rows of a common one. Keeps reading order.
+ */
+export function chooseExamples<T extends { reason: string }>(rejects: readonly T[], count: number): T[] {
+  const chosen = new Set<number>();
+  const reasons = new Set<string>();
+  for (const [index, reject] of rejects.entries()) {
+    if (reasons.has(reject.reason)) continue;
+    reasons.add(reject.reason);
+    chosen.add(index);
+  }
+  for (let index = 0; index < rejects.length && chosen.size < count; index += 1) chosen.add(index);
+
+  return [...chosen].sort((a, b) => a - b).map((index) => rejects[index]);
 }
 
 /** Returns the median, averaging the two middle values of an even count, as DuckDB's median does. */
@@ -101,4 +125,72 @@ export function median(values: readonly number[]): number | null {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/**
+ * Writes a check summary for a terminal, one line per fact: the Russian sentence, then the English
+ * one. `otherRegions` lists the regions the file was not checked against, when none was chosen.
+ */
+export function checkReport(summary: CheckSummary, file: string, format: SourceFormat, region: string, otherRegions: readonly string[]): string[] {
+  const line = (message: Message) => `${message.ru} · ${message.en}`;
+  const lines = [line({ ru: `Файл ${file}: формат ${format}, регион ${region}`, en: `File ${file}: format ${format}, region ${region}` })];
+  if (otherRegions.length > 0) {
+    lines.push(line({
+      ru: `Регион ${region} — первый в конфигурации; другие регионы: ${otherRegions.join(', ')}; выберите нужный параметром --region`,
+      en: `Region ${region} is the first in the configuration; other regions: ${otherRegions.join(', ')}; choose one with --region`,
+    }));
+  }
+
+  lines.push(line({
+    ru: `Прочитано записей: ${ru(summary.read)}; принято: ${ru(summary.accepted)}, отклонено: ${ru(summary.rejected)}, повторов: ${ru(summary.duplicates)}`,
+    en: `Records read: ${en(summary.read)}; accepted: ${en(summary.accepted)}, rejected: ${en(summary.rejected)}, duplicates: ${en(summary.duplicates)}`,
+  }));
+  if (summary.period) {
+    const period = `${utcText(summary.period.from)} … ${utcText(summary.period.to)}`;
+    const asOf = summary.asOf ? utcText(summary.asOf) : '—';
+    lines.push(line({ ru: `Период (UTC): ${period}; данные на ${asOf}`, en: `Period (UTC): ${period}; data as of ${asOf}` }));
+  }
+  const days = summary.metrics.medianDaysToFirstAnswer;
+  lines.push(line({
+    ru: `С ответом: ${ru(summary.metrics.answered)}; медиана дней до первого ответа: ${days === null ? '—' : days.toLocaleString('ru-RU', { maximumFractionDigits: 1 })}; просрочено: ${ru(summary.metrics.overdue)}`,
+    en: `Answered: ${en(summary.metrics.answered)}; median days to first answer: ${days === null ? '—' : days.toLocaleString('en-GB', { maximumFractionDigits: 1 })}; overdue: ${en(summary.metrics.overdue)}`,
+  }));
+  const rules = summary.districtRules;
+  lines.push(line({
+    ru: `Район найден по коду: ${ru(rules.code ?? 0)}, по названию: ${ru(rules.name ?? 0)}, по точке: ${ru(rules.point ?? 0)}; точек вне своего района: ${ru(summary.pointsOutsideDistrict)}`,
+    en: `District found by code: ${en(rules.code ?? 0)}, by name: ${en(rules.name ?? 0)}, by point: ${en(rules.point ?? 0)}; points outside their district: ${en(summary.pointsOutsideDistrict)}`,
+  }));
+  const districts = Object.entries(summary.districts);
+  lines.push(line({
+    ru: `Принято по районам: ${districts.map(([district, count]) => `${district} ${ru(count)}`).join(', ') || '—'}`,
+    en: `Accepted by district: ${districts.map(([district, count]) => `${district} ${en(count)}`).join(', ') || '—'}`,
+  }));
+
+  for (const [reason, count] of Object.entries(summary.reasons)) {
+    const text = REASON_TEXT[reason];
+    lines.push(`  ${reason}: ${ru(count)}${text ? ` — ${line(text)}` : ''}`);
+  }
+  const listed = summary.rejected + summary.duplicates;
+  if (listed > summary.examples.length) {
+    lines.push(line({
+      ru: `Показано примеров: ${summary.examples.length} из ${ru(listed)} (отклонённые и повторы), по каждой причине хотя бы один`,
+      en: `Examples shown: ${summary.examples.length} of ${en(listed)} (rejects and duplicates), at least one per reason`,
+    }));
+  }
+  const unit = format === 'open311' ? { ru: 'запись', en: 'record' } : { ru: 'строка', en: 'row' };
+  for (const example of summary.examples) {
+    const id = example.record_id === null ? null : { ru: `, номер ${example.record_id}`, en: `, id ${example.record_id}` };
+    const value = example.value ?? '—';
+    lines.push(`  ${line({
+      ru: `${file}, ${unit.ru} ${example.row}${id?.ru ?? ''}, поле «${example.field}» = ${value}`,
+      en: `${unit.en} ${example.row}${id?.en ?? ''}, field "${example.field}" = ${value}`,
+    })}`);
+    lines.push(`    ${example.reason}: ${example.message}`);
+  }
+  return lines;
+}
+
+/** Writes an ISO instant as `YYYY-MM-DD HH:MM` in UTC. */
+function utcText(iso: string): string {
+  return iso.slice(0, 16).replace('T', ' ');
 }

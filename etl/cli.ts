@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { checkFile } from './check.ts';
+import { checkFile, checkReport } from './check.ts';
 import { mkdirSync } from 'node:fs';
 
 import type { Manifest, ManifestSource } from './aggregates-types.ts';
@@ -12,10 +12,9 @@ import { loadConfig, SOURCE_FORMATS, type Config, type SourceFormat } from './co
 import { acquireLock } from './lock.ts';
 import { publish, rollback } from './publish.ts';
 import { EtlError, EXIT_CODES, UsageError } from './lib/errors.ts';
-import { createConsoleLogger, en, ru, type Logger } from './lib/log.ts';
+import { createConsoleLogger, en, ru, type Logger, type Message } from './lib/log.ts';
 import { isTimeZone } from './lib/time.ts';
 import { runAllSources } from './pipeline.ts';
-import { REASON_TEXT_RU } from './reasons.ts';
 import { writeSnapshot } from './snapshot.ts';
 
 const DEFAULT_CONFIG = 'config/open-district.json';
@@ -36,6 +35,22 @@ const USAGE = `Использование · Usage:
 Коды выхода · exit codes: 0 ok, 1 сбой · failure, 2 аргументы · usage, 3 конфигурация · config,
   4 входные данные · input, 5 часть данных не обновлена или отклонена · some data stale or rejected,
   6 уже идёт другой запуск · another run holds the lock`;
+
+const OPTIONS = {
+  config: { type: 'string', default: DEFAULT_CONFIG },
+  format: { type: 'string' },
+  mapping: { type: 'string' },
+  services: { type: 'string' },
+  'time-zone': { type: 'string' },
+  region: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  quiet: { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+  now: { type: 'string' },
+  help: { type: 'boolean', default: false },
+} as const;
+
+const OPTION_NAMES = Object.keys(OPTIONS).map((name) => `--${name}`);
 
 interface Options {
   config: string;
@@ -66,22 +81,12 @@ export async function main(argv: string[], write: WriteLine = writeOutput, write
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: {
-        config: { type: 'string', default: DEFAULT_CONFIG },
-        format: { type: 'string' },
-        mapping: { type: 'string' },
-        services: { type: 'string' },
-        'time-zone': { type: 'string' },
-        region: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        quiet: { type: 'boolean', default: false },
-        'dry-run': { type: 'boolean', default: false },
-        now: { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
+      options: OPTIONS,
     });
   } catch (error) {
-    writeError(`✖ ${(error as Error).message}\n${USAGE}`);
+    const message = argumentMessage(error);
+    if (argv.includes('--json')) write(JSON.stringify({ error: { ...message, exitCode: EXIT_CODES.usage } }));
+    else writeError(`✖ ${message.ru}\n✖ ${message.en}\n${USAGE}`);
     return EXIT_CODES.usage;
   }
 
@@ -106,16 +111,34 @@ export async function main(argv: string[], write: WriteLine = writeOutput, write
     if (command === 'publish') return await publishCommand(config, logger, options, write);
     if (command === 'rollback') return await rollbackCommand(config, logger, rest);
     if (command === 'check') return await checkCommand(config, rest, options, logger, write);
-    throw new UsageError({ ru: `Неизвестная команда «${command}».\n${USAGE}`, en: `Unknown command "${command}".` });
+    throw new UsageError({ ru: `Неизвестная команда «${command}»; команды: run, publish, rollback, check.`, en: `Unknown command "${command}"; the commands are run, publish, rollback and check.` });
   } catch (error) {
     if (error instanceof EtlError) {
       if (values.json) write(JSON.stringify({ error: { ru: error.bilingual.ru, en: error.bilingual.en, exitCode: error.exitCode } }));
-      else writeError(`✖ ${error.bilingual.ru}\n✖ ${error.bilingual.en}`);
+      else writeError(`✖ ${error.bilingual.ru}\n✖ ${error.bilingual.en}${error instanceof UsageError ? `\n${USAGE}` : ''}`);
       return error.exitCode;
     }
     writeError(`✖ Непредвиденная ошибка · Unexpected error: ${(error as Error).stack ?? error}`);
     return EXIT_CODES.failure;
   }
+}
+
+/**
+ * Explains an error of the argument parser in both languages: an unknown option, or an option given
+ * without its value. Node's own message is English only.
+ */
+function argumentMessage(error: unknown): Message {
+  const code = (error as NodeJS.ErrnoException).code;
+  const text = (error as Error).message;
+  const option = /'(-[^' ]+)/.exec(text)?.[1] ?? '';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    return { ru: `Неизвестный параметр «${option}»; допустимы: ${OPTION_NAMES.join(', ')}`, en: `Unknown option "${option}"; the options are ${OPTION_NAMES.join(', ')}` };
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /argument missing/.test(text)) {
+    return { ru: `После ${option} нужно значение`, en: `${option} needs a value` };
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return { ru: `Параметр ${option} не принимает значения`, en: `${option} takes no value` };
+  return { ru: `Аргументы не разобраны: ${text}`, en: `The arguments could not be read: ${text}` };
 }
 
 /** Returns the run's clock: --now for tests and replays of a missed night, otherwise the wall clock. */
@@ -174,7 +197,7 @@ async function publishCommand(config: Config, logger: Logger, options: Options, 
 
 async function rollbackCommand(config: Config, logger: Logger, rest: string[]): Promise<number> {
   const [id] = rest;
-  if (!id) throw new UsageError({ ru: `Укажите снимок: rollback ДАТА.\n${USAGE}`, en: 'Name a snapshot: rollback DATE.' });
+  if (!id) throw new UsageError({ ru: 'Укажите снимок: rollback ДАТА.', en: 'Name a snapshot: rollback DATE.' });
   await rollback(config, id, logger);
   return EXIT_CODES.ok;
 }
@@ -223,7 +246,7 @@ function fromCaller(path: string): string {
 
 async function checkCommand(config: Config, rest: string[], values: Options, logger: Logger, write: (line: string) => void): Promise<number> {
   const [file] = rest;
-  if (!file) throw new UsageError({ ru: `Укажите файл: check FILE --format FORMAT.\n${USAGE}`, en: 'Name a file: check FILE --format FORMAT.' });
+  if (!file) throw new UsageError({ ru: 'Укажите файл: check ФАЙЛ --format ФОРМАТ.', en: 'Name a file: check FILE --format FORMAT.' });
   if (!values.format || !(SOURCE_FORMATS as readonly string[]).includes(values.format)) {
     throw new UsageError({
       ru: `Укажите --format: ${SOURCE_FORMATS.join(', ')} (получено: ${values.format ?? 'ничего'}).`,
@@ -272,22 +295,7 @@ async function checkCommand(config: Config, rest: string[], values: Options, log
   if (values.json) {
     write(JSON.stringify(summary));
   } else {
-    write(`Файл · file: ${file} (${format}, ${regionId})`);
-    const others = config.regions.map((region) => region.id).filter((id) => id !== regionId);
-    if (!values.region && others.length > 0) {
-      write(`Регион · region: ${regionId}, выбран по конфигурации; другие регионы · other regions: ${others.join(', ')} — задайте · set --region`);
-    }
-    write(`Прочитано · read ${ru(summary.read)}; принято · accepted ${ru(summary.accepted)}; отклонено · rejected ${ru(summary.rejected)}; повторов · duplicates ${ru(summary.duplicates)}`);
-    if (summary.period) write(`Период · period: ${summary.period.from} … ${summary.period.to}; выгрузка · as of ${summary.asOf}`);
-    write(`С ответом · answered ${ru(summary.metrics.answered)}; медиана дней до ответа · median days to first answer ${summary.metrics.medianDaysToFirstAnswer?.toFixed(1) ?? '—'}; просрочено · overdue ${ru(summary.metrics.overdue)}`);
-    const rules = summary.districtRules;
-    write(`Район по коду · district by code ${ru(rules.code ?? 0)}; по названию · by name ${ru(rules.name ?? 0)}; по точке · by point ${ru(rules.point ?? 0)}; точек вне своего района · points outside their district ${ru(summary.pointsOutsideDistrict)}`);
-    write(`Районы · districts: ${Object.entries(summary.districts).map(([district, count]) => `${district} ${ru(count)}`).join(', ') || '—'}`);
-    for (const [reason, count] of Object.entries(summary.reasons)) write(`  ${reason}: ${ru(count)}${REASON_TEXT_RU[reason] ? ` — ${REASON_TEXT_RU[reason]}` : ''}`);
-    if (summary.rejected > summary.examples.length) {
-      write(`  Показаны первые ${summary.examples.length} из ${ru(summary.rejected)} отклонённых строк · the first ${summary.examples.length} of ${en(summary.rejected)} rejected rows are shown`);
-    }
-    for (const example of summary.examples) write(`  ${file}, строка · row ${example.row}${example.record_id ? `, номер · id ${example.record_id}` : ''}, поле · field ${example.field} = ${example.value ?? '—'}: ${example.reason} — ${example.message}`);
+    for (const line of checkReport(summary, file, format, regionId, values.region ? [] : config.regions.map((region) => region.id).filter((id) => id !== regionId))) write(line);
   }
 
   if (summary.accepted === 0) {

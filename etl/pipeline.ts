@@ -70,7 +70,7 @@ export interface RunOptions {
 export type Adapter = (path: string, context: AdapterContext) => AsyncIterable<ParsedRow>;
 
 /** Prepares a source's adapter, reading its mapping or service list once. */
-export async function createAdapter(source: SourceConfig): Promise<Adapter> {
+export async function createAdapter(source: SourceConfig, logger?: Logger): Promise<Adapter> {
   switch (source.format) {
     case 'spb-portal':
       return parseSpbPortal;
@@ -80,7 +80,7 @@ export async function createAdapter(source: SourceConfig): Promise<Adapter> {
     }
     case 'table': {
       const mapping = await readTableMapping(source.mapping!);
-      return (path, context) => parseTable(path, context, mapping);
+      return (path, context) => parseTable(path, context, mapping, { logger });
     }
   }
 }
@@ -140,7 +140,7 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
     const result = await readTableInBulk({ config, source, region, mapping, logger, database: await options.database(), mode: options.bulk });
     if (result) return result;
   }
-  const adapter: Adapter = source.endpoint ? (_url, context) => readEndpoint(source, context, logger, effects) : await createAdapter(source);
+  const adapter: Adapter = source.endpoint ? (_url, context) => readEndpoint(source, context, logger, effects) : await createAdapter(source, logger);
   const drafts: { parsed: ParsedAppeal; file: string }[] = [];
   const warnings: Record<string, number> = {};
   const firstWarnings: RowWarning[] = [];

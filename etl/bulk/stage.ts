@@ -112,7 +112,7 @@ async function loadFile(database: BulkDatabase, table: string, csvPath: string, 
   if (!header) {
     return { fallback: { ru: 'в первых 4 МиБ нет строки заголовка или первая строка пуста', en: 'no header line in the first 4 MiB, or a blank first line' } };
   }
-  const assumed: EncodingChoice = encoding ?? { encoding: 'utf-8', reason: 'assumed until the scan ends', looksLikeUtf8: true, fellBack: false };
+  const assumed: EncodingChoice = encoding ?? { encoding: 'utf-8', reason: { ru: 'предполагается, пока не закончен просмотр файла', en: 'assumed until the scan ends' }, looksLikeUtf8: true, fellBack: false };
   let columns: ReadonlyMap<MappableField, number>;
   try {
     columns = resolveColumns(layoutOf(header, assumed), assumed, context, mapping);
@@ -184,7 +184,7 @@ function layoutOf(header: Header, encoding: EncodingChoice): TableLayout {
 interface Header {
   readonly names: string[];
   readonly delimiter: ',' | ';' | '\t';
-  readonly delimiterReason: string;
+  readonly delimiterReason: Message;
   readonly sepLine: boolean;
 }
 

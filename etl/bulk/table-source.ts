@@ -16,6 +16,7 @@ import { generaliseRejectPoint, POINT_REJECT_REASONS, scrubText } from '../priva
 import { DUPLICATE_REASON, logDuplicates } from '../reasons.ts';
 import { DISTRICT_RULES } from '../schema.ts';
 import { cutValue } from '../sources/row-helpers.ts';
+import { describeLayout } from '../sources/table.ts';
 import type { TableMapping } from '../sources/table-mapping.ts';
 import type { BulkDatabase } from './database.ts';
 import { buildLookups, sqlText } from './lookups.ts';
@@ -86,6 +87,7 @@ export async function readTableInBulk(input: BulkInput): Promise<SourceResult | 
         await database.dropPrefix(prefix);
         return null;
       }
+      logger.info('read', describeLayout(outcome.staged.layout, context.displayName));
       files.push(outcome.staged);
     }
     return await validate(input, prefix, files);

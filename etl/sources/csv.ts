@@ -6,8 +6,6 @@
 // unquoted field is kept as a literal character (`5" pipe`). Text after a closing quote (`"ab"c`)
 // marks the record as malformed, so the caller can reject that record and read the rest.
 
-import type { Message } from '../lib/log.ts';
-
 export const DELIMITERS = [',', ';', '\t'] as const;
 export type Delimiter = (typeof DELIMITERS)[number];
 
@@ -17,8 +15,10 @@ export interface CsvRecord {
   readonly index: number;
   /** Physical line on which the record starts, from 1. */
   readonly line: number;
-  /** Syntax problem found in the record, or null. */
-  readonly problem: Message | null;
+  /** Physical line on which the record ends: later than `line` when a quoted value spans lines. */
+  readonly lastLine: number;
+  /** Field number, from 1, after whose closing quote more text followed (a syntax error), or null. */
+  readonly textAfterQuote: number | null;
 }
 
 /** A quoted field still open at the end of the input; the rest of the file was swallowed by it. */
@@ -34,7 +34,7 @@ export class CsvParser {
   private state: State = 'field-start';
   private field = '';
   private fields: string[] = [];
-  private problem: Message | null = null;
+  private textAfterQuote: number | null = null;
   private pendingCarriageReturn = false;
   private line = 1;
   private recordLine = 1;
@@ -101,10 +101,7 @@ export class CsvParser {
       }
 
       if (this.state === 'quote-in-quoted') {
-        this.problem ??= {
-          ru: `текст после закрывающей кавычки поля ${this.fields.length + 1}; возьмите в кавычки всё поле и удвойте кавычки внутри него`,
-          en: `text after the closing quote of field ${this.fields.length + 1}; quote the whole field and double the quotes inside it`,
-        };
+        this.textAfterQuote ??= this.fields.length + 1;
         this.state = 'unquoted';
       }
       const end = findUnquotedEnd(text, position, this.delimiter);
@@ -131,9 +128,9 @@ export class CsvParser {
 
   private endRecord(): CsvRecord {
     this.recordIndex += 1;
-    const record = { fields: this.fields, index: this.recordIndex, line: this.recordLine, problem: this.problem };
+    const record = { fields: this.fields, index: this.recordIndex, line: this.recordLine, lastLine: this.line, textAfterQuote: this.textAfterQuote };
     this.fields = [];
-    this.problem = null;
+    this.textAfterQuote = null;
     return record;
   }
 }
@@ -184,5 +181,5 @@ function countLineBreaks(text: string): number {
 }
 
 function isBlank(record: CsvRecord): boolean {
-  return record.problem === null && record.fields.every((field) => field === '');
+  return record.textAfterQuote === null && record.fields.every((field) => field === '');
 }

@@ -117,11 +117,25 @@ export function outsideBounds(bounds: Bounds, latitude: number, longitude: numbe
 
 /** Writes the message of a point outside `bounds`. */
 export function boundsHint(bounds: Bounds): Message {
-  const box = { ru: `${bounds.south}…${bounds.north} с. ш., ${bounds.west}…${bounds.east} в. д.`, en: `${bounds.south}…${bounds.north} N, ${bounds.west}…${bounds.east} E` };
+  const box = {
+    ru: `${degrees(bounds.south, 'latitude', 'ru')} … ${degrees(bounds.north, 'latitude', 'ru')}, ${degrees(bounds.west, 'longitude', 'ru')} … ${degrees(bounds.east, 'longitude', 'ru')}`,
+    en: `${degrees(bounds.south, 'latitude', 'en')} … ${degrees(bounds.north, 'latitude', 'en')}, ${degrees(bounds.west, 'longitude', 'en')} … ${degrees(bounds.east, 'longitude', 'en')}`,
+  };
   return {
     ru: `точка лежит вне ${bounds.label?.ru ?? 'рамки источника'} (${box.ru}); проверьте знаки и порядок широты и долготы`,
     en: `the point lies outside ${bounds.label?.en ?? "the source's bounds"} (${box.en}); check the signs and the order of latitude and longitude`,
   };
+}
+
+const HEMISPHERES = {
+  latitude: { ru: ['с. ш.', 'ю. ш.'], en: ['N', 'S'] },
+  longitude: { ru: ['в. д.', 'з. д.'], en: ['E', 'W'] },
+} as const;
+
+/** Writes a coordinate in degrees with its hemisphere, `40,4° с. ш.` or `74.3° W`, in the given language. */
+function degrees(value: number, axis: keyof typeof HEMISPHERES, language: 'ru' | 'en'): string {
+  const number = Math.abs(value).toLocaleString(language === 'ru' ? 'ru-RU' : 'en-GB', { maximumFractionDigits: 6 });
+  return `${number}° ${HEMISPHERES[axis][language][value < 0 ? 1 : 0]}`;
 }
 
 function readNumber(value: unknown, field: string): number | null {

@@ -49,9 +49,9 @@ export type TableRow =
 export interface TableLayout {
   readonly kind: 'csv' | 'xlsx';
   readonly encoding: TextEncoding | null;
-  readonly encodingReason: string | null;
+  readonly encodingReason: Message | null;
   readonly delimiter: Delimiter | null;
-  readonly delimiterReason: string | null;
+  readonly delimiterReason: Message | null;
   readonly header: readonly string[];
 }
 
@@ -64,8 +64,10 @@ export interface TableOptions {
 interface SourceRow {
   readonly index: number;
   readonly cells: readonly CellValue[];
-  /** Syntax problem found in the CSV record, or null. */
-  readonly problem?: Message | null;
+  /** Field number, from 1, with text after its closing quote in the CSV record, or null. */
+  readonly textAfterQuote?: number | null;
+  /** Physical lines of the file that the CSV record spans. */
+  readonly lines?: { readonly first: number; readonly last: number };
 }
 
 type ByteSource = () => AsyncIterable<Uint8Array>;
@@ -114,12 +116,14 @@ async function* parseCsvSource(source: ByteSource, context: AdapterContext, mapp
 
 export interface EncodingChoice {
   readonly encoding: TextEncoding;
-  readonly reason: string;
+  readonly reason: Message;
   /** The bytes are valid UTF-8 with non-ASCII text, though another encoding was chosen. */
   readonly looksLikeUtf8: boolean;
   /** windows-1251 was chosen only because the bytes are not UTF-8. */
   readonly fellBack: boolean;
 }
+
+const SET_IN_MAPPING: Message = { ru: 'задан в сопоставлении', en: 'set in the mapping' };
 
 async function chooseEncoding(source: ByteSource, displayName: string, mapping: TableMapping): Promise<EncodingChoice> {
   return chooseEncodingFromScan(await scanEncoding(source()), displayName, mapping);
@@ -130,7 +134,7 @@ export function chooseEncodingFromScan(scan: EncodingScan, displayName: string, 
   const looksLikeUtf8 = scan.invalidUtf8At === null && scan.hasNonAscii;
 
   if (scan.bom === 'utf-16le' || scan.bom === 'utf-16be') {
-    return { encoding: scan.bom, reason: 'UTF-16 byte order mark', looksLikeUtf8: false, fellBack: false };
+    return { encoding: scan.bom, reason: { ru: 'метка порядка байтов UTF-16', en: 'UTF-16 byte order mark' }, looksLikeUtf8: false, fellBack: false };
   }
   if (scan.bom === 'utf-8' || mapping.encoding === 'utf-8') {
     if (scan.invalidUtf8At !== null) {
@@ -140,14 +144,19 @@ export function chooseEncodingFromScan(scan: EncodingScan, displayName: string, 
         en: `${displayName}: ${cause.en}, but byte ${scan.invalidUtf8At} is not valid UTF-8; if the file is in the Windows code page (windows-1251), set encoding to "windows-1251" or "auto"`,
       });
     }
-    return { encoding: 'utf-8', reason: scan.bom === 'utf-8' ? 'UTF-8 byte order mark' : 'set in the mapping', looksLikeUtf8, fellBack: false };
+    return { encoding: 'utf-8', reason: scan.bom === 'utf-8' ? { ru: 'метка порядка байтов UTF-8', en: 'UTF-8 byte order mark' } : SET_IN_MAPPING, looksLikeUtf8, fellBack: false };
   }
-  if (mapping.encoding === 'windows-1251') return { encoding: 'windows-1251', reason: 'set in the mapping', looksLikeUtf8, fellBack: false };
+  if (mapping.encoding === 'windows-1251') return { encoding: 'windows-1251', reason: SET_IN_MAPPING, looksLikeUtf8, fellBack: false };
 
   if (scan.invalidUtf8At === null) {
-    return { encoding: 'utf-8', reason: scan.hasNonAscii ? 'valid UTF-8' : 'ASCII only, read as UTF-8', looksLikeUtf8, fellBack: false };
+    const reason = scan.hasNonAscii ? { ru: 'текст — верный UTF-8', en: 'valid UTF-8' } : { ru: 'только символы ASCII, прочитано как UTF-8', en: 'ASCII only, read as UTF-8' };
+    return { encoding: 'utf-8', reason, looksLikeUtf8, fellBack: false };
   }
-  return { encoding: 'windows-1251', reason: `not valid UTF-8 (byte ${scan.invalidUtf8At}), read as windows-1251`, looksLikeUtf8: false, fellBack: true };
+  const reason = {
+    ru: `не UTF-8 (байт со смещением ${scan.invalidUtf8At}), прочитано как windows-1251`,
+    en: `not valid UTF-8 (byte ${scan.invalidUtf8At}), read as windows-1251`,
+  };
+  return { encoding: 'windows-1251', reason, looksLikeUtf8: false, fellBack: true };
 }
 
 interface CsvReading {
@@ -194,7 +203,8 @@ function readCsvRows(source: ByteSource, encoding: EncodingChoice, context: Adap
             header: record.fields.map((name) => name.replace(/^\uFEFF/, '').trim()),
           };
         }
-        yield { index: record.index + (delimiterChoice.sepLine ? 1 : 0), cells: record.fields, problem: record.problem };
+        const shift = delimiterChoice.sepLine ? 1 : 0;
+        yield { index: record.index + shift, cells: record.fields, textAfterQuote: record.textAfterQuote, lines: { first: record.line + shift, last: record.lastLine + shift } };
       }
     };
 
@@ -223,9 +233,9 @@ function readCsvRows(source: ByteSource, encoding: EncodingChoice, context: Adap
  * Picks the delimiter for a file whose first line is `firstLine`. Excel writes a first line `sep=;`
  * to name the delimiter; that line is not the header, and `sepLine` is then true.
  */
-export function chooseFirstLineDelimiter(firstLine: string, mapping: TableMapping): { delimiter: Delimiter; reason: string; sepLine: boolean } {
+export function chooseFirstLineDelimiter(firstLine: string, mapping: TableMapping): { delimiter: Delimiter; reason: Message; sepLine: boolean } {
   const hint = /^\uFEFF?sep=(.)$/.exec(firstLine);
-  if (hint && (DELIMITERS as readonly string[]).includes(hint[1])) return { delimiter: hint[1] as Delimiter, reason: 'named by the sep= line', sepLine: true };
+  if (hint && (DELIMITERS as readonly string[]).includes(hint[1])) return { delimiter: hint[1] as Delimiter, reason: { ru: 'его называет строка sep=', en: 'named by the sep= line' }, sepLine: true };
   return { ...chooseDelimiter(firstLine, mapping), sepLine: false };
 }
 
@@ -233,21 +243,32 @@ export function chooseFirstLineDelimiter(firstLine: string, mapping: TableMappin
  * Picks the delimiter the mapping sets. Otherwise picks the first candidate, most frequent first,
  * under which the header contains every mapped column.
  */
-function chooseDelimiter(headerLine: string, mapping: TableMapping): { delimiter: Delimiter; reason: string } {
-  if (mapping.delimiter !== 'auto') return { delimiter: mapping.delimiter, reason: 'set in the mapping' };
+function chooseDelimiter(headerLine: string, mapping: TableMapping): { delimiter: Delimiter; reason: Message } {
+  if (mapping.delimiter !== 'auto') return { delimiter: mapping.delimiter, reason: SET_IN_MAPPING };
 
   const counts = countDelimiters(headerLine);
   const candidates = DELIMITERS.filter((delimiter) => counts[delimiter] > 0).sort((a, b) => counts[b] - counts[a]);
-  if (candidates.length === 0) return { delimiter: ',', reason: 'the header has no delimiter, read as one column' };
+  if (candidates.length === 0) {
+    return { delimiter: ',', reason: { ru: 'в заголовке нет разделителя, он прочитан как один столбец', en: 'the header has no delimiter, read as one column' } };
+  }
 
   const wanted = mappedColumnNames(mapping);
   for (const delimiter of candidates) {
     const header = new Set(splitHeader(headerLine, delimiter).map(normalizeName));
     if (wanted.every((name) => header.has(normalizeName(name)))) {
-      return { delimiter, reason: `${counts[delimiter]} in the header line, and it splits out every mapped column` };
+      return {
+        delimiter,
+        reason: {
+          ru: `в строке заголовка их ${counts[delimiter]}, и он отделяет каждый сопоставленный столбец`,
+          en: `${counts[delimiter]} in the header line, and it splits out every mapped column`,
+        },
+      };
     }
   }
-  return { delimiter: candidates[0], reason: `most frequent in the header line (${counts[candidates[0]]})` };
+  return {
+    delimiter: candidates[0],
+    reason: { ru: `чаще всех в строке заголовка (${counts[candidates[0]]})`, en: `most frequent in the header line (${counts[candidates[0]]})` },
+  };
 }
 
 /**
@@ -283,7 +304,7 @@ async function* convertRows(
       const layout: TableLayout = csv?.layout ?? { kind, encoding: null, encodingReason: null, delimiter: null, delimiterReason: null, header: row.cells.map((cell) => String(cell ?? '').trim()) };
       reportLayout(layout, context, options);
       const columns = resolveColumns(layout, csv?.encoding ?? null, context, mapping);
-      converter = new TableConverter(context, mapping, columns, kind === 'csv' ? layout.header.length : null);
+      converter = new TableConverter(context, mapping, columns, kind === 'csv' ? layout.header : null);
       continue;
     }
     yield converter.convert(row);
@@ -299,15 +320,18 @@ async function* convertRows(
 
 function reportLayout(layout: TableLayout, context: AdapterContext, options: TableOptions): void {
   options.onLayout?.(layout);
-  if (layout.kind === 'xlsx') {
-    options.logger?.info('table', { ru: `${context.displayName}: книга XLSX, столбцов: ${layout.header.length}`, en: `${context.displayName}: XLSX workbook, ${layout.header.length} columns` });
-    return;
-  }
-  const delimiterName = layout.delimiter === '\t' ? 'tab' : `"${layout.delimiter}"`;
-  options.logger?.info('table', {
-    ru: `${context.displayName}: кодировка ${layout.encoding} (${layout.encodingReason}), разделитель ${delimiterName} (${layout.delimiterReason})`,
-    en: `${context.displayName}: encoding ${layout.encoding} (${layout.encodingReason}), delimiter ${delimiterName} (${layout.delimiterReason})`,
-  });
+  options.logger?.info('read', describeLayout(layout, context.displayName));
+}
+
+/** Describes how a CSV file was read: its encoding and delimiter, and why each was chosen. */
+export function describeLayout(layout: TableLayout, displayName: string): Message {
+  if (layout.kind === 'xlsx') return { ru: `${displayName}: книга XLSX, столбцов: ${layout.header.length}`, en: `${displayName}: XLSX workbook, ${layout.header.length} columns` };
+  const delimiterName = layout.delimiter === '\t' ? { ru: 'табуляция', en: 'tab' } : { ru: `«${layout.delimiter}»`, en: `"${layout.delimiter}"` };
+  const why = (reason: Message | null, language: keyof Message) => (reason ? ` (${reason[language]})` : '');
+  return {
+    ru: `${displayName}: кодировка ${layout.encoding}${why(layout.encodingReason, 'ru')}, разделитель ${delimiterName.ru}${why(layout.delimiterReason, 'ru')}`,
+    en: `${displayName}: encoding ${layout.encoding}${why(layout.encodingReason, 'en')}, delimiter ${delimiterName.en}${why(layout.delimiterReason, 'en')}`,
+  };
 }
 
 /** Finds the index of every mapped column; throws one InputError listing all that are missing. */
@@ -379,7 +403,7 @@ class TableConverter {
     private readonly context: AdapterContext,
     private readonly mapping: TableMapping,
     private readonly columns: ReadonlyMap<MappableField, number>,
-    private readonly headerLength: number | null,
+    private readonly header: readonly string[] | null,
   ) {
     this.timeZone = mapping.timeZone ?? context.timeZone;
   }
@@ -387,18 +411,8 @@ class TableConverter {
   convert(source: SourceRow): TableRow {
     const recordId = this.text(source.cells, 'appeal_id');
     try {
-      if (source.problem) throw new RecordProblem('(record)', null, 'malformed_csv', source.problem);
-      if (this.headerLength !== null && source.cells.length !== this.headerLength) {
-        throw new RecordProblem(
-          '(record)',
-          String(source.cells.length),
-          'wrong_field_count',
-          {
-            ru: `в записи полей: ${source.cells.length}, а в заголовке: ${this.headerLength}; ищите разделитель или перенос строки внутри значения без кавычек`,
-            en: `the record has ${source.cells.length} fields but the header has ${this.headerLength}; look for an unquoted delimiter or line break inside a value`,
-          },
-        );
-      }
+      if (source.textAfterQuote) throw tableProblems.textAfterQuote(source.textAfterQuote, this.header, source.lines);
+      if (this.header !== null && source.cells.length !== this.header.length) throw tableProblems.wrongFieldCount(source.cells.length, this.header.length, source.lines);
       const row = this.toRow(source, recordId);
       this.seenIds.set(row.draft.appeal_id, source.index);
       return row;
@@ -506,6 +520,22 @@ class TableConverter {
 
 /** Problems of a row that do not come from one cell's value; the bulk reader writes the same. */
 export const tableProblems = {
+  textAfterQuote: (field: number, header: readonly string[] | null, lines: SourceRow['lines']) => {
+    const column = header?.[field - 1];
+    const where = column === undefined ? { ru: `поля ${field}`, en: `field ${field}` } : { ru: `поля ${field} (в заголовке — «${column}»)`, en: `field ${field} (headed "${column}")` };
+    const span = spannedLines(lines);
+    return new RecordProblem('(record)', null, 'malformed_csv', {
+      ru: `текст после закрывающей кавычки ${where.ru}${span.ru}; уберите лишнюю кавычку или возьмите в кавычки всё значение и удвойте кавычки внутри него`,
+      en: `text after the closing quote of ${where.en}${span.en}; remove the stray quote, or quote the whole value and double the quotes inside it`,
+    });
+  },
+  wrongFieldCount: (count: number, expected: number, lines: SourceRow['lines']) => {
+    const span = spannedLines(lines);
+    return new RecordProblem('(record)', String(count), 'wrong_field_count', {
+      ru: `в записи полей: ${count}, а в заголовке: ${expected}${span.ru}; ищите разделитель, кавычку или перенос строки внутри значения`,
+      en: `the record has ${count} fields but the header has ${expected}${span.en}; look for a delimiter, quote or line break inside a value`,
+    });
+  },
   missingId: (mapping: TableMapping) => new RecordProblem(mappedColumnName(mapping, 'appeal_id'), null, 'missing_id', { ru: 'у строки нет номера обращения', en: 'the row has no appeal id' }),
   duplicateId: (mapping: TableMapping, id: string, file: string, firstRow: number | string) =>
     new RecordProblem(mappedColumnName(mapping, 'appeal_id'), id, DUPLICATE_REASON, duplicateMessage(file, firstRow)),
@@ -536,6 +566,18 @@ export const tableProblems = {
       en: 'the closing time is earlier than the creation time; check both dates and their format',
     }),
 };
+
+/**
+ * Says which lines of the file a rejected record took up, when it took up more than one: a stray
+ * quote makes the parser read the following lines into the same record, and they are rejected with it.
+ */
+function spannedLines(lines: SourceRow['lines']): Message {
+  if (!lines || lines.last === lines.first) return { ru: '', en: '' };
+  return {
+    ru: `; запись заняла строки файла ${lines.first}–${lines.last}: их прочитали как одну запись из-за кавычки, и все они отклонены вместе`,
+    en: `; the record took up lines ${lines.first}–${lines.last} of the file: a quote made them read as one record, and all of them are rejected together`,
+  };
+}
 
 /** Returns the mapped column's name, or the field's own name when the mapping names no column. */
 export function mappedColumnName(mapping: TableMapping, field: MappableField): string {

@@ -65,7 +65,17 @@ describe('etl check', () => {
 
   test('names the other regions when none is chosen', async () => {
     const { output } = await runCli(['check', SPB_SLICE, '--format', 'spb-portal', '--config', CONFIG_PATH]);
-    expect(output).toContain('moscow, khabarovsk-krai — задайте · set --region');
+    expect(output).toContain('other regions: moscow, khabarovsk-krai; choose one with --region');
+  });
+
+  test('explains an unknown option in Russian', async () => {
+    const { errors } = await runCli(['check', SPB_SLICE, '--regoin', 'spb']);
+    expect(errors).toContain('✖ Неизвестный параметр «--regoin»');
+  });
+
+  test('answers an unknown option in JSON with --json', async () => {
+    const { output } = await runCli(['check', SPB_SLICE, '--regoin', 'spb', '--json']);
+    expect(JSON.parse(output).error.exitCode).toBe(2);
   });
 
   test('names the row and field of a reject', async () => {

@@ -9,7 +9,8 @@ import { median } from '../../etl/check.ts';
 import { parseLine } from '../../etl/sources/spb-portal.ts';
 import type { ParsedRow } from '../../etl/sources/types.ts';
 import { SPB_SLICE, testConfig } from '../helpers/fixtures.ts';
-import { splitRejectMessage } from '../../etl/reasons.ts';
+import { rejectMessage, splitRejectMessage } from '../../etl/reasons.ts';
+import { boundsHint } from '../../etl/sources/row-helpers.ts';
 import { messageHalves } from '../helpers/messages.ts';
 
 // Expected values were computed once, independently, with a Python script over the same file:
@@ -170,7 +171,12 @@ describe('spb-portal line parser', () => {
 
   test('names the region of a far point in Russian', () => {
     const parsed = farPoint();
-    expect(parsed.kind === 'reject' && splitRejectMessage(parsed.reject.message).ru).toContain('точка лежит вне территории региона spb с полосой 1° вокруг неё (58.633…61.245 с. ш., 28.429…31.76 в. д.)');
+    expect(parsed.kind === 'reject' && splitRejectMessage(parsed.reject.message).ru).toContain('точка лежит вне территории региона spb с полосой 1° вокруг неё (58,633° с. ш. … 61,245° с. ш., 28,429° в. д. … 31,76° в. д.)');
+  });
+
+  test('names western longitudes as west', () => {
+    const bounds = { south: 40.4, west: -74.3, north: 41, east: -73.6 };
+    expect(splitRejectMessage(rejectMessage(boundsHint(bounds))).en).toContain('(40.4° N … 41° N, 74.3° W … 73.6° W)');
   });
 
   test('explains invalid JSON in Russian', () => {

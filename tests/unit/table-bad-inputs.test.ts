@@ -98,6 +98,19 @@ const ROW_CASES: readonly RowCase[] = [
   { name: 'text after a closing quote', csv: toCsv([HEADER]) + '"54049402"x,' + FIRST.slice(1).join(',') + '\n', expected: ['malformed_csv', '(record)'] },
 ];
 
+/**
+ * The header and first three records of the export converted from real portal records, with an
+ * opening quote and no closing one put before the first record's agency, as a hand edit leaves it.
+ */
+const SPB_MAPPING = validateTableMapping(JSON.parse(readFileSync(MAPPINGS + 'spb-portal-export.json', 'utf8')), 'etl/mappings/spb-portal-export.json');
+const STRAY_QUOTE_CSV = (() => {
+  const lines = new TextDecoder('windows-1251').decode(firstLines(readFileSync(FIXTURES + 'spb-portal-converted-cp1251-semicolon.csv'), 4)).split('\r\n');
+  const cells = lines[1].split(';');
+  cells[7] = `"${cells[7]}`;
+  lines[1] = cells.join(';');
+  return lines.join('\r\n');
+})();
+
 describe('table bad rows', () => {
   for (const rowCase of ROW_CASES) {
     test(`rejects ${rowCase.name}`, async () => {
@@ -130,6 +143,16 @@ describe('table bad rows', () => {
   test('names the first row of a repeated id', async () => {
     const rows = await read(toCsv([HEADER, FIRST, FIRST]));
     expect(rows[1]).toMatchObject({ reject: { message: expect.stringMatching(/already appeared in .+, row 2;/) } });
+  });
+
+  test('names the lines a stray quote joined', async () => {
+    const rows = await read(STRAY_QUOTE_CSV, SPB_MAPPING);
+    expect(rows[0]).toMatchObject({ reject: { message: expect.stringContaining('the record took up lines 2–4 of the file') } });
+  });
+
+  test('names the column of a stray quote', async () => {
+    const rows = await read(STRAY_QUOTE_CSV, SPB_MAPPING);
+    expect(rows[0]).toMatchObject({ reject: { message: expect.stringMatching(/^текст после закрывающей кавычки поля 8 \(в заголовке — «Исполнитель»\)/) } });
   });
 
   test('names the accepted formats', async () => {

@@ -72,7 +72,7 @@ describe('table CSV parser', () => {
   });
 
   test('flags text after a closing quote', () => {
-    expect(parseCsvText('"ab"c,d\n', ',')[0].problem?.en).toMatch(/text after the closing quote of field 1/);
+    expect(parseCsvText('"ab"c,d\n', ',')[0].textAfterQuote).toBe(1);
   });
 
   test('raises on an unclosed quote', () => {

@@ -114,7 +114,7 @@ describe('table NYC 311 CSV with a UTF-8 byte order mark', () => {
   });
 
   test('names the mark as the reason', () => {
-    expect(reading.layout?.encodingReason).toBe('UTF-8 byte order mark');
+    expect(reading.layout?.encodingReason?.en).toBe('UTF-8 byte order mark');
   });
 
   test('finds the first column behind the mark', () => {
@@ -196,7 +196,7 @@ describe('table Kursk rows converted to windows-1251 with semicolons', () => {
   });
 
   test('says why it fell back', () => {
-    expect(reading.layout?.encodingReason).toMatch(/^not valid UTF-8 \(byte \d+\), read as windows-1251$/);
+    expect(reading.layout?.encodingReason?.en).toMatch(/^not valid UTF-8 \(byte \d+\), read as windows-1251$/);
   });
 
   test('detects the semicolon', () => {
