@@ -327,10 +327,10 @@ function reportLayout(layout: TableLayout, context: AdapterContext, options: Tab
 export function describeLayout(layout: TableLayout, displayName: string): Message {
   if (layout.kind === 'xlsx') return { ru: `${displayName}: книга XLSX, столбцов: ${layout.header.length}`, en: `${displayName}: XLSX workbook, ${layout.header.length} columns` };
   const delimiterName = layout.delimiter === '\t' ? { ru: 'табуляция', en: 'tab' } : { ru: `«${layout.delimiter}»`, en: `"${layout.delimiter}"` };
-  const why = (reason: Message | null, language: keyof Message) => (reason ? ` (${reason[language]})` : '');
+  const reasonText = (reason: Message | null, language: keyof Message) => (reason ? ` (${reason[language]})` : '');
   return {
-    ru: `${displayName}: кодировка ${layout.encoding}${why(layout.encodingReason, 'ru')}, разделитель ${delimiterName.ru}${why(layout.delimiterReason, 'ru')}`,
-    en: `${displayName}: encoding ${layout.encoding}${why(layout.encodingReason, 'en')}, delimiter ${delimiterName.en}${why(layout.delimiterReason, 'en')}`,
+    ru: `${displayName}: кодировка ${layout.encoding}${reasonText(layout.encodingReason, 'ru')}, разделитель ${delimiterName.ru}${reasonText(layout.delimiterReason, 'ru')}`,
+    en: `${displayName}: encoding ${layout.encoding}${reasonText(layout.encodingReason, 'en')}, delimiter ${delimiterName.en}${reasonText(layout.delimiterReason, 'en')}`,
   };
 }
 
