@@ -5,6 +5,7 @@ import type { Config, SourceConfig, SourceFormat } from './config.ts';
 import { loadRegion } from './districts.ts';
 import { en, ru, type Logger, type Message } from './lib/log.ts';
 import { runSource, type SourceResult } from './pipeline.ts';
+import { POINT_REJECT_REASONS } from './privacy.ts';
 import { REASON_TEXT } from './reasons.ts';
 
 export interface CheckSummary {
@@ -181,9 +182,11 @@ export function checkReport(summary: CheckSummary, file: string, format: SourceF
   for (const example of summary.examples) {
     const id = example.record_id === null ? null : { ru: `, номер ${example.record_id}`, en: `, id ${example.record_id}` };
     const value = example.value ?? '—';
+    // Points in rejects are snapped to the privacy grid, so the file's own digits differ.
+    const rounded = example.value !== null && POINT_REJECT_REASONS.includes(example.reason);
     lines.push(`  ${line({
-      ru: `${file}, ${unit.ru} ${example.row}${id?.ru ?? ''}, поле «${example.field}» = ${value}`,
-      en: `${unit.en} ${example.row}${id?.en ?? ''}, field "${example.field}" = ${value}`,
+      ru: `${file}, ${unit.ru} ${example.row}${id?.ru ?? ''}, поле «${example.field}» = ${value}${rounded ? ' (точка округлена до сетки публикации)' : ''}`,
+      en: `${unit.en} ${example.row}${id?.en ?? ''}, field "${example.field}" = ${value}${rounded ? ' (the point is rounded to the publication grid)' : ''}`,
     })}`);
     lines.push(`    ${example.reason}: ${example.message}`);
   }

@@ -1,7 +1,7 @@
 // The administrators' command line: run, publish, rollback and check (see USAGE). Messages are in
 // Russian, then English. Exit codes are listed in EXIT_CODES and in the README.
 
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { checkFile, checkReport } from './check.ts';
@@ -164,15 +164,17 @@ async function runCommand(config: Config, logger: Logger, options: Options, writ
     release();
   }
   const { counts } = snapshot.manifest;
-  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  const seconds = (Date.now() - startedAt) / 1000;
   const stale = snapshot.manifest.sources.filter((source) => source.status !== 'ok');
+  const rejectRows = snapshot.manifest.files.find((file) => file.path === 'rejects.csv')?.rows ?? 0;
+  const rejectsPath = join(snapshot.directory, 'rejects.csv');
 
   if (options.json) {
     write(JSON.stringify({ snapshot: snapshot.id, directory: snapshot.directory, counts, sources: snapshot.manifest.sources.map(sourceSummary), files: snapshot.manifest.files }));
   } else {
     logger.info('summary', {
-      ru: `Готово за ${seconds} с: снимок ${snapshot.id}; прочитано ${ru(counts.read)}, принято ${ru(counts.accepted)}, отклонено ${ru(counts.rejected)}, повторов ${ru(counts.duplicates)}`,
-      en: `Done in ${seconds} s: snapshot ${snapshot.id}; read ${en(counts.read)}, accepted ${en(counts.accepted)}, rejected ${en(counts.rejected)}, duplicates ${en(counts.duplicates)}`,
+      ru: `Готово за ${seconds.toLocaleString('ru-RU', { maximumFractionDigits: 1 })} с: снимок ${snapshot.id}; записей обращений прочитано ${ru(counts.read)}, принято ${ru(counts.accepted)}, отклонено ${ru(counts.rejected)}, повторов ${ru(counts.duplicates)}; строк в ${rejectsPath} (обращения и опросы): ${ru(rejectRows)}`,
+      en: `Done in ${seconds.toLocaleString('en-GB', { maximumFractionDigits: 1 })} s: snapshot ${snapshot.id}; appeal records read ${en(counts.read)}, accepted ${en(counts.accepted)}, rejected ${en(counts.rejected)}, duplicates ${en(counts.duplicates)}; rows in ${rejectsPath} (appeals and polls): ${en(rejectRows)}`,
     });
     logSources(logger, snapshot.manifest);
   }

@@ -68,8 +68,8 @@ export function districtRejectMessage(reason: string, region: Region): string {
   }
   if (reason === 'no_location') {
     return rejectMessage({
-      ru: 'у записи нет ни района, ни точки; сопоставьте столбцы района или координат выгрузки либо задайте districtPolicy.unplaced = "keep"',
-      en: `the record names no district and has no point; map the export's district or coordinate columns, or set districtPolicy.unplaced to "keep"`,
+      ru: 'у записи нет ни района, ни точки; заполните район или координаты в выгрузке (у таблицы — и в сопоставлении, если столбцы не сопоставлены) либо задайте districtPolicy.unplaced = "keep", чтобы принимать такие записи без района',
+      en: 'the record names no district and has no point; fill in the district or the coordinates in the export (for a table, also map the columns if they are not mapped), or set districtPolicy.unplaced to "keep" to accept such records without a district',
     });
   }
   return rejectMessage({

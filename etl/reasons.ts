@@ -58,14 +58,14 @@ export const DUPLICATE_REASON = 'duplicate_id';
 /** Names where the first record with the same id, the one kept, is: the message of a duplicate. */
 export function duplicateMessage(file: string, row: number | string): Message {
   return {
-    ru: `номер уже встречался: ${file}, строка ${row}; оставлена только та первая запись, а эта посчитана в повторах (duplicates)`,
-    en: `the id already appeared in ${file}, row ${row}; only that first record is kept`,
+    ru: `номер уже встречался: ${file}, строка ${row}; оставлена только та первая запись, а эта посчитана как повтор`,
+    en: `the id already appeared in ${file}, row ${row}; only that first record is kept, and this one is counted as a duplicate`,
   };
 }
 
 /** Reads the file and row of the first record back from a duplicateMessage. */
 export function earlierRecord(message: string): { file: string; row: string } | null {
-  const match = /the id already appeared in (.+), row (\d+); only that first record is kept$/.exec(message);
+  const match = /the id already appeared in (.+), row (\d+); only that first record is kept/.exec(message);
   return match ? { file: match[1], row: match[2] } : null;
 }
 

@@ -49,6 +49,8 @@ export class InputError extends EtlError {
 export function describeJsonError(error: unknown): Message {
   const text = error instanceof Error ? error.message : String(error);
   const position = /position (\d+)/.exec(text)?.[1];
+  const unterminated = /Unterminated string/.test(text);
+  if (unterminated && position) return { ru: `строка в кавычках не закрыта (символ ${position}): запись обрезана`, en: text };
   if (position) return { ru: `ошибка около символа ${position}`, en: text };
   if (/end of JSON input/.test(text)) return { ru: 'текст кончается посреди записи', en: text };
   return { ru: 'текст не разбирается как JSON', en: text };
@@ -58,8 +60,8 @@ export function describeJsonError(error: unknown): Message {
 export function describeFileError(error: unknown): Message {
   const code = (error as { code?: unknown } | null)?.code;
   const text = error instanceof Error ? error.message : String(error);
-  if (code === 'ENOENT') return { ru: 'файла нет', en: text };
-  if (code === 'EACCES' || code === 'EPERM') return { ru: 'нет прав на чтение', en: text };
-  if (code === 'EISDIR') return { ru: 'это папка, а не файл', en: text };
+  if (code === 'ENOENT') return { ru: 'файла нет', en: 'no such file' };
+  if (code === 'EACCES' || code === 'EPERM') return { ru: 'нет прав на чтение', en: 'no permission to read it' };
+  if (code === 'EISDIR') return { ru: 'это папка, а не файл', en: 'it is a folder, not a file' };
   return { ru: `ошибка чтения ${typeof code === 'string' ? code : ''}`.trim(), en: text };
 }

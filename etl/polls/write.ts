@@ -139,7 +139,11 @@ export async function buildPolls(options: BuildPollsOptions): Promise<BuildPolls
     okrugs: okrugLayer.collection.features.length,
     okrugsWithMissingMembers: okrugLayer.report.okrugsWithMissingMembers.length,
   };
-  logger.info(STEP, { ru: `Записаны файлы опросов в ${outDir}`, en: `Poll files written to ${outDir}` }, counts);
+  // The folder is the snapshot's staging folder, renamed when the snapshot is complete, so it is not named.
+  logger.info(STEP, {
+    ru: `Файлы опросов записаны в снимок: опросов ${ru(counts.polls)}, строк итогов ${ru(counts.results)}, отклонённых строк ${ru(counts.rejects)}`,
+    en: `Poll files written to the snapshot: polls ${en(counts.polls)}, result rows ${en(counts.results)}, rejected rows ${en(counts.rejects)}`,
+  }, counts);
   return { counts, files, datasets, rejects };
 }
 
@@ -323,8 +327,8 @@ function logRejects(dataset: string, rejects: readonly PollReject[], logger: Log
     logger.warn(
       STEP,
       {
-        ru: `${dataset}: отклонено строк — ${ru(entries.length)}, причина ${reason}; первая отклонённая строка: ${first.file}, строка ${first.row} (${message.ru}); все перечислены в rejects.csv`,
-        en: `${dataset}: rows rejected: ${en(entries.length)}, reason ${reason}; the first rejected row: ${first.file}, line ${first.row} (${message.en}); rejects.csv lists them all`,
+        ru: `${dataset}: отклонено строк — ${ru(entries.length)}, причина ${reason}; первая отклонённая строка: ${first.file}, строка ${first.row} (${message.ru}); все перечислены в rejects.csv снимка`,
+        en: `${dataset}: rows rejected: ${en(entries.length)}, reason ${reason}; the first rejected row: ${first.file}, line ${first.row} (${message.en}); the snapshot's rejects.csv lists them all`,
       },
       { rejects: entries.length },
     );

@@ -94,8 +94,8 @@ function toDraft(record: Record<string, unknown>, context: AdapterContext): Appe
   const status = SPB_STATUS_MAP[statusOriginal];
   if (!status) {
     throw new RecordProblem('feed.payload.status_name', statusOriginal, 'unknown_status', {
-      ru: `неизвестный статус; добавьте его в таблицу статусов адаптера ${FORMAT}`,
-      en: `unknown status; add it to the status map of the ${FORMAT} adapter`,
+      ru: `портал ввёл статус, которого нет в таблице статусов адаптера ${FORMAT} (SPB_STATUS_MAP в etl/sources/spb-portal.ts); сообщите разработчикам или добавьте его туда`,
+      en: `the portal uses a status missing from the status map of the ${FORMAT} adapter (SPB_STATUS_MAP in etl/sources/spb-portal.ts); report it to the developers or add it there`,
     });
   }
 

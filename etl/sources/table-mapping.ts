@@ -96,7 +96,7 @@ export async function readTableMapping(path: string): Promise<TableMapping> {
   } catch (error) {
     throw new ConfigError({
       ru: `файл сопоставления ${path} не прочитан (${describeFileError(error).ru})`,
-      en: `mapping file ${path} could not be read (${(error as Error).message})`,
+      en: `mapping file ${path} could not be read (${describeFileError(error).en})`,
     });
   }
   let json: unknown;

@@ -140,8 +140,8 @@ export function chooseEncodingFromScan(scan: EncodingScan, displayName: string, 
     if (scan.invalidUtf8At !== null) {
       const cause = scan.bom === 'utf-8' ? { ru: 'файл начинается с метки UTF-8', en: 'the file starts with a UTF-8 byte order mark' } : { ru: `в ${basename(mapping.file)} указано encoding "utf-8"`, en: `${basename(mapping.file)} sets encoding "utf-8"` };
       throw new InputError({
-        ru: `${displayName}: ${cause.ru}, но байт ${scan.invalidUtf8At} не UTF-8; если файл в кодировке Windows (windows-1251), укажите encoding "windows-1251" или "auto"`,
-        en: `${displayName}: ${cause.en}, but byte ${scan.invalidUtf8At} is not valid UTF-8; if the file is in the Windows code page (windows-1251), set encoding to "windows-1251" or "auto"`,
+        ru: `${displayName}: ${cause.ru}, но байт со смещением ${scan.invalidUtf8At} (счёт с нуля) не UTF-8; если файл в кодировке Windows (windows-1251), укажите encoding "windows-1251" или "auto"`,
+        en: `${displayName}: ${cause.en}, but the byte at offset ${scan.invalidUtf8At} (counting from 0) is not valid UTF-8; if the file is in the Windows code page (windows-1251), set encoding to "windows-1251" or "auto"`,
       });
     }
     return { encoding: 'utf-8', reason: scan.bom === 'utf-8' ? { ru: 'метка порядка байтов UTF-8', en: 'UTF-8 byte order mark' } : SET_IN_MAPPING, looksLikeUtf8, fellBack: false };
@@ -154,7 +154,7 @@ export function chooseEncodingFromScan(scan: EncodingScan, displayName: string, 
   }
   const reason = {
     ru: `не UTF-8 (байт со смещением ${scan.invalidUtf8At}), прочитано как windows-1251`,
-    en: `not valid UTF-8 (byte ${scan.invalidUtf8At}), read as windows-1251`,
+    en: `not valid UTF-8 (the byte at offset ${scan.invalidUtf8At}), read as windows-1251`,
   };
   return { encoding: 'windows-1251', reason, looksLikeUtf8: false, fellBack: true };
 }
@@ -362,8 +362,8 @@ export function resolveColumns(layout: TableLayout, encoding: EncodingChoice | n
   const hint = missingColumnHint(layout, encoding);
   const header = layout.header.slice(0, 50).map((name) => `«${name}»`).join(', ');
   throw new InputError({
-    ru: `${context.displayName}: нет столбцов ${missing.join(', ')}, названных в файле сопоставления ${basename(mapping.file)}. Заголовок: ${header}.${hint.ru}`,
-    en: `${context.displayName}: missing columns ${missing.join(', ')} named in the mapping file ${basename(mapping.file)}. Header: ${header}.${hint.en}`,
+    ru: `${context.displayName}: ${missing.length === 1 ? 'нет столбца' : 'нет столбцов'} ${missing.join(', ')}, ${missing.length === 1 ? 'названного' : 'названных'} в файле сопоставления ${basename(mapping.file)}. Заголовок: ${header}.${hint.ru}`,
+    en: `${context.displayName}: ${missing.length === 1 ? 'missing column' : 'missing columns'} ${missing.join(', ')} named in the mapping file ${basename(mapping.file)}. Header: ${header}.${hint.en}`,
   });
 }
 

@@ -59,8 +59,8 @@ describe('portal records in overlapping extracts', () => {
 
   test('lists each duplicate with the first record of its id', () => {
     expect(duplicateLines(result).map((reject) => [reject.file, reject.row, english(reject.message)])).toEqual([
-      ['extract-late.jsonl', 1, 'the id already appeared in extract-early.jsonl, row 2; only that first record is kept'],
-      ['extract-late.jsonl', 2, 'the id already appeared in extract-early.jsonl, row 3; only that first record is kept'],
+      ['extract-late.jsonl', 1, 'the id already appeared in extract-early.jsonl, row 2; only that first record is kept, and this one is counted as a duplicate'],
+      ['extract-late.jsonl', 2, 'the id already appeared in extract-early.jsonl, row 3; only that first record is kept, and this one is counted as a duplicate'],
     ]);
   });
 
@@ -85,8 +85,8 @@ describe('a table export with a repeated row', () => {
 
   test('names the first row in each duplicate', () => {
     expect(duplicateLines(result).map((reject) => [reject.row, reject.field, english(reject.message)])).toEqual([
-      [2002, 'Номер', 'the id already appeared in converted-cp1251-repeated-row.csv, row 2; only that first record is kept'],
-      [2003, 'Номер', 'the id already appeared in converted-cp1251-repeated-row.csv, row 2; only that first record is kept'],
+      [2002, 'Номер', 'the id already appeared in converted-cp1251-repeated-row.csv, row 2; only that first record is kept, and this one is counted as a duplicate'],
+      [2003, 'Номер', 'the id already appeared in converted-cp1251-repeated-row.csv, row 2; only that first record is kept, and this one is counted as a duplicate'],
     ]);
   });
 });

@@ -173,7 +173,7 @@ const FILE_CASES: readonly FileCase[] = [
     name: 'missing mapped column',
     input: () => toCsv([HEADER.filter((name) => name !== 'Created Date'), FIRST.filter((_, index) => HEADER[index] !== 'Created Date')]),
     mapping,
-    message: /missing columns "?«Created Date» \(columns\.created_at\) named in the mapping file nyc-311\.json/,
+    message: /missing column "?«Created Date» \(columns\.created_at\) named in the mapping file nyc-311\.json/,
   },
   {
     name: 'wrong delimiter',
@@ -185,7 +185,7 @@ const FILE_CASES: readonly FileCase[] = [
     name: 'windows-1251 declared as UTF-8',
     input: () => KURSK_CP1251,
     mapping: () => validateTableMapping({ ...KURSK_MAPPING, encoding: 'utf-8' }, 'kursk.json'),
-    message: /kursk\.json sets encoding "utf-8", but byte 3 is not valid UTF-8; .*set encoding to "windows-1251" or "auto"/,
+    message: /kursk\.json sets encoding "utf-8", but the byte at offset 3 \(counting from 0\) is not valid UTF-8; .*set encoding to "windows-1251" or "auto"/,
   },
   {
     name: 'UTF-8 declared as windows-1251',

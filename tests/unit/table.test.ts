@@ -196,7 +196,7 @@ describe('table Kursk rows converted to windows-1251 with semicolons', () => {
   });
 
   test('says why it fell back', () => {
-    expect(reading.layout?.encodingReason?.en).toMatch(/^not valid UTF-8 \(byte \d+\), read as windows-1251$/);
+    expect(reading.layout?.encodingReason?.en).toMatch(/^not valid UTF-8 \(the byte at offset \d+\), read as windows-1251$/);
   });
 
   test('detects the semicolon', () => {
