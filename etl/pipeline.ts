@@ -18,7 +18,7 @@ import type { Appeal, Reject, StatusEvent } from './schema.ts';
 import { parseOpen311, readOpen311Services } from './sources/open311.ts';
 import { fetchOpen311Requests } from './sources/open311-fetch.ts';
 import { parseSpbPortal } from './sources/spb-portal.ts';
-import { parseTable } from './sources/table.ts';
+import { parseTable, placementFieldName } from './sources/table.ts';
 import { readTableMapping } from './sources/table-mapping.ts';
 import type { AdapterContext, AppealDraft, ParsedAppeal, ParsedRow, RowReject, RowWarning } from './sources/types.ts';
 import type { DistrictRule } from './schema.ts';
@@ -214,6 +214,8 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
   };
 
   const policy = source.districtPolicy ?? DEFAULT_DISTRICT_POLICY;
+  const mapping = source.format === 'table' && source.mapping ? await readTableMapping(source.mapping) : null;
+  const fieldName = (field: string) => (mapping ? placementFieldName(mapping, field) : field);
   // Categories, rubrics, agencies and statuses repeat from record to record, so each distinct text
   // is scrubbed once and its appeals share one string.
   const scrubbed = new Map<string, ScrubResult>();
@@ -221,7 +223,7 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
     const { draft, row } = parsed;
     const placement = placeRecord(region, parsed, policy);
     if ('reason' in placement) {
-      rejects.push({ source: source.id, file, row, record_id: draft.appeal_id, ...placement, value: generaliseRejectPoint(placement.reason, placement.value, config.privacy) });
+      rejects.push({ source: source.id, file, row, record_id: draft.appeal_id, ...placement, field: fieldName(placement.field), value: generaliseRejectPoint(placement.reason, placement.value, config.privacy) });
       continue;
     }
     if (placement.rule) result.districtRules[placement.rule] += 1;

@@ -9,7 +9,7 @@ import { localToInstant } from '../lib/time.ts';
 import { coarsenPoint, scrubText } from '../privacy.ts';
 import { DISTRICT_FLAGS, DISTRICT_RULES, APPEAL_STATUSES } from '../schema.ts';
 import { cleanText, readPoint, RecordProblem } from '../sources/row-helpers.ts';
-import { CLOSED_STATUSES, readDistrictName, readStatusText, readTimeCell } from '../sources/table.ts';
+import { CLOSED_STATUSES, placementFieldName, readDistrictName, readStatusText, readTimeCell } from '../sources/table.ts';
 import { TIME_FIELDS, type MappableField, type TableMapping, type TimeField } from '../sources/table-mapping.ts';
 import type { BulkDatabase, LookupValue } from './database.ts';
 import { NO_POINT, OUTSIDE_DISTRICTS, placeCombination, type DistrictInput } from './placement.ts';
@@ -363,7 +363,7 @@ async function addDistricts(input: LookupInput, lookups: RowLookups, pointClasse
   inputs.forEach((district, key) => {
     for (const pointClass of pointClasses) {
       const placed = placeCombination(district, pointClass, region, input.policy);
-      if ('reason' in placed) placements.push([key, pointClass, null, null, null, placed.reason, placed.field, placed.value, placed.message, placed.valueKind]);
+      if ('reason' in placed) placements.push([key, pointClass, null, null, null, placed.reason, placementFieldName(input.mapping, placed.field), placed.value, placed.message, placed.valueKind]);
       else placements.push([key, pointClass, placed.district, placed.rule, placed.flag, null, null, null, null, null]);
     }
   });

@@ -579,6 +579,16 @@ function spannedLines(lines: SourceRow['lines']): Message {
   };
 }
 
+/**
+ * Names the field of a district placement reject by the export's columns, `Район` or
+ * `Широта,Долгота`, so that the administrator finds it in the file. Unmapped fields keep their names.
+ */
+export function placementFieldName(mapping: TableMapping, field: string): string {
+  if (field === 'latitude/longitude' && mapping.columns.latitude && mapping.columns.longitude) return `${mapping.columns.latitude},${mapping.columns.longitude}`;
+  if (field === 'district_name' || field === 'district_code') return mapping.columns[field] ?? field;
+  return field;
+}
+
 /** Returns the mapped column's name, or the field's own name when the mapping names no column. */
 export function mappedColumnName(mapping: TableMapping, field: MappableField): string {
   return mapping.columns[field] ?? field;

@@ -159,6 +159,11 @@ describe('bulk reader on NYC 311', () => {
     expectAgreement(both);
   });
 
+  test('names the export column of a district reject', async () => {
+    const both = await runBoth(tableSource([NYC], NYC_MAPPING));
+    expect(new Set(both.bulkRejects.map((reject) => reject.field))).toEqual(new Set(['Borough']));
+  });
+
   test('keeps the same unplaced rows under a keeping policy', async () => {
     const both = await runBoth(tableSource([NYC], NYC_MAPPING, KEEP_UNPLACED));
     expect(both.bulk.counts.accepted).toBe(924);
