@@ -121,7 +121,7 @@ export function parseRunningCountCsv(text: string, options: RunningCountOptions)
     const key = `${title}\u0000${at}`;
     const earlier = seen.get(key);
     if (earlier && earlier.votes === votes) {
-      reject(line, '(record)', `${title} ${timestampText}`, 'duplicate_row', {
+      reject(line, '(record)', `${title}; ${timestampText}`, 'duplicate_row', {
         ru: `тот же вариант с тем же числом и временем уже есть в строке ${earlier.line}: программа сбора сохранила эту порцию строк дважды`,
         en: `the same option, count and time already appear on line ${earlier.line}; the scraper saved the batch twice`,
       });
