@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 
-import { daysBetween, localDate, parseLocalTimestamp } from '../../etl/lib/time.ts';
+import { daysBetween, exactZoneOffset, localDate, parseLocalTimestamp, zoneOffset } from '../../etl/lib/time.ts';
 
 describe('parseLocalTimestamp', () => {
   test('reads Moscow time as UTC+3', () => {
@@ -37,5 +37,30 @@ describe('daysBetween', () => {
 describe('localDate', () => {
   test('uses the zone for the calendar date', () => {
     expect(localDate(Date.parse('2026-12-03T22:30:00Z'), 'Europe/Moscow')).toBe('2026-12-04');
+  });
+});
+
+describe('zoneOffset', () => {
+  // Every 37 minutes from 2010 to 2016, which crosses Moscow's 2011 and 2014 changes, the yearly
+  // shifts of New York and Lord Howe (half an hour, at 15:30 UTC) and Kathmandu's +5:45.
+  const from = Date.UTC(2010, 0, 1);
+  const to = Date.UTC(2016, 0, 1);
+  const step = 37 * 60_000;
+
+  for (const zone of ['Europe/Moscow', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu']) {
+    test(`matches Intl in ${zone}`, () => {
+      const mismatches: number[] = [];
+      for (let instant = from; instant < to; instant += step) {
+        if (zoneOffset(instant, zone) !== exactZoneOffset(instant, zone)) mismatches.push(instant);
+      }
+      expect(mismatches).toEqual([]);
+    });
+  }
+
+  test('matches Intl on both sides of a half-hour shift', () => {
+    // Lord Howe left daylight time at 02:00 local on 3 April 2011, 15:00 UTC.
+    const shift = Date.UTC(2011, 3, 2, 15, 0, 0);
+    const around = [shift - 1000, shift, shift + 1000].map((instant) => zoneOffset(instant, 'Australia/Lord_Howe'));
+    expect(around).toEqual([shift - 1000, shift, shift + 1000].map((instant) => exactZoneOffset(instant, 'Australia/Lord_Howe')));
   });
 });
