@@ -1,7 +1,7 @@
-import { writeFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 
 import { main } from '../../etl/cli.ts';
 import { CONFIG_PATH, SPB_SLICE } from '../helpers/fixtures.ts';
@@ -21,8 +21,20 @@ async function runCli(args: string[]) {
   return { code, output: output.join('\n'), errors: errors.join('\n') };
 }
 
+/** Temporary folders of this file, removed after its tests. */
+const folders: string[] = [];
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+function temporaryFolder(prefix: string): string {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  folders.push(folder);
+  return folder;
+}
+
 function writeTemporary(name: string, text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'open-district-cli-')), name);
+  const path = join(temporaryFolder('open-district-cli-'), name);
   writeFileSync(path, text);
   return path;
 }
@@ -110,7 +122,7 @@ async function runChangedConfig(change: (config: any) => void) {
 
 describe('etl run', () => {
   test('writes no snapshot when no source gives data', async () => {
-    const snapshots = mkdtempSync(join(tmpdir(), 'open-district-cli-snapshots-'));
+    const snapshots = temporaryFolder('open-district-cli-snapshots-');
     const { code } = await runChangedConfig((config) => {
       config.snapshots.directory = snapshots;
       config.sources[0].files = [writeTemporary('empty.jsonl', '')];

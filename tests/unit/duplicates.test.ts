@@ -1,7 +1,7 @@
 // Records whose id an earlier record of the same source had: every format counts them as
 // duplicates, not as rejects, and lists them in rejects.csv with the first record's place.
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -14,6 +14,8 @@ import { ROOT, SPB_SLICE, testConfig } from '../helpers/fixtures.ts';
 import { buildTestSnapshot } from '../helpers/snapshot.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'open-district-duplicates-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
 const lines = readFileSync(SPB_SLICE, 'utf8').split('\n').slice(0, 4);
 
 /** The first three portal records, and then the second to the fourth: two overlap. */

@@ -1,16 +1,18 @@
 // readLines on real portal lines: line endings of every kind, chunk edges, gzip and a BOM.
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 
 import { CHUNK_BYTES, readLines } from '../../etl/sources/read-lines.ts';
 import { SPB_SLICE } from '../helpers/fixtures.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'open-district-read-lines-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
 const LINES = readFileSync(SPB_SLICE, 'utf8').split('\n').filter((line) => line !== '');
 
 async function linesOf(name: string, content: string | Buffer): Promise<string[]> {
