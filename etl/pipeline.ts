@@ -19,7 +19,7 @@ import { parseOpen311, readOpen311Services } from './sources/open311.ts';
 import { fetchOpen311Requests } from './sources/open311-fetch.ts';
 import { parseSpbPortal } from './sources/spb-portal.ts';
 import { parseTable, placementFieldName } from './sources/table.ts';
-import { readTableMapping } from './sources/table-mapping.ts';
+import { mappingGaps, readTableMapping } from './sources/table-mapping.ts';
 import type { AdapterContext, AppealDraft, ParsedAppeal, ParsedRow, RowReject, RowWarning } from './sources/types.ts';
 import type { DistrictRule } from './schema.ts';
 
@@ -135,8 +135,9 @@ export function endpointInstant(text: string, timeZone: string, end: 'start' | '
 
 /** Runs one source: reads its files, then validates, places and cleans every record. */
 export async function runSource(config: Config, source: SourceConfig, region: Region, logger: Logger, effects: Effects = DEFAULT_EFFECTS, options: RunOptions = {}): Promise<SourceResult> {
-  if (source.format === 'table' && !source.endpoint && options.bulk && options.bulk !== 'never' && options.database) {
-    const mapping = await readTableMapping(source.mapping!);
+  const mapping = source.format === 'table' && source.mapping ? await readTableMapping(source.mapping) : null;
+  for (const gap of mapping ? mappingGaps(mapping) : []) logger.warn('read', { ru: `${source.id}: ${gap.ru}`, en: `${source.id}: ${gap.en}` });
+  if (mapping && !source.endpoint && options.bulk && options.bulk !== 'never' && options.database) {
     const result = await readTableInBulk({ config, source, region, mapping, logger, database: await options.database(), mode: options.bulk });
     if (result) return result;
   }
@@ -214,7 +215,6 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
   };
 
   const policy = source.districtPolicy ?? DEFAULT_DISTRICT_POLICY;
-  const mapping = source.format === 'table' && source.mapping ? await readTableMapping(source.mapping) : null;
   const fieldName = (field: string) => (mapping ? placementFieldName(mapping, field) : field);
   // Categories, rubrics, agencies and statuses repeat from record to record, so each distinct text
   // is scrubbed once and its appeals share one string.

@@ -3,8 +3,10 @@
 // the keys and two real examples.
 
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 
 import { ConfigError, describeFileError, describeJsonError } from '../lib/errors.ts';
+import type { Message } from '../lib/log.ts';
 import { isTimeZone } from '../lib/time.ts';
 import { APPEAL_STATUSES, type AppealStatus } from '../schema.ts';
 import type { Delimiter } from './csv.ts';
@@ -106,6 +108,28 @@ export async function readTableMapping(path: string): Promise<TableMapping> {
     throw new ConfigError({ ru: `${path}: неверный JSON (${describeJsonError(error).ru})`, en: `${path}: invalid JSON (${describeJsonError(error).en})` });
   }
   return validateTableMapping(json, path);
+}
+
+/**
+ * Lists what a valid mapping lacks that every row needs, so that all such gaps are named before the
+ * first row instead of one reject reason at a time: a creation time and a status.
+ */
+export function mappingGaps(mapping: TableMapping): Message[] {
+  const file = basename(mapping.file);
+  const gaps: Message[] = [];
+  if (mapping.columns.created_at === null && mapping.createdAtFallback === null) {
+    gaps.push({
+      ru: `в ${file} нет столбца времени создания (columns.created_at = null) и нет created_at_fallback, поэтому каждая строка будет отклонена (missing_created_at)`,
+      en: `${file} maps no creation time column (columns.created_at is null) and sets no created_at_fallback, so every row will be rejected (missing_created_at)`,
+    });
+  }
+  if (!mapping.columns.status && mapping.statusDefault === null) {
+    gaps.push({
+      ru: `в ${file} нет столбца статуса и нет status_default, поэтому каждая строка будет отклонена (missing_status)`,
+      en: `${file} maps no status column and sets no status_default, so every row will be rejected (missing_status)`,
+    });
+  }
+  return gaps;
 }
 
 /** Checks a parsed mapping; `file` names it in messages. Keys starting with `$` are comments. */

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 
 import { main } from '../../etl/cli.ts';
-import { CONFIG_PATH, SPB_SLICE } from '../helpers/fixtures.ts';
+import { CONFIG_PATH, ROOT, SPB_SLICE } from '../helpers/fixtures.ts';
+
+const KURSK_EXPORT = join(ROOT, 'tests/fixtures/table/kursk-converted-cp1251-semicolon.csv');
+const KURSK_MAPPING = join(ROOT, 'etl/mappings/kursk-messages.json');
 
 async function runCli(args: string[]) {
   const output: string[] = [];
@@ -78,6 +81,14 @@ describe('etl check', () => {
   test('names the other regions when none is chosen', async () => {
     const { output } = await runCli(['check', SPB_SLICE, '--format', 'spb-portal', '--config', CONFIG_PATH]);
     expect(output).toContain('other regions: moscow, khabarovsk-krai; choose one with --region');
+  });
+
+  test('names every gap of a mapping before the rows', async () => {
+    const { errors } = await runCli(['check', KURSK_EXPORT, '--format', 'table', '--mapping', KURSK_MAPPING]);
+    expect(errors.match(/so every row will be rejected \((missing_created_at|missing_status)\)/g)).toEqual([
+      'so every row will be rejected (missing_created_at)',
+      'so every row will be rejected (missing_status)',
+    ]);
   });
 
   test('explains an unknown option in Russian', async () => {
