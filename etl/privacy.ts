@@ -53,8 +53,11 @@ const PHONE = /(?<![\p{L}\p{N}])(?:\+?\d{1,3}[\s.-]?)?(?:\(\d{2,5}\)[\s.-]?)?\d{
 /** Russian personal names written as «Фамилия И.», «Фамилия И. О.», «И. О. Фамилия». */
 const INITIALS_NAME = /(?<![\p{L}])(?:\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?\s+\p{Lu}\.\s?(?:\p{Lu}\.)?|\p{Lu}\.\s?\p{Lu}\.\s?\p{Lu}\p{Ll}+)(?![\p{L}])/gu;
 
-/** Dates look like phone numbers to the pattern above: 2021-04-01, 01.04.2021, 01-04-2021 12. */
-const DATE = /^(\d{4}[-.]\d{2}[-.]\d{2}|\d{2}[-.]\d{2}[-.]\d{4})(\s\d{2})?$/;
+/**
+ * Dates look like phone numbers to the pattern above: 2021-04-01, 01.04.2021, 01-04-2021 12, and
+ * 18.10.20 15 with a two-digit year, which only a real day and month (and hour) let through.
+ */
+const DATE = /^(\d{4}[-.]\d{2}[-.]\d{2}|\d{2}[-.]\d{2}[-.]\d{4})(\s\d{2})?$|^(0[1-9]|[12]\d|3[01])\.(0[1-9]|1[0-2])\.\d{2}(\s([01]\d|2[0-3]))?$/;
 
 export const REDACTED = '[скрыто]';
 
