@@ -58,7 +58,9 @@ export function parseLine(line: string, row: number, context: AdapterContext): P
     record = JSON.parse(line);
   } catch (error) {
     const place = describeJsonError(error);
-    return toReject(context.displayName, row, null, new RecordProblem('(record)', line.slice(0, 80), 'invalid_json', { ru: `JSON: ${place.ru}`, en: `JSON: ${place.en}` }));
+    // A cut-off line still starts with its id, which names the record better than its first bytes.
+    const recordId = /^\s*\{\s*"id"\s*:\s*"?(\d+)/.exec(line)?.[1] ?? null;
+    return toReject(context.displayName, row, recordId, new RecordProblem('(record)', line.slice(0, 80), 'invalid_json', { ru: `JSON: ${place.ru}`, en: `JSON: ${place.en}` }));
   }
 
   const recordId = typeof record?.id === 'number' || typeof record?.id === 'string' ? String(record.id) : null;

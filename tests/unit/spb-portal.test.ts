@@ -179,6 +179,12 @@ describe('spb-portal line parser', () => {
     expect(splitRejectMessage(rejectMessage(boundsHint(bounds))).en).toContain('(40.4° N … 41° N, 74.3° W … 73.6° W)');
   });
 
+  test('names the id of a cut-off line', () => {
+    const line = readFileSync(SPB_SLICE, 'utf8').split('\n')[0];
+    const parsed = parseLine(line.slice(0, 500), 1, context);
+    expect(parsed.kind === 'reject' && parsed.reject.record_id).toBe('2947909');
+  });
+
   test('explains invalid JSON in Russian', () => {
     const parsed = parseLine('{"id": 1, "feed": [', 7, context);
     expect(parsed.kind === 'reject' && splitRejectMessage(parsed.reject.message).ru).toBe('JSON: текст кончается посреди записи');
