@@ -115,7 +115,7 @@ const ru = {
     'Данные — открытые карточки обращений жителей с портала, собранные сторонним исследователем и обработанные нашим конвейером. Мы публикуем только очищенные поля и агрегаты, но не исходные записи.',
   'methodology.sourceTitle': 'Источник',
   'methodology.sourceFiles': 'Файлы источника',
-  'methodology.sourceCounts': 'Прочитано записей: {read}; принято: {accepted}; отклонено: {rejected}; дублей: {duplicates}.',
+  'methodology.sourceCounts': 'Прочитано записей: {read}; принято: {accepted}; отклонено: {rejected}; повторов: {duplicates}.',
   'methodology.period': 'Период (создание обращений)',
   'methodology.asOf': 'Момент выгрузки источника',
   'methodology.licence': 'Лицензия',
