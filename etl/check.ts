@@ -1,6 +1,8 @@
 // `check`: validates one file with an adapter and a region, without publishing anything, and
 // summarises it in one JSON-friendly object for people, cron jobs and monitoring.
 
+import { basename } from 'node:path';
+
 import type { Config, SourceConfig, SourceFormat } from './config.ts';
 import { loadRegion } from './districts.ts';
 import { en, ru, type Logger, type Message } from './lib/log.ts';
@@ -49,7 +51,7 @@ export interface CheckOptions {
 export async function checkFile(config: Config, file: string, format: SourceFormat, regionId: string, logger: Logger, options: CheckOptions = {}): Promise<CheckSummary> {
   const regionConfig = config.regions.find((region) => region.id === regionId)!;
   const source: SourceConfig = {
-    id: 'check',
+    id: basename(file),
     format,
     region: regionId,
     files: [file],
@@ -99,7 +101,7 @@ export function summarize(file: string, format: SourceFormat, region: string, re
     period: result.period ? { from: new Date(result.period.from).toISOString(), to: new Date(result.period.to).toISOString() } : null,
     asOf: result.asOf === null ? null : new Date(result.asOf).toISOString(),
     metrics: { answered, medianDaysToFirstAnswer: median(days), overdue },
-    examples: chooseExamples(result.rejects, EXAMPLE_COUNT).map(({ row, record_id, field, value, reason, message }) => ({ row, record_id, field, value, reason, message })),
+    examples: chooseExamples(inFileOrder(result.rejects), EXAMPLE_COUNT).map(({ row, record_id, field, value, reason, message }) => ({ row, record_id, field, value, reason, message })),
   };
 }
 
@@ -118,6 +120,11 @@ export function chooseExamples<T extends { reason: string }>(rejects: readonly T
   for (let index = 0; index < rejects.length && chosen.size < count; index += 1) chosen.add(index);
 
   return [...chosen].sort((a, b) => a - b).map((index) => rejects[index]);
+}
+
+/** Orders rejects as the file lists them: by row, whichever step turned each one down. */
+export function inFileOrder<T extends { row: number }>(rejects: readonly T[]): T[] {
+  return [...rejects].sort((a, b) => a.row - b.row);
 }
 
 /** Returns the median, averaging the two middle values of an even count, as DuckDB's median does. */
@@ -169,7 +176,7 @@ export function checkReport(summary: CheckSummary, file: string, format: SourceF
 
   for (const [reason, count] of Object.entries(summary.reasons)) {
     const text = REASON_TEXT[reason];
-    lines.push(`  ${reason}: ${ru(count)}${text ? ` — ${line(text)}` : ''}`);
+    lines.push(`  ${reason} — ${line({ ru: `${text?.ru ?? reason}: ${ru(count)}`, en: `${text?.en ?? reason}: ${en(count)}` })}`);
   }
   const listed = summary.rejected + summary.duplicates;
   if (listed > summary.examples.length) {
@@ -186,7 +193,7 @@ export function checkReport(summary: CheckSummary, file: string, format: SourceF
     const rounded = example.value !== null && POINT_REJECT_REASONS.includes(example.reason);
     lines.push(`  ${line({
       ru: `${file}, ${unit.ru} ${example.row}${id?.ru ?? ''}, поле «${example.field}» = ${value}${rounded ? ' (точка округлена до сетки публикации)' : ''}`,
-      en: `${unit.en} ${example.row}${id?.en ?? ''}, field "${example.field}" = ${value}${rounded ? ' (the point is rounded to the publication grid)' : ''}`,
+      en: `${file}, ${unit.en} ${example.row}${id?.en ?? ''}, field "${example.field}" = ${value}${rounded ? ' (the point is rounded to the publication grid)' : ''}`,
     })}`);
     lines.push(`    ${example.reason}: ${example.message}`);
   }

@@ -303,8 +303,8 @@ async function checkCommand(config: Config, rest: string[], values: Options, log
   if (summary.accepted === 0) {
     if (!values.json) {
       write(summary.read === 0
-        ? 'Во входных данных нет ни одной записи: файл пуст или это не тот формат · the input contains no record: the file is empty or of another format'
-        : `Не принята ни одна запись: проверьте формат, сопоставление и регион (сейчас ${regionId}; --region выбирает из: ${config.regions.map((region) => region.id).join(', ')}) · no record was accepted: check the format, mapping and region (now ${regionId}; --region picks one of: ${config.regions.map((region) => region.id).join(', ')})`);
+        ? 'Во входных данных нет ни одной записи: файл пуст или это не тот формат · The input contains no record: the file is empty or of another format'
+        : `Не принята ни одна запись: проверьте формат, сопоставление и регион (сейчас ${regionId}; --region выбирает из: ${config.regions.map((region) => region.id).join(', ')}) · No record was accepted: check the format, mapping and region (now ${regionId}; --region picks one of: ${config.regions.map((region) => region.id).join(', ')})`);
     }
     return EXIT_CODES.input;
   }

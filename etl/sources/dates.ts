@@ -42,7 +42,7 @@ export function parseDateText(text: string, formats: readonly DateFormat[], time
   return {
     ok: false,
     reason: 'invalid_time',
-    message: { ru: `дата не в ожидаемом формате (${examples('ru')})`, en: `not a date in the expected format (${examples('en')})` },
+    message: { ru: `«${text}» — дата не в ожидаемом формате (${examples('ru')})`, en: `"${text}" is not a date in the expected format (${examples('en')})` },
   };
 }
 

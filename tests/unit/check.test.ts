@@ -1,0 +1,57 @@
+// check's examples: one per reason at least, in the order of the file's rows.
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { checkFile, chooseExamples, type CheckSummary } from '../../etl/check.ts';
+import { loadConfig } from '../../etl/config.ts';
+import { createMemoryLogger } from '../../etl/lib/log.ts';
+import { CONFIG_PATH, ROOT } from '../helpers/fixtures.ts';
+
+const folder = mkdtempSync(join(tmpdir(), 'open-district-check-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/**
+ * The first ten records of the export converted from real portal records, with row 3's district
+ * and point blanked (a placement reject) and row 8's creation time made impossible (a reading reject).
+ */
+function brokenExport(): string {
+  const lines = new TextDecoder('windows-1251').decode(readFileSync(join(ROOT, 'tests/fixtures/table/spb-portal-converted-cp1251-semicolon.csv'))).split('\r\n').slice(0, 11);
+  const blank = lines[2].split(';');
+  blank[8] = '';
+  blank[9] = '';
+  blank[10] = '';
+  lines[2] = blank.join(';');
+  const impossible = lines[7].split(';');
+  impossible[1] = '31.02.2021 10:00:00';
+  lines[7] = impossible.join(';');
+  const path = join(folder, 'broken-export.csv');
+  writeFileSync(path, lines.join('\r\n') + '\r\n');
+  return path;
+}
+
+describe('check examples', () => {
+  let summary: CheckSummary;
+
+  beforeAll(async () => {
+    const config = loadConfig(CONFIG_PATH, ROOT);
+    summary = await checkFile(config, brokenExport(), 'table', 'spb', createMemoryLogger(), { mapping: join(ROOT, 'etl/mappings/spb-portal-export.json') });
+  });
+
+  test('lists rejects in row order', () => {
+    expect(summary.examples.map((example) => [example.row, example.reason])).toEqual([
+      [3, 'no_location'],
+      [8, 'impossible_date'],
+    ]);
+  });
+});
+
+describe('chooseExamples', () => {
+  test('keeps the first of a rare reason behind a common one', () => {
+    const rejects = [...Array.from({ length: 30 }, (_, row) => ({ row, reason: 'missing_created_at' })), { row: 30, reason: 'wrong_field_count' }];
+    expect(chooseExamples(rejects, 20).map((reject) => reject.reason).filter((reason) => reason === 'wrong_field_count')).toEqual(['wrong_field_count']);
+  });
+});
