@@ -20,6 +20,7 @@ import { fetchOpen311Requests } from './sources/open311-fetch.ts';
 import { parseSpbPortal } from './sources/spb-portal.ts';
 import { parseTable, placementFieldName } from './sources/table.ts';
 import { mappingGaps, readTableMapping } from './sources/table-mapping.ts';
+import type { Bounds } from './sources/row-helpers.ts';
 import type { AdapterContext, AppealDraft, ParsedAppeal, ParsedRow, RowReject, RowWarning } from './sources/types.ts';
 import type { DistrictRule } from './schema.ts';
 
@@ -133,10 +134,21 @@ export function endpointInstant(text: string, timeZone: string, end: 'start' | '
   return parseLocalTimestamp(text, timeZone) ?? Date.parse(text);
 }
 
+/** Tells whether two boxes of WGS84 degrees share any point. */
+function boundsOverlap(a: Bounds, b: Bounds): boolean {
+  return a.south <= b.north && b.south <= a.north && a.west <= b.east && b.west <= a.east;
+}
+
 /** Runs one source: reads its files, then validates, places and cleans every record. */
 export async function runSource(config: Config, source: SourceConfig, region: Region, logger: Logger, effects: Effects = DEFAULT_EFFECTS, options: RunOptions = {}): Promise<SourceResult> {
   const mapping = source.format === 'table' && source.mapping ? await readTableMapping(source.mapping) : null;
   for (const gap of mapping ? mappingGaps(mapping) : []) logger.warn('read', { ru: `${source.id}: ${gap.ru}`, en: `${source.id}: ${gap.en}` });
+  if (mapping?.bounds && !boundsOverlap(mapping.bounds, regionBounds(region))) {
+    logger.warn('read', {
+      ru: `${source.id}: рамка bounds из ${basename(mapping.file)} не пересекается с регионом ${region.config.id}: похоже, это данные другого региона; выберите регион параметром --region или в sources[].region`,
+      en: `${source.id}: the bounds of ${basename(mapping.file)} do not overlap region ${region.config.id}: the data seem to be another region's; choose the region with --region or sources[].region`,
+    });
+  }
   if (mapping && !source.endpoint && options.bulk && options.bulk !== 'never' && options.database) {
     const result = await readTableInBulk({ config, source, region, mapping, logger, database: await options.database(), mode: options.bulk });
     if (result) return result;

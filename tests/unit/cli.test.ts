@@ -8,6 +8,8 @@ import { CONFIG_PATH, ROOT, SPB_SLICE } from '../helpers/fixtures.ts';
 
 const KURSK_EXPORT = join(ROOT, 'tests/fixtures/table/kursk-converted-cp1251-semicolon.csv');
 const KURSK_MAPPING = join(ROOT, 'etl/mappings/kursk-messages.json');
+const NYC_MAPPING = join(ROOT, 'etl/mappings/nyc-311.json');
+const NYC_EXPORT = join(ROOT, 'tests/fixtures/table/nyc-311-converted-cp1251-semicolon.csv');
 
 async function runCli(args: string[]) {
   const output: string[] = [];
@@ -89,6 +91,11 @@ describe('etl check', () => {
       'so every row will be rejected (missing_created_at)',
       'so every row will be rejected (missing_status)',
     ]);
+  });
+
+  test('warns when the mapping bounds miss the region', async () => {
+    const { errors } = await runCli(['check', NYC_EXPORT, '--format', 'table', '--mapping', NYC_MAPPING, '--region', 'moscow']);
+    expect(errors).toContain('the bounds of nyc-311.json do not overlap region moscow');
   });
 
   test('explains an unknown option in Russian', async () => {
