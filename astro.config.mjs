@@ -1,5 +1,6 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
+import siteUrl from './site/integrations/site-url.mjs';
 import snapshots from './site/integrations/snapshots.mjs';
 
 export default defineConfig({
@@ -11,7 +12,7 @@ export default defineConfig({
   // serve /en as /en/ too, where 'always' showed a developer's 404 page.
   trailingSlash: 'ignore',
   build: { format: 'directory' },
-  integrations: [snapshots()],
+  integrations: [siteUrl(), snapshots()],
   vite: {
     // Every asset stays a file of its own, because the MapLibre worker must load by URL and no
     // data should be inlined into pages as base64. MapLibre GL JS 6 alone is about 1.1 MB

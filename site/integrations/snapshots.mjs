@@ -73,7 +73,10 @@ export default function snapshotsIntegration() {
         // and rollback is not yet the one the source folder's latest.json names.
         fs.writeFileSync(path.join(target, 'latest.json'), JSON.stringify({ snapshot: current }) + '\n');
         fs.writeFileSync(path.join(target, 'index.json'), JSON.stringify(readSnapshotIndex(snapshotsDir, current)) + '\n');
-        logger.info(`copied ${folders.length} snapshot folder(s) from ${snapshotsDir} to ${target}; latest.json names ${current}; wrote index.json`);
+        logger.info(
+          `Скопировано папок снимков: ${folders.length}, из ${snapshotsDir} в ${target}; latest.json называет ${current}; записан index.json · ` +
+            `Snapshot folders copied: ${folders.length}, from ${snapshotsDir} to ${target}; latest.json names ${current}; index.json written`,
+        );
       },
     },
   };

@@ -10,22 +10,13 @@ import { describeChanges, describeCounts, describeSourceReason, describeSourceSt
 import { createFormatters } from './format.ts';
 import { localizedPath, translate, type Locale } from './i18n.ts';
 import { loadSnapshot } from './snapshot.ts';
+import { DEFAULT_SITE_URL } from '../../integrations/site-url.mjs';
 import { resolveSnapshotsDir } from '../../integrations/snapshots-dir.mjs';
-
-export const DEFAULT_SITE_URL = 'http://127.0.0.1:4321';
-
-let warned = false;
 
 /** Returns the site's origin, e.g. "https://example.org", with no trailing slash. */
 export function siteOrigin(): string {
+  // The build warns once when neither is set (site/integrations/site-url.mjs).
   const configured = process.env.OPEN_DISTRICT_SITE_URL?.trim() || import.meta.env.SITE;
-  if (!configured && !warned) {
-    warned = true;
-    console.warn(
-      `[feed] Переменная OPEN_DISTRICT_SITE_URL не задана, поэтому ленты Atom ссылаются на ${DEFAULT_SITE_URL}; укажите в ней публичный адрес сайта. · ` +
-        `OPEN_DISTRICT_SITE_URL is not set, so the Atom feeds link to ${DEFAULT_SITE_URL}; set it to the public address of the site.`,
-    );
-  }
   const value = configured || DEFAULT_SITE_URL;
   let url: URL;
   try {
