@@ -23,6 +23,8 @@ export interface CheckSummary {
   districtRules: Record<string, number>;
   pointsOutsideDistrict: number;
   districtsInferred: number;
+  /** Accepted records whose district name or code matched no district, placed by their point. */
+  districtNamesUnmatched: number;
   /** JSON keys written twice inside one record (the last value is kept, as JSON.parse does). */
   duplicateKeys: number;
   warnings: Record<string, number>;
@@ -96,6 +98,7 @@ export function summarize(file: string, format: SourceFormat, region: string, re
     districtRules: result.districtRules,
     pointsOutsideDistrict: result.pointsOutsideDistrict,
     districtsInferred: result.districtsInferred,
+    districtNamesUnmatched: result.districtNamesUnmatched,
     duplicateKeys: result.warnings.duplicate_key ?? 0,
     warnings: result.warnings,
     period: result.period ? { from: new Date(result.period.from).toISOString(), to: new Date(result.period.to).toISOString() } : null,
@@ -168,6 +171,12 @@ export function checkReport(summary: CheckSummary, file: string, format: SourceF
     ru: `Район найден по коду: ${ru(rules.code ?? 0)}, по названию: ${ru(rules.name ?? 0)}, по точке: ${ru(rules.point ?? 0)}; точек вне своего района: ${ru(summary.pointsOutsideDistrict)}`,
     en: `District found by code: ${en(rules.code ?? 0)}, by name: ${en(rules.name ?? 0)}, by point: ${en(rules.point ?? 0)}; points outside their district: ${en(summary.pointsOutsideDistrict)}`,
   }));
+  if (summary.districtNamesUnmatched > 0) {
+    lines.push(line({
+      ru: `Название или код района не распознаны, район взят по точке: ${ru(summary.districtNamesUnmatched)}; если это другое написание, добавьте его в regions[].aliases`,
+      en: `District name or code not recognised, district taken from the point: ${en(summary.districtNamesUnmatched)}; if it is another spelling, add it to regions[].aliases`,
+    }));
+  }
   const districts = Object.entries(summary.districts);
   lines.push(line({
     ru: `Принято по районам: ${districts.map(([district, count]) => `${district} ${ru(count)}`).join(', ') || '—'}`,

@@ -42,6 +42,8 @@ export interface SourceResult {
   scrubbed: number;
   /** Accepted appeals whose district was inferred from another field (an agency's name). */
   districtsInferred: number;
+  /** Accepted records whose district name or code matched no district, placed by their point. */
+  districtNamesUnmatched: number;
   /** Accepted appeals by district flag; "none" counts those with no flag. */
   districtFlags: Record<string, number>;
   /** Warnings about accepted records by reason, e.g. duplicate_key. */
@@ -214,6 +216,7 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
     pointsOutsideDistrict: 0,
     scrubbed: 0,
     districtsInferred: 0,
+    districtNamesUnmatched: 0,
     districtFlags: {},
     warnings,
     asOf: Number.isFinite(asOf) ? asOf : null,
@@ -241,6 +244,7 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
     if (placement.rule) result.districtRules[placement.rule] += 1;
     if (placement.flag === 'point_outside_district') result.pointsOutsideDistrict += 1;
     if (parsed.district_inferred) result.districtsInferred += 1;
+    if (placement.rule === 'point' && (draft.district_name || draft.district_code)) result.districtNamesUnmatched += 1;
     result.districtFlags[placement.flag ?? 'none'] = (result.districtFlags[placement.flag ?? 'none'] ?? 0) + 1;
 
     const appeal = toAppeal(config, source, region, parsed, placement, asOf, result, scrubbed);
@@ -451,6 +455,7 @@ export function failedResult(source: SourceConfig, failure: Message): SourceResu
     pointsOutsideDistrict: 0,
     scrubbed: 0,
     districtsInferred: 0,
+    districtNamesUnmatched: 0,
     districtFlags: {},
     warnings: {},
     asOf: null,

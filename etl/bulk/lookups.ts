@@ -363,14 +363,16 @@ async function addDistricts(input: LookupInput, lookups: RowLookups, pointClasse
   inputs.forEach((district, key) => {
     for (const pointClass of pointClasses) {
       const placed = placeCombination(district, pointClass, region, input.policy);
-      if ('reason' in placed) placements.push([key, pointClass, null, null, null, placed.reason, placementFieldName(input.mapping, placed.field), placed.value, placed.message, placed.valueKind]);
-      else placements.push([key, pointClass, placed.district, placed.rule, placed.flag, null, null, null, null, null]);
+      // A name or code that matched no district, so that the point placed the record.
+      const unmatched = !('reason' in placed) && placed.rule === 'point' && Boolean(district.name || district.code);
+      if ('reason' in placed) placements.push([key, pointClass, null, null, null, placed.reason, placementFieldName(input.mapping, placed.field), placed.value, placed.message, placed.valueKind, false]);
+      else placements.push([key, pointClass, placed.district, placed.rule, placed.flag, null, null, null, null, null, unmatched]);
     }
   });
   const table = `${input.prefix}_placement`;
   await input.database.createLookup(
     table,
-    [['dkey', 'INTEGER'], ['pclass', 'INTEGER'], ['district', 'VARCHAR'], ['rule', 'VARCHAR'], ['flag', 'VARCHAR'], ['reason', 'VARCHAR'], ['field', 'VARCHAR'], ['value', 'VARCHAR'], ['message', 'VARCHAR'], ['value_kind', 'INTEGER']],
+    [['dkey', 'INTEGER'], ['pclass', 'INTEGER'], ['district', 'VARCHAR'], ['rule', 'VARCHAR'], ['flag', 'VARCHAR'], ['reason', 'VARCHAR'], ['field', 'VARCHAR'], ['value', 'VARCHAR'], ['message', 'VARCHAR'], ['value_kind', 'INTEGER'], ['unmatched', 'BOOLEAN']],
     placements,
   );
   await input.database.run(`ALTER TABLE ${table} ALTER COLUMN district SET DATA TYPE ${lookups.enums.district}`);

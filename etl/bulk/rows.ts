@@ -69,6 +69,7 @@ export async function buildRows(input: RowsInput): Promise<string> {
     'pl.district',
     'pl.rule AS district_rule',
     'pl.flag AS district_flag',
+    'pl.unmatched AS district_unmatched',
     'c.inferred',
     'c.latitude',
     'c.longitude',

@@ -153,6 +153,7 @@ async function validate(input: BulkInput, prefix: string, files: StagedFile[]): 
       max(epoch_ms(created_at)) FILTER (WHERE outcome = ${Outcome.Accepted}) AS last,
       coalesce(sum(scrubbed) FILTER (WHERE outcome = ${Outcome.Accepted}), 0)::INTEGER AS scrubbed,
       count(*) FILTER (WHERE outcome = ${Outcome.Accepted} AND inferred)::INTEGER AS inferred,
+      count(*) FILTER (WHERE outcome = ${Outcome.Accepted} AND district_unmatched)::INTEGER AS unmatched,
       ${rules.join(',\n      ')}
     FROM ${rows}`);
   const { read, accepted, rejected, duplicates, parse_errors: parseErrors } = totals;
@@ -189,6 +190,7 @@ async function validate(input: BulkInput, prefix: string, files: StagedFile[]): 
     pointsOutsideDistrict: 0,
     scrubbed: totals.scrubbed,
     districtsInferred: totals.inferred,
+    districtNamesUnmatched: totals.unmatched,
     districtFlags: {},
     warnings: {},
     asOf,
@@ -225,6 +227,7 @@ interface Totals {
   last: bigint | null;
   scrubbed: number;
   inferred: number;
+  unmatched: number;
   rule_code: number;
   rule_name: number;
   rule_point: number;

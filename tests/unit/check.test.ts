@@ -16,7 +16,8 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 /**
  * The first ten records of the export converted from real portal records, with row 3's district
- * and point blanked (a placement reject) and row 8's creation time made impossible (a reading reject).
+ * and point blanked (a placement reject), row 6's district misspelt («…скй»), and row 8's creation
+ * time made impossible (a reading reject).
  */
 function brokenExport(): string {
   const lines = new TextDecoder('windows-1251').decode(readFileSync(join(ROOT, 'tests/fixtures/table/spb-portal-converted-cp1251-semicolon.csv'))).split('\r\n').slice(0, 11);
@@ -25,6 +26,9 @@ function brokenExport(): string {
   blank[9] = '';
   blank[10] = '';
   lines[2] = blank.join(';');
+  const misspelt = lines[5].split(';');
+  misspelt[8] = misspelt[8].replace('ский', 'скй');
+  lines[5] = misspelt.join(';');
   const impossible = lines[7].split(';');
   impossible[1] = '31.02.2021 10:00:00';
   lines[7] = impossible.join(';');
@@ -39,6 +43,10 @@ describe('check examples', () => {
   beforeAll(async () => {
     const config = loadConfig(CONFIG_PATH, ROOT);
     summary = await checkFile(config, brokenExport(), 'table', 'spb', createMemoryLogger(), { mapping: join(ROOT, 'etl/mappings/spb-portal-export.json') });
+  });
+
+  test('counts a misspelt district placed by its point', () => {
+    expect(summary.districtNamesUnmatched).toBe(1);
   });
 
   test('lists rejects in row order', () => {

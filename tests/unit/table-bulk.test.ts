@@ -92,8 +92,8 @@ async function runBoth(source: SourceConfig): Promise<Both> {
 }
 
 function summary(result: SourceResult) {
-  const { counts, reasons, districtRules, pointsOutsideDistrict, scrubbed, districtsInferred, districtFlags, warnings, asOf, asOfRule, period } = result;
-  return { counts, reasons, districtRules, pointsOutsideDistrict, scrubbed, districtsInferred, districtFlags, warnings, asOf, asOfRule, period };
+  const { counts, reasons, districtRules, pointsOutsideDistrict, scrubbed, districtsInferred, districtNamesUnmatched, districtFlags, warnings, asOf, asOfRule, period } = result;
+  return { counts, reasons, districtRules, pointsOutsideDistrict, scrubbed, districtsInferred, districtNamesUnmatched, districtFlags, warnings, asOf, asOfRule, period };
 }
 
 /** Orders ids as DuckDB orders VARCHAR: by code unit, which for these ASCII ids is byte order. */
@@ -232,6 +232,7 @@ const HARD_CASES: string[][] = [
   record('100022', '01.11.2020 10:00:00', { district: '', latitude: '59.95', longitude: '29.45' }),
   record('100023', '01.11.2020 10:00:00', { district: '', latitude: '', longitude: '' }),
   record('100024', '01.11.2020 10:00:00', { district: 'Марсианский район', latitude: '', longitude: '' }),
+  record('100045', '01.11.2020 10:00:00', { district: 'Выборгскй район', latitude: '59.994', longitude: '30.197' }),
   record('100025', '01.11.2020 10:00:00', { latitude: '59.735', longitude: '30.570' }),
   record('100026', '01.11.2020 10:00:00', { category: 'Звонить +7 (812) 576-82-14', agency: 'Отдел, почта otdel@example.ru' }),
   ['', '', '', '', '', '', '', '', '', '', ''],
@@ -267,6 +268,10 @@ describe('bulk reader on hard cases', () => {
 
   beforeAll(async () => {
     both = await runBoth(tableSource([writeExport('hard-cases.csv', csvText(HARD_CASES))], SPB_MAPPING));
+  });
+
+  test('counts the misspelt district placed by its point', () => {
+    expect([both.bulk.districtNamesUnmatched, both.js.districtNamesUnmatched]).toEqual([1, 1]);
   });
 
   test('meets every reject reason of the cases', () => {
