@@ -20,7 +20,7 @@ import { fetchOpen311Requests } from './sources/open311-fetch.ts';
 import { parseSpbPortal } from './sources/spb-portal.ts';
 import { parseTable, placementFieldName } from './sources/table.ts';
 import { mappingGaps, readTableMapping } from './sources/table-mapping.ts';
-import type { Bounds } from './sources/row-helpers.ts';
+import { boundsOverlap } from './sources/row-helpers.ts';
 import type { AdapterContext, AppealDraft, ParsedAppeal, ParsedRow, RowReject, RowWarning } from './sources/types.ts';
 import type { DistrictRule } from './schema.ts';
 
@@ -134,11 +134,6 @@ export function endpointInstant(text: string, timeZone: string, end: 'start' | '
     return localToInstant([year, month, date + (end === 'end' ? 1 : 0)], timeZone);
   }
   return parseLocalTimestamp(text, timeZone) ?? Date.parse(text);
-}
-
-/** Tells whether two boxes of WGS84 degrees share any point. */
-function boundsOverlap(a: Bounds, b: Bounds): boolean {
-  return a.south <= b.north && b.south <= a.north && a.west <= b.east && b.west <= a.east;
 }
 
 /** Runs one source: reads its files, then validates, places and cleans every record. */

@@ -65,7 +65,7 @@ export interface Bounds {
   readonly west: number;
   readonly north: number;
   readonly east: number;
-  /** Whose bounds these are, for messages; the source's bounds when absent. */
+  /** Name of the area the bounds cover, for messages; the source's bounds when absent. */
   readonly label?: Message;
 }
 
@@ -113,6 +113,11 @@ export function readPoint(
 
 export function outsideBounds(bounds: Bounds, latitude: number, longitude: number): boolean {
   return !(latitude >= bounds.south && latitude <= bounds.north && longitude >= bounds.west && longitude <= bounds.east);
+}
+
+/** Tells whether two boxes share any point. */
+export function boundsOverlap(first: Bounds, second: Bounds): boolean {
+  return first.south <= second.north && second.south <= first.north && first.west <= second.east && second.west <= first.east;
 }
 
 /** Writes the message of a point outside `bounds`. */

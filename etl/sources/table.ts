@@ -568,8 +568,8 @@ export const tableProblems = {
 };
 
 /**
- * Says which lines of the file a rejected record took up, when it took up more than one: a stray
- * quote makes the parser read the following lines into the same record, and they are rejected with it.
+ * Names the lines of the file that a rejected record took up, when there are more than one. A stray
+ * quote makes the parser read the following lines into the same record, which is rejected whole.
  */
 function spannedLines(lines: SourceRow['lines']): Message {
   if (!lines || lines.last === lines.first) return { ru: '', en: '' };
@@ -585,7 +585,7 @@ function spannedLines(lines: SourceRow['lines']): Message {
  */
 export function placementFieldName(mapping: TableMapping, field: string): string {
   if (field === 'latitude/longitude' && mapping.columns.latitude && mapping.columns.longitude) return `${mapping.columns.latitude},${mapping.columns.longitude}`;
-  if (field === 'district_name' || field === 'district_code') return mapping.columns[field] ?? field;
+  if (field === 'district_name' || field === 'district_code') return mappedColumnName(mapping, field);
   return field;
 }
 

@@ -1,8 +1,8 @@
 // Checks on the two halves of a reject's message, shared by the tests of each reader.
 
-import { splitRejectMessage } from '../../etl/reasons.ts';
+import { MESSAGE_SEPARATOR, splitRejectMessage } from '../../etl/reasons.ts';
 
-/** The distinct runs of digits a text cites, sorted, so that two halves can be compared. */
+/** Lists the distinct runs of digits a text cites, sorted, so that two halves can be compared. */
 export function citedNumbers(text: string): string[] {
   return [...new Set(text.match(/\d+/g) ?? [])].sort();
 }
@@ -11,4 +11,9 @@ export function citedNumbers(text: string): string[] {
 export function messageHalves(message: string): { russian: boolean; ruNumbers: string[]; enNumbers: string[] } {
   const { ru, en } = splitRejectMessage(message);
   return { russian: ru !== en && /[а-яё]/i.test(ru), ruNumbers: citedNumbers(ru), enNumbers: citedNumbers(en) };
+}
+
+/** Splits the message of the reject on `row` at every separator, so that a test also sees a stray third part. */
+export function messagePartsAt(rejects: readonly { row: number | null; message: string }[], row: number): string[] {
+  return rejects.find((reject) => reject.row === row)!.message.split(MESSAGE_SEPARATOR);
 }

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDegCsv, readDegCsv, totalsPerOkrug, type DegCsvOptions } from '../../etl/polls/deg-csv.ts';
 import type { PollBatch } from '../../etl/polls/schema.ts';
 import { MESSAGE_SEPARATOR } from '../../etl/reasons.ts';
+import { messagePartsAt } from '../helpers/messages.ts';
 
 const DEG_CSV = fileURLToPath(new URL('../../data/polls/moscow_deg_2021_duma/results_with_names.csv', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/polls/${name}`, import.meta.url));
@@ -110,7 +111,7 @@ describe('deg csv: bad rows', () => {
     expect(batch.polls[0].participants).toBe(220);
   });
 
-  const halves = (row: number) => batch.rejects.find((reject) => reject.row === row)!.message.split(MESSAGE_SEPARATOR);
+  const halves = (row: number) => messagePartsAt(batch.rejects, row);
 
   it.each([
     [5, 'у округа 197 вариант 21 уже есть в строке 4'],

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { readRunningCountCsv, type RunningCountBatch, type RunningCountOptions } from '../../etl/polls/running-count-csv.ts';
 import { FKGS_YAKUTSK_2025 } from '../../etl/polls/sources.ts';
-import { MESSAGE_SEPARATOR } from '../../etl/reasons.ts';
+import { messagePartsAt } from '../helpers/messages.ts';
 
 const VOTES_CSV = fileURLToPath(new URL('../../data/polls/fkgs_yakutsk_2025/votes_data.csv', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/polls/${name}`, import.meta.url));
@@ -126,7 +126,7 @@ describe('running count: quirks fixture', () => {
     expect(batch.results.map((row) => row.option_id)).toEqual(['title-1', 'title-2', 'title-3']);
   });
 
-  const halves = (row: number) => batch.rejects.find((reject) => reject.row === row)!.message.split(MESSAGE_SEPARATOR);
+  const halves = (row: number) => messagePartsAt(batch.rejects, row);
 
   it.each([
     [6, 'в строке 5'],
