@@ -38,7 +38,7 @@ export interface CheckSummary {
   examples: { row: number; record_id: string | null; field: string; value: string | null; reason: string; message: string }[];
 }
 
-/** Rows listed in a check's examples; enough to see what to fix in a terminal. */
+/** Number of rows a check lists as examples, enough to see what to fix in a terminal. */
 export const EXAMPLE_COUNT = 20;
 
 /** Key of the `districts` count for records kept without a district by the source's policy. */

@@ -4,7 +4,7 @@
 
 import { en, ru, type Logger, type Message } from './lib/log.ts';
 
-/** What each reason code means, for summaries that list reasons with their counts. */
+/** Explanations of the reason codes, for summaries that list reasons with their counts. */
 export const REASON_TEXT: Readonly<Record<string, Message>> = {
   invalid_json: { ru: 'строка не является записью JSON: файл обрезан, повреждён или это другой формат', en: 'the line is not a JSON record: the file is cut off, damaged or in another format' },
   invalid_record: { ru: 'запись не того вида, который ожидает формат', en: 'the record is not of the shape the format expects' },
@@ -80,8 +80,8 @@ export function rejectMessage(message: Message): string {
 /**
  * Splits a joined message back into its halves, for log lines that print each language apart. A
  * message with one half only is used for both.
- * NOTE: the split is at the first separator, so a quoted value that itself contains " · " cuts the
- * Russian half short in a log line; rejects.csv keeps the whole message.
+ * NOTE: the split is at the first separator. A quoted value that itself contains " · " therefore cuts
+ * the Russian half short in a log line, though rejects.csv keeps the whole message.
  */
 export function splitRejectMessage(text: string): Message {
   const at = text.indexOf(MESSAGE_SEPARATOR);

@@ -240,11 +240,14 @@ export async function buildRejects(input: RowsInput, rows: string, sourceId: str
   const fileNameOf = (column: string) => `CASE ${column} ${input.files.map((file) => `WHEN ${file.index} THEN ${sqlText(file.displayName)}`).join(' ')} END`;
   // The message is built with a marker for the file and one for the row, which SQL fills in.
   const duplicate = tableProblems.duplicateId(input.mapping, '', '\u0000', '\u0001');
-  const duplicateText = (fileColumn: string) =>
-    duplicate.hint
-      .split(/([\u0000\u0001])/)
-      .map((part) => (part === '\u0000' ? fileNameOf(fileColumn) : part === '\u0001' ? 'first_row' : sqlText(part)))
-      .join(' || ');
+  const duplicateText = (fileColumn: string) => {
+    const sqlPart = (part: string) => {
+      if (part === '\u0000') return fileNameOf(fileColumn);
+      if (part === '\u0001') return 'first_row';
+      return sqlText(part);
+    };
+    return duplicate.hint.split(/([\u0000\u0001])/).map(sqlPart).join(' || ');
+  };
   const acrossFiles = input.files.length > 1
     ? `UNION ALL
       SELECT file_index, row, appeal_id, ${Problem.DuplicateId}, 'appeal_id', NULL, ${sqlText(DUPLICATE_REASON)},

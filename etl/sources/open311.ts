@@ -571,7 +571,7 @@ function duplicateKeyWarning(file: string, row: number, recordId: string | null,
   const field = [...duplicate.path, duplicate.key].join('.');
   const isPrivate = PRIVATE_FIELDS.has(duplicate.key);
   const values = isPrivate ? `(${duplicate.values.length} values, not shown: may hold personal data)` : duplicate.values.join(' | ');
-  const kept = isPrivate ? { ru: 'последнее значение', en: 'the last value' } : { ru: `последнее значение ${duplicate.values.at(-1)}`, en: `the last value ${duplicate.values.at(-1)}` };
+  const keptValue = isPrivate ? { ru: 'последнее значение', en: 'the last value' } : { ru: `последнее значение ${duplicate.values.at(-1)}`, en: `the last value ${duplicate.values.at(-1)}` };
   return {
     file,
     row,
@@ -580,8 +580,8 @@ function duplicateKeyWarning(file: string, row: number, recordId: string | null,
     value: cutValue(values),
     reason: 'duplicate_key',
     message: rejectMessage({
-      ru: `ключ «${duplicate.key}» повторяется в одном объекте (раз: ${duplicate.values.length}); оставлено ${kept.ru}, как делает JSON.parse; уберите повтор ключа из выгрузки`,
-      en: `the key "${duplicate.key}" occurs ${duplicate.values.length} times in one object; ${kept.en} is kept, as JSON.parse does; remove the repeated key from the export`,
+      ru: `ключ «${duplicate.key}» повторяется в одном объекте (раз: ${duplicate.values.length}); оставлено ${keptValue.ru}, как делает JSON.parse; уберите повтор ключа из выгрузки`,
+      en: `the key "${duplicate.key}" occurs ${duplicate.values.length} times in one object; ${keptValue.en} is kept, as JSON.parse does; remove the repeated key from the export`,
     }),
   };
 }

@@ -15,9 +15,9 @@ const folder = mkdtempSync(join(tmpdir(), 'open-district-check-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 /**
- * The first ten records of the export converted from real portal records, with row 3's district
- * and point blanked (a placement reject), row 6's district misspelt («…скй»), and row 8's creation
- * time made impossible (a reading reject).
+ * Writes the first ten records of the export converted from real portal records and returns the
+ * path. Row 3 has its district and point blanked (a placement reject), row 6 a misspelt district
+ * («…скй»), and row 8 an impossible creation time (a reading reject).
  */
 function brokenExport(): string {
   const lines = new TextDecoder('windows-1251').decode(readFileSync(join(ROOT, 'tests/fixtures/table/spb-portal-converted-cp1251-semicolon.csv'))).split('\r\n').slice(0, 11);

@@ -171,7 +171,9 @@ describe('spb-portal line parser', () => {
 
   test('names the region of a far point in Russian', () => {
     const parsed = farPoint();
-    expect(parsed.kind === 'reject' && splitRejectMessage(parsed.reject.message).ru).toContain('точка лежит вне территории региона spb с полосой 1° вокруг неё (58,633° с. ш. … 61,245° с. ш., 28,429° в. д. … 31,76° в. д.)');
+    expect(parsed.kind).toBe('reject');
+    if (parsed.kind !== 'reject') return;
+    expect(splitRejectMessage(parsed.reject.message).ru).toContain('точка лежит вне территории региона spb с полосой 1° вокруг неё (58,633° с. ш. … 61,245° с. ш., 28,429° в. д. … 31,76° в. д.)');
   });
 
   test('names western longitudes as west', () => {
@@ -182,17 +184,23 @@ describe('spb-portal line parser', () => {
   test('names the id of a cut-off line', () => {
     const line = readFileSync(SPB_SLICE, 'utf8').split('\n')[0];
     const parsed = parseLine(line.slice(0, 500), 1, context);
-    expect(parsed.kind === 'reject' && parsed.reject.record_id).toBe('2947909');
+    expect(parsed.kind).toBe('reject');
+    if (parsed.kind !== 'reject') return;
+    expect(parsed.reject.record_id).toBe('2947909');
   });
 
   test('explains invalid JSON in Russian', () => {
     const parsed = parseLine('{"id": 1, "feed": [', 7, context);
-    expect(parsed.kind === 'reject' && splitRejectMessage(parsed.reject.message).ru).toBe('JSON: текст кончается посреди записи');
+    expect(parsed.kind).toBe('reject');
+    if (parsed.kind !== 'reject') return;
+    expect(splitRejectMessage(parsed.reject.message).ru).toBe('JSON: текст кончается посреди записи');
   });
 
   test('explains an impossible event time in Russian', () => {
     const feed = [{ widget: 'public.petition', payload: { dt: '2021-02-31T10:00:00' } }];
     const parsed = parseLine(JSON.stringify({ id: 5, feed, sidebar: {} }), 3, context);
-    expect(parsed.kind === 'reject' && messageHalves(parsed.reject.message).russian).toBe(true);
+    expect(parsed.kind).toBe('reject');
+    if (parsed.kind !== 'reject') return;
+    expect(messageHalves(parsed.reject.message).russian).toBe(true);
   });
 });

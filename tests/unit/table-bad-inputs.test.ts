@@ -120,13 +120,17 @@ describe('table bad rows', () => {
 
     test(`explains ${rowCase.name} in Russian`, async () => {
       const rows = await read(rowCase.csv, mapping(rowCase.overrides));
-      expect(rows[0].kind === 'reject' && messageHalves(rows[0].reject.message).russian).toBe(true);
+      expect(rows[0].kind).toBe('reject');
+      if (rows[0].kind !== 'reject') return;
+      expect(messageHalves(rows[0].reject.message).russian).toBe(true);
     });
 
     test(`cites the same numbers for ${rowCase.name} in both languages`, async () => {
       const rows = await read(rowCase.csv, mapping(rowCase.overrides));
-      const halves = rows[0].kind === 'reject' ? messageHalves(rows[0].reject.message) : null;
-      expect(halves?.ruNumbers).toEqual(expect.arrayContaining(halves?.enNumbers ?? ['no reject']));
+      expect(rows[0].kind).toBe('reject');
+      if (rows[0].kind !== 'reject') return;
+      const halves = messageHalves(rows[0].reject.message);
+      expect(halves.ruNumbers).toEqual(expect.arrayContaining(halves.enNumbers));
     });
   }
 
