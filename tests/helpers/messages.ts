@@ -13,7 +13,7 @@ export function messageHalves(message: string): { russian: boolean; ruNumbers: s
   return { russian: ru !== en && /[а-яё]/i.test(ru), ruNumbers: citedNumbers(ru), enNumbers: citedNumbers(en) };
 }
 
-/** Splits the message of the reject on `row` at every separator, so that a test also sees a stray third part. */
+/** Splits the message of the reject on `row` at every separator, so that a stray third part fails an assert. */
 export function messagePartsAt(rejects: readonly { row: number | null; message: string }[], row: number): string[] {
   return rejects.find((reject) => reject.row === row)!.message.split(MESSAGE_SEPARATOR);
 }
