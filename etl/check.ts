@@ -3,10 +3,12 @@
 
 import { basename } from 'node:path';
 
+import { BulkDatabase } from './bulk/database.ts';
 import type { Config, SourceConfig, SourceFormat } from './config.ts';
 import { loadRegion } from './districts.ts';
+import { sqlString } from './lib/duckdb.ts';
 import { en, ru, type Logger, type Message } from './lib/log.ts';
-import { runSource, type SourceResult } from './pipeline.ts';
+import { DEFAULT_EFFECTS, runSource, type SourceResult } from './pipeline.ts';
 import { POINT_REJECT_REASONS } from './privacy.ts';
 import { REASON_TEXT } from './reasons.ts';
 
@@ -66,23 +68,27 @@ export async function checkFile(config: Config, file: string, format: SourceForm
     licence: '',
     attribution: { ru: '', en: '' },
   };
-  const result = await runSource(config, source, loadRegion(regionConfig), logger);
-  return summarize(file, format, regionId, result);
+  // The appeals go to DuckDB as they are read, so that a large file is checked without a JS copy.
+  const database = await BulkDatabase.open();
+  try {
+    const result = await runSource(config, source, loadRegion(regionConfig), logger, DEFAULT_EFFECTS, { database: async () => database });
+    return await summarize(file, format, regionId, result, database);
+  } finally {
+    database.close();
+  }
 }
 
-export function summarize(file: string, format: SourceFormat, region: string, result: SourceResult): CheckSummary {
+async function summarize(file: string, format: SourceFormat, region: string, result: SourceResult, database: BulkDatabase): Promise<CheckSummary> {
+  const appeals = result.bulk?.appeals ?? null;
   const districts: Record<string, number> = {};
-  let answered = 0;
-  let overdue = 0;
-  const days: number[] = [];
-  for (const appeal of result.appeals) {
-    const district = appeal.district ?? UNPLACED;
-    districts[district] = (districts[district] ?? 0) + 1;
-    if (appeal.overdue) overdue += 1;
-    if (appeal.days_to_first_answer !== null) {
-      answered += 1;
-      days.push(appeal.days_to_first_answer);
-    }
+  let metrics: CheckSummary['metrics'] = { answered: 0, medianDaysToFirstAnswer: null, overdue: 0 };
+  if (appeals) {
+    // Districts with equal counts are listed by name.
+    const counts = await database.rows<{ district: string; count: number }>(`SELECT coalesce(district::VARCHAR, ${sqlString(UNPLACED)}) AS district, count(*)::INTEGER AS count
+      FROM ${appeals} GROUP BY ALL ORDER BY count DESC, district`);
+    for (const { district, count } of counts) districts[district] = count;
+    [metrics] = await database.rows<CheckSummary['metrics']>(`SELECT count(days_to_first_answer)::INTEGER AS answered, median(days_to_first_answer) AS "medianDaysToFirstAnswer",
+      count(*) FILTER (WHERE overdue)::INTEGER AS overdue FROM ${appeals}`);
   }
 
   return {
@@ -94,7 +100,7 @@ export function summarize(file: string, format: SourceFormat, region: string, re
     rejected: result.counts.rejected,
     duplicates: result.counts.duplicates,
     reasons: result.reasons,
-    districts: Object.fromEntries(Object.entries(districts).sort(([, a], [, b]) => b - a)),
+    districts,
     districtRules: result.districtRules,
     pointsOutsideDistrict: result.pointsOutsideDistrict,
     districtsInferred: result.districtsInferred,
@@ -103,7 +109,7 @@ export function summarize(file: string, format: SourceFormat, region: string, re
     warnings: result.warnings,
     period: result.period ? { from: new Date(result.period.from).toISOString(), to: new Date(result.period.to).toISOString() } : null,
     asOf: result.asOf === null ? null : new Date(result.asOf).toISOString(),
-    metrics: { answered, medianDaysToFirstAnswer: median(days), overdue },
+    metrics,
     examples: chooseExamples(inFileOrder(result.rejects), EXAMPLE_COUNT).map(({ row, record_id, field, value, reason, message }) => ({ row, record_id, field, value, reason, message })),
   };
 }
@@ -128,14 +134,6 @@ export function chooseExamples<T extends { reason: string }>(rejects: readonly T
 /** Orders rejects as the file lists them: by row, whichever step turned each one down. */
 export function inFileOrder<T extends { row: number }>(rejects: readonly T[]): T[] {
   return [...rejects].sort((a, b) => a.row - b.row);
-}
-
-/** Returns the median, averaging the two middle values of an even count, as DuckDB's median does. */
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /**

@@ -3,6 +3,7 @@
 
 import { basename } from 'node:path';
 
+import { DatabaseSink, MemorySink, type AppealSink, type UnmeasuredAppeal } from './appeal-sink.ts';
 import { DEFAULT_DISTRICT_POLICY, type Config, type DistrictPolicy, type SourceConfig } from './config.ts';
 import { assignDistrict, loadRegion, regionBounds, type Region } from './districts.ts';
 import { BulkDatabase } from './bulk/database.ts';
@@ -11,7 +12,6 @@ import { applyDistrictPolicy, type Placement, type PlacementReject } from './dis
 import { en, ru, type Logger, type Message } from './lib/log.ts';
 import { EtlError } from './lib/errors.ts';
 import { localToInstant, parseLocalTimestamp } from './lib/time.ts';
-import { measureAppeal } from './metrics.ts';
 import { coarsenPoint, filterExtras, generaliseRejectPoint, POINT_REJECT_REASONS, scrubText, type ScrubResult } from './privacy.ts';
 import { DUPLICATE_REASON, duplicateMessage, logDuplicates, rejectMessage, splitRejectMessage } from './reasons.ts';
 import type { Appeal, Reject, StatusEvent } from './schema.ts';
@@ -19,7 +19,7 @@ import { parseOpen311, readOpen311Services } from './sources/open311.ts';
 import { fetchOpen311Requests } from './sources/open311-fetch.ts';
 import { parseSpbPortal } from './sources/spb-portal.ts';
 import { parseTable, placementFieldName } from './sources/table.ts';
-import { mappingGaps, readTableMapping } from './sources/table-mapping.ts';
+import { mappingGaps, readTableMapping, type TableMapping } from './sources/table-mapping.ts';
 import { boundsOverlap } from './sources/row-helpers.ts';
 import type { AdapterContext, AppealDraft, ParsedAppeal, ParsedRow, RowReject, RowWarning } from './sources/types.ts';
 import type { DistrictRule } from './schema.ts';
@@ -151,7 +151,31 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
     if (result) return result;
   }
   const adapter: Adapter = source.endpoint ? (_url, context) => readEndpoint(source, context, logger, effects) : await createAdapter(source, logger);
-  const drafts: { parsed: ParsedAppeal; file: string }[] = [];
+  const sink: AppealSink = options.database ? await DatabaseSink.open(await options.database(), { source: source.id, region: region.config.id }) : new MemorySink();
+  try {
+    return await readSource({ config, source, region, logger, adapter, sink, mapping });
+  } catch (error) {
+    await sink.discard();
+    throw error;
+  }
+}
+
+interface ReadInput {
+  readonly config: Config;
+  readonly source: SourceConfig;
+  readonly region: Region;
+  readonly logger: Logger;
+  readonly adapter: Adapter;
+  readonly sink: AppealSink;
+  readonly mapping: TableMapping | null;
+}
+
+/**
+ * Reads every record of a source once: a reject or a duplicate is listed, and any other record is
+ * placed in a district and goes to the sink as an appeal with its events. With the database sink,
+ * nothing but the ids and the rejects stays in memory.
+ */
+async function readSource({ config, source, region, logger, adapter, sink, mapping }: ReadInput): Promise<SourceResult> {
   const warnings: Record<string, number> = {};
   const firstWarnings: RowWarning[] = [];
   const warn = (warning: RowWarning) => {
@@ -164,6 +188,15 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
   // for adapters that keep no ids of their own, in the same file).
   const seen = new Map<string, { file: string; row: number }>();
   const counts: SourceCounts = { read: 0, accepted: 0, rejected: 0, duplicates: 0 };
+  const result = emptyResult(source, counts, warnings);
+  const policy = source.districtPolicy ?? DEFAULT_DISTRICT_POLICY;
+  const fieldName = (field: string) => (mapping ? placementFieldName(mapping, field) : field);
+  // Categories, rubrics, agencies and statuses repeat from record to record, so each distinct text
+  // is scrubbed once and its appeals share one string.
+  const scrubbed = new Map<string, ScrubResult>();
+  let latestEvent = -Infinity;
+  // Listed after the rejects of reading, as the bulk reader lists its two stages.
+  const placementRejects: Reject[] = [];
 
   for (const file of sourceInputs(source)) {
     const context: AdapterContext = { timeZone: source.timeZone, displayName: source.endpoint ? file : basename(file), warn, bounds: regionBounds(region) };
@@ -175,25 +208,37 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
         if (parsed.reject.reason === DUPLICATE_REASON) counts.duplicates += 1;
         continue;
       }
-      const earlier = seen.get(parsed.draft.appeal_id);
+      const { draft, row } = parsed;
+      const earlier = seen.get(draft.appeal_id);
       if (earlier) {
         counts.duplicates += 1;
-        rejects.push(duplicateReject(config, source, context.displayName, parsed.row, parsed.draft.appeal_id, earlier));
+        rejects.push(duplicateReject(config, source, context.displayName, row, draft.appeal_id, earlier));
         continue;
       }
-      seen.set(parsed.draft.appeal_id, { file: context.displayName, row: parsed.row });
-      drafts.push({ parsed, file: context.displayName });
+      seen.set(draft.appeal_id, { file: context.displayName, row });
+      // The as-of time counts records that the district step turns down, as the bulk reader does.
+      latestEvent = Math.max(latestEvent, draft.last_event_at);
+
+      const placement = placeRecord(region, parsed, policy);
+      if ('reason' in placement) {
+        placementRejects.push({ source: source.id, file: context.displayName, row, record_id: draft.appeal_id, ...placement, field: fieldName(placement.field), value: generaliseRejectPoint(placement.reason, placement.value, config.privacy) });
+        continue;
+      }
+      countPlacement(result, parsed, placement);
+      sink.add(toAppeal(config, source, region, parsed, placement, result, scrubbed), toEvents(source, draft));
+      counts.accepted += 1;
+      result.period = widenPeriod(result.period, draft.created_at);
     }
   }
+
   const rejectedOnReading = rejects.length - counts.duplicates;
+  rejects.push(...placementRejects);
   logger.info('read', {
     ru: `${source.id}: прочитано ${ru(counts.read)}, отклонено при чтении ${ru(rejectedOnReading)}, повторов ${ru(counts.duplicates)}`,
     en: `${source.id}: read ${en(counts.read)}, rejected on reading ${en(rejectedOnReading)}, duplicates ${en(counts.duplicates)}`,
   }, { read: counts.read, parseErrors: rejectedOnReading, duplicates: counts.duplicates });
   const firstDuplicate = counts.duplicates > 0 ? rejects.find((reject) => reject.reason === DUPLICATE_REASON) : undefined;
   if (firstDuplicate) logDuplicates(logger, source.id, counts.duplicates, firstDuplicate);
-
-  const asOfRule = source.asOf ? 'configured' : 'latest_event';
   for (const warning of firstWarnings) {
     logger.warn('validate', {
       ru: `${source.id}: ${warning.reason} — записей: ${ru(warnings[warning.reason])}; первая: ${warning.file}, запись ${warning.row}, поле ${warning.field} = ${warning.value ?? '—'} — ${splitRejectMessage(warning.message).ru}`,
@@ -201,9 +246,31 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
     });
   }
 
-  const asOf = source.asOf ? Date.parse(source.asOf) : drafts.reduce((latest, { parsed }) => Math.max(latest, parsed.draft.last_event_at), -Infinity);
+  const asOf = source.asOf ? Date.parse(source.asOf) : latestEvent;
+  result.asOf = Number.isFinite(asOf) ? asOf : null;
+  const output = await sink.finish(result.asOf);
+  result.appeals = output.appeals;
+  result.events = output.events;
+  result.bulk = output.tables;
+  result.rejects = rejects;
 
-  const result: SourceResult = {
+  counts.rejected = rejects.length - counts.duplicates;
+  if (counts.accepted + counts.rejected + counts.duplicates !== counts.read) {
+    throw new Error(`Accounting failed for ${source.id}: ${JSON.stringify(counts)} does not add up to read`);
+  }
+  for (const reject of rejects) {
+    if (reject.reason !== DUPLICATE_REASON) result.reasons[reject.reason] = (result.reasons[reject.reason] ?? 0) + 1;
+  }
+
+  logger.info('validate', {
+    ru: `${source.id}: принято ${ru(counts.accepted)}, отклонено ${ru(counts.rejected)}, повторов ${ru(counts.duplicates)}; район по коду ${ru(result.districtRules.code)}, по названию ${ru(result.districtRules.name)}, по точке ${ru(result.districtRules.point)}; точек вне своего района ${ru(result.pointsOutsideDistrict)}`,
+    en: `${source.id}: accepted ${en(counts.accepted)}, rejected ${en(counts.rejected)}, duplicates ${en(counts.duplicates)}; district by code ${en(result.districtRules.code)}, by name ${en(result.districtRules.name)}, by point ${en(result.districtRules.point)}; points outside their district ${en(result.pointsOutsideDistrict)}`,
+  }, { ...counts, ...result.districtRules, pointsOutsideDistrict: result.pointsOutsideDistrict });
+  return result;
+}
+
+function emptyResult(source: SourceConfig, counts: SourceCounts, warnings: Record<string, number>): SourceResult {
+  return {
     source,
     counts,
     reasons: {},
@@ -214,54 +281,25 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
     districtNamesUnmatched: 0,
     districtFlags: {},
     warnings,
-    asOf: Number.isFinite(asOf) ? asOf : null,
-    asOfRule,
+    asOf: null,
+    asOfRule: source.asOf ? 'configured' : 'latest_event',
     period: null,
     appeals: [],
     events: [],
-    rejects,
+    rejects: [],
     failure: null,
     bulk: null,
   };
+}
 
-  const policy = source.districtPolicy ?? DEFAULT_DISTRICT_POLICY;
-  const fieldName = (field: string) => (mapping ? placementFieldName(mapping, field) : field);
-  // Categories, rubrics, agencies and statuses repeat from record to record, so each distinct text
-  // is scrubbed once and its appeals share one string.
-  const scrubbed = new Map<string, ScrubResult>();
-  for (const { parsed, file } of drafts) {
-    const { draft, row } = parsed;
-    const placement = placeRecord(region, parsed, policy);
-    if ('reason' in placement) {
-      rejects.push({ source: source.id, file, row, record_id: draft.appeal_id, ...placement, field: fieldName(placement.field), value: generaliseRejectPoint(placement.reason, placement.value, config.privacy) });
-      continue;
-    }
-    if (placement.rule) result.districtRules[placement.rule] += 1;
-    if (placement.flag === 'point_outside_district') result.pointsOutsideDistrict += 1;
-    if (parsed.district_inferred) result.districtsInferred += 1;
-    if (placement.rule === 'point' && (draft.district_name || draft.district_code)) result.districtNamesUnmatched += 1;
-    result.districtFlags[placement.flag ?? 'none'] = (result.districtFlags[placement.flag ?? 'none'] ?? 0) + 1;
-
-    const appeal = toAppeal(config, source, region, parsed, placement, asOf, result, scrubbed);
-    result.appeals.push(appeal);
-    result.events.push(...toEvents(source, draft));
-  }
-
-  counts.accepted = result.appeals.length;
-  counts.rejected = rejects.length - counts.duplicates;
-  if (counts.accepted + counts.rejected + counts.duplicates !== counts.read) {
-    throw new Error(`Accounting failed for ${source.id}: ${JSON.stringify(counts)} does not add up to read`);
-  }
-  for (const reject of rejects) {
-    if (reject.reason !== DUPLICATE_REASON) result.reasons[reject.reason] = (result.reasons[reject.reason] ?? 0) + 1;
-  }
-  result.period = periodOf(result.appeals);
-
-  logger.info('validate', {
-    ru: `${source.id}: принято ${ru(counts.accepted)}, отклонено ${ru(counts.rejected)}, повторов ${ru(counts.duplicates)}; район по коду ${ru(result.districtRules.code)}, по названию ${ru(result.districtRules.name)}, по точке ${ru(result.districtRules.point)}; точек вне своего района ${ru(result.pointsOutsideDistrict)}`,
-    en: `${source.id}: accepted ${en(counts.accepted)}, rejected ${en(counts.rejected)}, duplicates ${en(counts.duplicates)}; district by code ${en(result.districtRules.code)}, by name ${en(result.districtRules.name)}, by point ${en(result.districtRules.point)}; points outside their district ${en(result.pointsOutsideDistrict)}`,
-  }, { ...counts, ...result.districtRules, pointsOutsideDistrict: result.pointsOutsideDistrict });
-  return result;
+/** Counts the rule and the flag that placed an accepted record. */
+function countPlacement(result: SourceResult, parsed: ParsedAppeal, placement: Placement): void {
+  const { draft } = parsed;
+  if (placement.rule) result.districtRules[placement.rule] += 1;
+  if (placement.flag === 'point_outside_district') result.pointsOutsideDistrict += 1;
+  if (parsed.district_inferred) result.districtsInferred += 1;
+  if (placement.rule === 'point' && (draft.district_name || draft.district_code)) result.districtNamesUnmatched += 1;
+  result.districtFlags[placement.flag ?? 'none'] = (result.districtFlags[placement.flag ?? 'none'] ?? 0) + 1;
 }
 
 /**
@@ -283,10 +321,9 @@ function toAppeal(
   region: Region,
   parsed: ParsedAppeal,
   placement: Placement,
-  asOf: number,
   result: SourceResult,
   scrubbed: Map<string, ScrubResult>,
-): Appeal {
+): UnmeasuredAppeal {
   const { draft } = parsed;
   const extras = filterExtras(parsed.extras);
   const point = coarsenPoint(draft.latitude, draft.longitude, config.privacy);
@@ -322,11 +359,9 @@ function toAppeal(
     district_flag: placement.flag,
     municipality: clean(municipality),
     repeat_messages: draft.repeat_messages,
-    ...measureAppeal(draft, asOf),
     latitude: point.latitude,
     longitude: point.longitude,
     extras: extras.json,
-    as_of: asOf,
   };
 }
 
@@ -354,15 +389,8 @@ function toReject(config: Config, source: SourceConfig, reject: RowReject): Reje
   return { ...reject, source: source.id, value };
 }
 
-function periodOf(appeals: readonly Appeal[]): { from: number; to: number } | null {
-  if (appeals.length === 0) return null;
-  let from = Infinity;
-  let to = -Infinity;
-  for (const appeal of appeals) {
-    from = Math.min(from, appeal.created_at);
-    to = Math.max(to, appeal.created_at);
-  }
-  return { from, to };
+function widenPeriod(period: { from: number; to: number } | null, createdAt: number): { from: number; to: number } {
+  return period ? { from: Math.min(period.from, createdAt), to: Math.max(period.to, createdAt) } : { from: createdAt, to: createdAt };
 }
 
 /**

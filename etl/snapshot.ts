@@ -109,10 +109,11 @@ export async function writeSnapshot(config: Config, regions: Map<string, Region>
 }
 
 /**
- * Loads every source's rows into one database and writes the two Parquet tables. Rows built in JS
- * are appended to `appeals_memory` and `status_events_memory`; sources read in bulk already left
- * theirs in the shared database (etl/bulk/). The views `appeals` and `status_events` join all of
- * them, and the aggregates and changes queries read those views.
+ * Loads every source's rows into one database and writes the two Parquet tables. Rows held in JS
+ * (sources read without a database, and those kept from the previous snapshot) are appended to
+ * `appeals_memory` and `status_events_memory`. Sources read in bulk (etl/bulk/) or streamed row by
+ * row (appeal-sink.ts) already left theirs in the shared database. The views `appeals` and
+ * `status_events` join all of them, and the aggregates and changes queries read those views.
  */
 async function writeTables(staging: string, results: SourceResult[], carried: Map<string, ManifestSource>, previous: PreviousSnapshot | null, logger: Logger) {
   const bulk = results.flatMap((result) => (result.bulk ? [result.bulk] : []));
@@ -146,8 +147,9 @@ async function writeTables(staging: string, results: SourceResult[], carried: Ma
     // union with it turns the bulk tables' ENUM columns into text, which is slower to filter.
     const memoryRows = await countRows(connection, 'appeals_memory');
     const memoryEvents = await countRows(connection, 'status_events_memory');
-    // A single bulk-read source has one region and one source id. Its appeals view and its sorted
-    // events view already list rows in the order of the Parquet files, so nothing is sorted here.
+    // A single source in the database has one region and one source id. Its appeals view and its
+    // sorted events view already list rows in the order of the Parquet files, so nothing is sorted
+    // here.
     const onlyBulk = bulk.length === 1 && memoryRows === 0 && memoryEvents === 0;
     await createUnionView(connection, 'appeals', memoryRows > 0 || bulk.length === 0 ? 'appeals_memory' : null, bulk.map((tables) => tables.appeals));
     await createUnionView(connection, 'status_events', memoryEvents > 0 || bulk.length === 0 ? 'status_events_memory' : null, bulk.map((tables) => (onlyBulk ? tables.sortedEvents : tables.events)));
@@ -238,7 +240,7 @@ async function writeRejects(staging: string, results: SourceResult[], pollReject
   const lines = [header.join(',')];
   for (const result of results) {
     for (const reject of result.rejects) lines.push(toLine(header.map((name) => reject[name as keyof typeof reject])));
-    if (!result.bulk) continue;
+    if (!result.bulk?.rejects) continue;
     const stream = await connection.stream(`SELECT ${header.map((name) => `"${name}"`).join(', ')} FROM ${result.bulk.rejects} ORDER BY stage, file_index, row`);
     for await (const rows of stream.yieldRowsJs()) {
       for (const row of rows) lines.push(toLine([...row]));

@@ -40,6 +40,8 @@ export const BULK_MIN_BYTES = 1024 * 1024;
 /** Tables and views a bulk-read source leaves in the shared database. */
 export interface BulkTables {
   readonly database: BulkDatabase;
+  /** True when the bulk reader read the files; false for rows a row-by-row adapter streamed in (appeal-sink.ts). */
+  readonly readInBulk: boolean;
   /**
    * View of the accepted appeals in APPEAL_COLUMNS order; text columns may be ENUM. It has one
    * region and one source id, and lists rows sorted by district, created_at and appeal_id.
@@ -49,8 +51,11 @@ export interface BulkTables {
   readonly events: string;
   /** The same events as `events`, listed by appeal_id and sequence. */
   readonly sortedEvents: string;
-  /** Table of rejects in REJECT_COLUMNS order after `stage` and `file_index`, in pipeline order. */
-  readonly rejects: string;
+  /**
+   * Table of rejects in REJECT_COLUMNS order after `stage` and `file_index`, in pipeline order; null
+   * for a source streamed row by row (appeal-sink.ts), whose rejects are the result's own.
+   */
+  readonly rejects: string | null;
   /** SHA-256 of each file by path, computed while the source is read (hash.ts). */
   readonly sha256: ReadonlyMap<string, Promise<string>>;
 }
@@ -200,7 +205,7 @@ async function validate(input: BulkInput, prefix: string, files: StagedFile[]): 
     events: [],
     rejects: [],
     failure: null,
-    bulk: { database, appeals, events, sortedEvents, rejects, sha256: new Map(files.map((file) => [file.path, file.sha256])) },
+    bulk: { database, readInBulk: true, appeals, events, sortedEvents, rejects, sha256: new Map(files.map((file) => [file.path, file.sha256])) },
   };
   result.districtFlags = await countBy(
     database,

@@ -35,7 +35,8 @@ export async function appendRows(connection: DuckDBConnection, table: string, co
   return count;
 }
 
-function appendValue(appender: DuckDBAppender, column: ColumnDefinition, value: unknown): void {
+/** Appends one value of a schema column; an instant is epoch milliseconds, rounded to whole ones. */
+export function appendValue(appender: DuckDBAppender, column: ColumnDefinition, value: unknown): void {
   if (value === null || value === undefined) {
     appender.appendNull();
     return;

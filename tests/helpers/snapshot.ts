@@ -58,3 +58,14 @@ export async function publishedCells(path: string): Promise<string[]> {
   walk(JSON.parse(text));
   return cells;
 }
+
+/** Converts a row read from DuckDB to the values the JS pipeline holds: instants as epoch ms. */
+export function plainRow<T>(row: Record<string, unknown>): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (value instanceof Date) out[key] = value.getTime();
+    else if (typeof value === 'bigint') out[key] = Number(value);
+    else out[key] = value;
+  }
+  return out as T;
+}

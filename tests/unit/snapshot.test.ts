@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { createMemoryLogger } from '../../etl/lib/log.ts';
-import { runAllSources } from '../../etl/pipeline.ts';
+import { runAllSources, runSource } from '../../etl/pipeline.ts';
 import { readLatest, sha256, writeSnapshot } from '../../etl/snapshot.ts';
 import { APPEAL_COLUMNS, STATUS_EVENT_COLUMNS } from '../../etl/schema.ts';
 import { openDatabase } from '../../etl/lib/duckdb.ts';
@@ -111,7 +111,9 @@ describe('failed snapshot run', () => {
     const root = built.config.snapshots.directory;
     const before = readLatest(root);
     const { regions, results } = await runAllSources(built.config, createMemoryLogger());
-    const broken = results.map((result) => ({ ...result, appeals: [...result.appeals, { ...result.appeals[0], created_at: null as unknown as number }] }));
+    // runAllSources leaves the appeals in DuckDB; a source read into memory gives one to spoil.
+    const [appeal] = (await runSource(built.config, built.config.sources[0], regions.get('spb')!, createMemoryLogger())).appeals;
+    const broken = results.map((result) => ({ ...result, appeals: [{ ...appeal, created_at: null as unknown as number }] }));
 
     await expect(writeSnapshot(built.config, regions, broken, FIXED_NOW + 86_400_000, createMemoryLogger())).rejects.toThrow();
     expect(readLatest(root)).toBe(before);

@@ -5,13 +5,19 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { loadRegion, regionBounds } from '../../etl/districts.ts';
 import { createMemoryLogger } from '../../etl/lib/log.ts';
 import { runSource, type SourceResult } from '../../etl/pipeline.ts';
-import { median } from '../../etl/check.ts';
 import { parseLine } from '../../etl/sources/spb-portal.ts';
 import type { ParsedRow } from '../../etl/sources/types.ts';
 import { SPB_SLICE, testConfig } from '../helpers/fixtures.ts';
 import { rejectMessage, splitRejectMessage } from '../../etl/reasons.ts';
 import { boundsHint } from '../../etl/sources/row-helpers.ts';
 import { messageHalves } from '../helpers/messages.ts';
+
+/** Returns the median, averaging the two middle values of an even count. */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
 
 // Expected values were computed once, independently, with a Python script over the same file:
 // json.loads per line, created = earliest public.petition dt, first answer = earliest
