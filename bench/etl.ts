@@ -4,16 +4,13 @@
 // file, and prints the figures with the machine they were measured on. Each step runs in its own
 // process (bench/etl-child.ts), which reports its wall time and peak resident set size.
 
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { generateCsv, readTemplates } from './etl-generate.ts';
-
-const ROOT = resolve(import.meta.dirname, '..');
-const CHILD = join(import.meta.dirname, 'etl-child.ts');
+import { describeMachine, folderBytes, median, megabytes, printRows, ROOT, runChild, seconds, type StepResult } from './measure.ts';
 
 /** Targets: ETL time against the bare COPY, peak memory of the ETL, and Parquet against CSV size. */
 const TARGETS = { timeRatio: 1.5, peakRssBytes: 1.5 * 1024 ** 3, parquetShare: 0.2 };
@@ -25,14 +22,6 @@ const USAGE = `Usage: npm run bench:etl -- [--rows N] [--seed N] [--encoding utf
   --fault-share  share of rows spoilt on purpose to exercise rejects and duplicates (default 0.001)
   --repeat       runs of the bare COPY and of the ETL, taken in turns; medians are reported (default 3)
   --keep         keep the temporary folder and print its path`;
-
-interface StepResult {
-  ms: number;
-  peakRss: number;
-  exitCode?: number;
-  result?: { counts: { read: number; accepted: number; rejected: number; duplicates: number }; directory: string } | null;
-  log?: { step: string; en: string; elapsedMs: number }[];
-}
 
 function parseOptions() {
   const { values } = parseArgs({
@@ -103,35 +92,6 @@ function writeConfig(directory: string, csv: string): string {
   return path;
 }
 
-function runChild(args: string[]): StepResult {
-  const output = execFileSync(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
-  return JSON.parse(output.trim().split('\n').at(-1)!) as StepResult;
-}
-
-function folderBytes(directory: string): number {
-  let total = 0;
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    const path = join(directory, entry.name);
-    total += entry.isDirectory() ? folderBytes(path) : statSync(path).size;
-  }
-  return total;
-}
-
-function describeMachine(): string {
-  const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model ?? 'unknown';
-  const nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
-  return `${nproc} CPUs (nproc), ${model}, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB memory, Node ${process.version}`;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-const megabytes = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-
 function benchmark(directory: string, encoding: 'utf-8' | 'windows-1251', options: ReturnType<typeof parseOptions>, templates: ReturnType<typeof readTemplates>): boolean {
   const csv = join(directory, `synthetic-appeals-${encoding}.csv`);
   const generatedAt = performance.now();
@@ -187,8 +147,7 @@ function benchmark(directory: string, encoding: 'utf-8' | 'windows-1251', option
     ['bare COPY: Parquet', megabytes(copyBytes)],
     ['ETL / bare COPY', `${ratio.toFixed(2)}×`],
   ];
-  const width = Math.max(...rows.map(([name]) => name.length));
-  console.log(rows.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`).join('\n'));
+  printRows(rows);
 
   const steps = (etl.log ?? []).map((entry) => `${entry.step} ${seconds(entry.elapsedMs)}`);
   console.log(`  ETL log steps of the last run (time since start): ${steps.join(', ')}`);

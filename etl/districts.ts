@@ -8,6 +8,7 @@ import type { RegionConfig } from './config.ts';
 import { ConfigError } from './lib/errors.ts';
 import { parseCsvRecords, parseCsvWithLines } from './lib/csv.ts';
 import { boundingBox, boxContains, geometryContains, type BoundingBox, type Geometry } from './geo.ts';
+import { PointIndex } from './point-index.ts';
 import type { DistrictRule } from './schema.ts';
 import type { Bounds } from './sources/row-helpers.ts';
 
@@ -209,7 +210,7 @@ export function assignDistrict(region: Region, input: DistrictInput): Assignment
   }
 
   const hasPoint = input.latitude !== null && input.longitude !== null;
-  const byPoint = hasPoint ? districtAtPoint(region, input.longitude!, input.latitude!) : null;
+  const byPoint = hasPoint ? indexedDistrictAtPoint(region, input.longitude!, input.latitude!) : null;
   const chosen = byCode ?? byName;
   if (chosen) {
     const pointOutside = hasPoint && byPoint !== chosen;
@@ -224,6 +225,22 @@ export function assignDistrict(region: Region, input: DistrictInput): Assignment
   return { ok: false, reason: 'outside_region', field: 'latitude/longitude', value: `${input.latitude}, ${input.longitude}` };
 }
 
+/** Point indexes of the regions, each built when the first point of its region is placed. */
+const pointIndexes = new WeakMap<Region, PointIndex>();
+
+/** Gives what districtAtPoint gives, through the region's point index. */
+function indexedDistrictAtPoint(region: Region, longitude: number, latitude: number): District | null {
+  let index = pointIndexes.get(region);
+  if (!index) {
+    index = new PointIndex(region);
+    pointIndexes.set(region, index);
+  }
+
+  const position = index.districtIndexAt(longitude, latitude);
+  return position < 0 ? null : region.districts[position];
+}
+
+/** Returns the first district whose boundary contains the point, testing every edge of every ring. */
 export function districtAtPoint(region: Region, longitude: number, latitude: number): District | null {
   for (const district of region.districts) {
     if (boxContains(district.box, longitude, latitude) && geometryContains(district.geometry, longitude, latitude)) return district;

@@ -13,7 +13,7 @@ import { CLOSED_STATUSES, placementFieldName, readDistrictName, readStatusText, 
 import { TIME_FIELDS, type MappableField, type TableMapping, type TimeField } from '../sources/table-mapping.ts';
 import type { BulkDatabase, LookupValue } from './database.ts';
 import { NO_POINT, OUTSIDE_DISTRICTS, placeCombination, type DistrictInput } from './placement.ts';
-import { PointIndex } from './point-index.ts';
+import { PointIndex } from '../point-index.ts';
 import type { StagedFile } from './stage.ts';
 import { classifyDays } from './zone.ts';
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { mulberry32 } from '../../bench/random.ts';
 import { hashFileInWorker } from '../../etl/bulk/hash.ts';
-import { PointIndex } from '../../etl/bulk/point-index.ts';
+import { PointIndex } from '../../etl/point-index.ts';
 import { scanFile } from '../../etl/bulk/scan.ts';
 import { transcodeWindows1251 } from '../../etl/bulk/transcode.ts';
 import { classifyDays } from '../../etl/bulk/zone.ts';

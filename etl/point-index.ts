@@ -1,11 +1,12 @@
-// A faster districtAtPoint (etl/districts.ts) for the many distinct points of a large file. Each
-// ring's edges are put into horizontal bands of its district's bounding box, so a point tests only
-// the edges of its own band. An edge that the horizontal line through the point does not cross
-// adds no crossing, so the crossing count, and with it the result, is what geometryContains
-// gives: each edge the point needs is tested with the same arithmetic.
+// A faster districtAtPoint (etl/districts.ts) for the many points of a source, used by
+// assignDistrict and by the bulk reader's lookups. Each ring's edges are put into horizontal bands
+// of its district's bounding box, so a point tests only the edges of its own band. An edge that the
+// horizontal line through the point does not cross adds no crossing, so the crossing count, and
+// with it the result, is what geometryContains gives: each edge the point needs is tested with the
+// same arithmetic.
 
-import type { District, Region } from '../districts.ts';
-import { polygonsOf, type Position } from '../geo.ts';
+import type { District, Region } from './districts.ts';
+import { polygonsOf, type Position } from './geo.ts';
 
 /** Bands per district box; 256 keeps a few edges per band for boundaries of a few thousand points. */
 const BANDS = 256;
