@@ -48,12 +48,17 @@ export class InputError extends EtlError {
  */
 export function describeJsonError(error: unknown): Message {
   const text = error instanceof Error ? error.message : String(error);
-  const position = /position (\d+)/.exec(text)?.[1];
-  const unterminated = /Unterminated string/.test(text);
-  if (unterminated && position) return { ru: `строка в кавычках не закрыта (символ ${position}): запись обрезана`, en: text };
-  if (position) return { ru: `ошибка около символа ${position}`, en: text };
-  if (/end of JSON input/.test(text)) return { ru: 'текст кончается посреди записи', en: text };
-  return { ru: 'текст не разбирается как JSON', en: text };
+  // V8 gives the offset from 0 and, for text of several lines, the line and column from 1.
+  const offset = /position (\d+)/.exec(text)?.[1];
+  const lineColumn = /line (\d+) column (\d+)/.exec(text);
+  let place: Message | null = null;
+  if (lineColumn && lineColumn[1] !== '1') place = { ru: `строка ${lineColumn[1]}, символ ${lineColumn[2]}`, en: `line ${lineColumn[1]}, character ${lineColumn[2]}` };
+  else if (offset !== undefined) place = { ru: `символ ${Number(offset) + 1}`, en: `character ${Number(offset) + 1}` };
+
+  if (/Unterminated string/.test(text) && place) return { ru: `строка в кавычках не закрыта (${place.ru}): запись обрезана`, en: `a quoted string is not closed (${place.en}): the record is cut off` };
+  if (/end of JSON input/.test(text)) return { ru: 'текст кончается посреди записи', en: 'the text ends in the middle of a record' };
+  if (place) return { ru: `синтаксическая ошибка (${place.ru})`, en: `a syntax error (${place.en})` };
+  return { ru: 'текст не разбирается как JSON', en: 'the text does not parse as JSON' };
 }
 
 /** Describes why a file could not be read, from its Node error code when there is one. */

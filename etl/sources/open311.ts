@@ -148,7 +148,8 @@ export class Open311Converter {
   convert(record: Open311Record, row = record.row): Open311Row {
     const fields = asObject(record.fields);
     if (!fields) {
-      const problem = new RecordProblem('(record)', cutValue(JSON.stringify(record.fields) ?? String(record.fields)), 'invalid_record', {
+      // Only the kind of value is quoted: a bare string in place of a request may be its description.
+      const problem = new RecordProblem('(record)', kindOfValue(record.fields), 'invalid_record', {
         ru: 'запрос должен быть объектом с полями service_request_id, status и requested_datetime',
         en: 'a request must be an object with service_request_id, status and requested_datetime',
       });
@@ -566,6 +567,13 @@ function readXmlServices(text: string, displayName: string): unknown[] {
 
 // ---------------------------------------------------------------------------------------------
 // Field helpers
+
+/** Names the JSON type of a value: "array", "null", "string", "number"… */
+function kindOfValue(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (value === null) return 'null';
+  return typeof value;
+}
 
 function duplicateKeyWarning(file: string, row: number, recordId: string | null, duplicate: DuplicateKey): RowWarning {
   const field = [...duplicate.path, duplicate.key].join('.');

@@ -9,6 +9,7 @@ import type { AppealStatus, EventKind } from '../schema.ts';
 import { parseLocalTimestamp } from '../lib/time.ts';
 import { readLines } from './read-lines.ts';
 import { describeJsonError } from '../lib/errors.ts';
+import type { Message } from '../lib/log.ts';
 import { boundsHint, outsideBounds, RecordProblem, toReject } from './row-helpers.ts';
 import type { AdapterContext, AppealDraft, EventDraft, ParsedRow } from './types.ts';
 
@@ -57,10 +58,10 @@ export function parseLine(line: string, row: number, context: AdapterContext): P
   try {
     record = JSON.parse(line);
   } catch (error) {
-    const place = describeJsonError(error);
-    // A cut-off line still starts with its id, which names the record better than its first bytes.
+    // A cut-off line still starts with its id, which names the record. The text of a broken line
+    // may hold the petition or a name, which never reach a published file, so it is not quoted.
     const recordId = /^\s*\{\s*"id"\s*:\s*"?(\d+)/.exec(line)?.[1] ?? null;
-    return toReject(context.displayName, row, recordId, new RecordProblem('(record)', line.slice(0, 80), 'invalid_json', { ru: `JSON: ${place.ru}`, en: `JSON: ${place.en}` }));
+    return toReject(context.displayName, row, recordId, new RecordProblem('(record)', null, 'invalid_json', invalidLineMessage(line, error)));
   }
 
   const recordId = typeof record?.id === 'number' || typeof record?.id === 'string' ? String(record.id) : null;
@@ -70,6 +71,18 @@ export function parseLine(line: string, row: number, context: AdapterContext): P
     if (error instanceof RecordProblem) return toReject(context.displayName, row, recordId, error);
     throw error;
   }
+}
+
+/** Explains a line that is not a JSON record and what to do about it. */
+function invalidLineMessage(line: string, error: unknown): Message {
+  if (!line.trimStart().startsWith('{')) {
+    return {
+      ru: 'строка не начинается с «{»: вероятно, это конец предыдущей строки, отрезанный переводом строки; соедините их или выгрузите запись заново',
+      en: 'the line does not start with "{": it is probably the end of the line before it, cut off by a line break; join the two lines or export the record again',
+    };
+  }
+  const place = describeJsonError(error);
+  return { ru: `JSON: ${place.ru}; выгрузите эту запись заново`, en: `JSON: ${place.en}; export this record again` };
 }
 
 function toDraft(record: Record<string, unknown>, context: AdapterContext): AppealDraft {

@@ -126,6 +126,21 @@ describe('spb-portal line parser', () => {
     expect(parsed.reject.reason).toBe('invalid_json');
   });
 
+  test('quotes no text of a cut line', () => {
+    const parsed = parseLine('{"id": 2947909, "feed": [{"widget": "public.petition", "payload": {"body": "Житель квартиры', 7, context);
+    expect(parsed.kind === 'reject' && [parsed.reject.record_id, parsed.reject.value]).toEqual(['2947909', null]);
+  });
+
+  test('keeps the text of a cut line out of the message', () => {
+    const parsed = parseLine('{"id": 2947909, "feed": [{"widget": "public.petition", "payload": {"body": "Житель квартиры', 7, context);
+    expect(parsed.kind === 'reject' && parsed.reject.message).not.toMatch(/Житель/);
+  });
+
+  test('names the rest of a cut line as such', () => {
+    const parsed = parseLine('"body":[{"text":"2й подъезд, 8 этаж"}]}', 8, context);
+    expect(parsed.kind === 'reject' && splitRejectMessage(parsed.reject.message).en).toMatch(/end of the line before it/);
+  });
+
   test('rejects a record without a petition', () => {
     const parsed = parseLine(JSON.stringify({ id: 5, district_name: 'Невский', feed: [], sidebar: {} }), 3, context);
     expect(parsed.kind).toBe('reject');
@@ -199,7 +214,7 @@ describe('spb-portal line parser', () => {
     const parsed = parseLine('{"id": 1, "feed": [', 7, context);
     expect(parsed.kind).toBe('reject');
     if (parsed.kind !== 'reject') return;
-    expect(splitRejectMessage(parsed.reject.message).ru).toBe('JSON: текст кончается посреди записи');
+    expect(splitRejectMessage(parsed.reject.message).ru).toBe('JSON: текст кончается посреди записи; выгрузите эту запись заново');
   });
 
   test('explains an impossible event time in Russian', () => {
