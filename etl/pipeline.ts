@@ -147,13 +147,13 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
     });
   }
   if (mapping && !source.endpoint && options.bulk && options.bulk !== 'never' && options.database) {
-    const result = await readTableInBulk({ config, source, region, mapping, logger, database: await options.database(), mode: options.bulk });
+    const result = await readTableInBulk({ config, source, region, mapping, logger, database: await options.database(), mode: options.bulk, now: effects.now() });
     if (result) return result;
   }
   const adapter: Adapter = source.endpoint ? (_url, context) => readEndpoint(source, context, logger, effects) : await createAdapter(source, logger);
   const sink: AppealSink = options.database ? await DatabaseSink.open(await options.database(), { source: source.id, region: region.config.id }) : new MemorySink();
   try {
-    return await readSource({ config, source, region, logger, adapter, sink, mapping });
+    return await readSource({ config, source, region, logger, adapter, sink, mapping, now: effects.now() });
   } catch (error) {
     await sink.discard();
     throw error;
@@ -168,6 +168,8 @@ interface ReadInput {
   readonly adapter: Adapter;
   readonly sink: AppealSink;
   readonly mapping: TableMapping | null;
+  /** The run's clock in epoch milliseconds. */
+  readonly now: number;
 }
 
 /**
@@ -175,7 +177,7 @@ interface ReadInput {
  * placed in a district and goes to the sink as an appeal with its events. With the database sink,
  * nothing but the ids and the rejects stays in memory.
  */
-async function readSource({ config, source, region, logger, adapter, sink, mapping }: ReadInput): Promise<SourceResult> {
+async function readSource({ config, source, region, logger, adapter, sink, mapping, now }: ReadInput): Promise<SourceResult> {
   const warnings: Record<string, number> = {};
   const firstWarnings: RowWarning[] = [];
   const warn = (warning: RowWarning) => {
@@ -199,7 +201,7 @@ async function readSource({ config, source, region, logger, adapter, sink, mappi
   const placementRejects: Reject[] = [];
 
   for (const file of sourceInputs(source)) {
-    const context: AdapterContext = { timeZone: source.timeZone, displayName: source.endpoint ? file : basename(file), warn, bounds: regionBounds(region) };
+    const context: AdapterContext = { timeZone: source.timeZone, displayName: source.endpoint ? file : basename(file), warn, bounds: regionBounds(region), now };
     for await (const parsed of adapter(file, context)) {
       counts.read += 1;
       logger.progress(source.id, counts.read, null);

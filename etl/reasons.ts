@@ -20,6 +20,8 @@ export const REASON_TEXT: Readonly<Record<string, Message>> = {
   missing_created_at: { ru: 'нет времени создания обращения', en: 'the appeal has no creation time' },
   missing_closed_at: { ru: 'обращение закрыто, но время закрытия неизвестно', en: 'the appeal is closed, but its closing time is unknown' },
   closed_before_created: { ru: 'время закрытия раньше времени создания', en: 'the closing time is earlier than the creation time' },
+  answer_before_created: { ru: 'время ответа раньше времени создания', en: 'an answer is earlier than the creation time' },
+  time_in_future: { ru: 'время позже запуска больше чем на сутки', en: 'a time is more than a day after the run' },
   missing_status: { ru: 'у записи нет статуса', en: 'the record has no status' },
   unknown_status: { ru: 'статус не найден в таблице статусов', en: 'the status is not in the status map' },
   invalid_coordinate: { ru: 'координата не число или вне пределов широты и долготы', en: 'a coordinate is not a number or is outside the range of latitude and longitude' },

@@ -7,7 +7,7 @@ import { DUPLICATE_REASON } from '../reasons.ts';
 import { ANSWER_DEADLINE_DAYS } from '../schema.ts';
 import { mappedColumnName, tableProblems } from '../sources/table.ts';
 import type { TableMapping } from '../sources/table-mapping.ts';
-import type { RecordProblem } from '../sources/row-helpers.ts';
+import { FUTURE_TOLERANCE_MS, TIMELINE_FIELDS, timelineProblems, type RecordProblem, type TimelineField } from '../sources/row-helpers.ts';
 import type { BulkDatabase } from './database.ts';
 import { sqlText, type RowLookups } from './lookups.ts';
 import { RejectValueKind } from './placement.ts';
@@ -30,7 +30,21 @@ const Problem = {
   ClosedBeforeCreated: 9,
   Point: 10,
   DeadlineAt: 11,
+  FirstAnswerBeforeCreated: 12,
+  FinalAnswerBeforeCreated: 13,
+  CreatedInFuture: 14,
+  FirstAnswerInFuture: 15,
+  FinalAnswerInFuture: 16,
+  ClosedInFuture: 17,
 } as const;
+
+/** The times of the timeline check (timelineProblem in row-helpers.ts) with their problems, in its order. */
+const IN_FUTURE: readonly [TimelineField, number][] = [
+  ['created_at', Problem.CreatedInFuture],
+  ['first_answer_at', Problem.FirstAnswerInFuture],
+  ['final_answer_at', Problem.FinalAnswerInFuture],
+  ['closed_at', Problem.ClosedInFuture],
+];
 
 interface RejectColumns {
   readonly field: string;
@@ -45,6 +59,8 @@ export interface RowsInput {
   readonly files: readonly StagedFile[];
   readonly mapping: TableMapping;
   readonly lookups: RowLookups;
+  /** The run's clock in epoch milliseconds. */
+  readonly now: number;
 }
 
 /**
@@ -100,11 +116,15 @@ function checkedSelect(input: RowsInput, rows: string | null): string {
       return `SELECT ${file.index} AS file_index, ${row} AS row, * FROM ${file.table} WHERE NOT blank${only}`;
     })
     .join(' UNION ALL ');
-  // The closing time's text is needed only for a closed_before_created reject.
-  const closedText = lookups.mapped.has('closed_at') ? `coalesce(r.s_closed_at, strftime(r.w_closed_at, ${sqlText(CANONICAL_FORMATS[mapping.dateFormats[0]][0])}))` : 'NULL::VARCHAR';
-  const base = `SELECT r.file_index, r.row, ${rows ? closedText : 'NULL::VARCHAR'} AS closed_text, ${lookups.columns.join(', ')} FROM (${staged}) r ${lookups.joins.join(' ')}`;
+  // The times' texts are needed only for the values of rejects (closed_before_created and the
+  // timeline's), so only the pass over rejected rows reads them.
+  const timeText = (field: TimelineField) =>
+    rows && lookups.mapped.has(field) ? `coalesce(r.s_${field}, strftime(r.w_${field}, ${sqlText(CANONICAL_FORMATS[mapping.dateFormats[0]][0])}))` : 'NULL::VARCHAR';
+  const texts = TIMELINE_FIELDS.map((field) => `${timeText(field)} AS ${field}_text`).join(', ');
+  const base = `SELECT r.file_index, r.row, ${texts}, ${lookups.columns.join(', ')} FROM (${staged}) r ${lookups.joins.join(' ')}`;
 
   const created = createdAtSql(mapping, lookups);
+  const latest = `epoch_ms(${Math.round(input.now + FUTURE_TOLERANCE_MS)}::BIGINT)::TIMESTAMPTZ`;
   const problem = `CASE
       WHEN b.id IS NULL THEN ${Problem.MissingId}
       WHEN ${created.problem} THEN ${Problem.CreatedAt}
@@ -116,8 +136,18 @@ function checkedSelect(input: RowsInput, rows: string | null): string {
       WHEN b.status_closed AND b.closed_at < ${created.value} THEN ${Problem.ClosedBeforeCreated}
       WHEN b.point_reason IS NOT NULL THEN ${Problem.Point}
       WHEN b.deadline_at_reason IS NOT NULL THEN ${Problem.DeadlineAt}
+      WHEN b.first_answer_at < ${created.value} THEN ${Problem.FirstAnswerBeforeCreated}
+      WHEN b.final_answer_at < ${created.value} THEN ${Problem.FinalAnswerBeforeCreated}
+      ${IN_FUTURE.map(([field, code]) => `WHEN ${timeOf(field, created.value)} > ${latest} THEN ${code}`).join('\n      ')}
       ELSE ${Problem.None} END`;
   return `SELECT * REPLACE (${created.value} AS created_at, CASE WHEN b.status_closed THEN b.closed_at END AS closed_at), ${problem} AS problem FROM (${base}) b`;
+}
+
+/** SQL for a time of the checked row `b` as the adapter keeps it: the closing time of a closed status only. */
+function timeOf(field: TimelineField, created: string): string {
+  if (field === 'created_at') return created;
+  if (field === 'closed_at') return 'CASE WHEN b.status_closed THEN b.closed_at END';
+  return `b.${field}`;
 }
 
 /** Returns SQL for the creation time of a row and for when it is a problem, as readCreatedAt decides. */
@@ -144,7 +174,7 @@ function createdAtSql(mapping: TableMapping, lookups: RowLookups): { value: stri
 }
 
 /** [condition, columns] for each kind of reject, over the checked row `c` and placement `pl`. */
-function rejectBranches(mapping: TableMapping, lookups: RowLookups): [string, RejectColumns][] {
+function rejectBranches(mapping: TableMapping, lookups: RowLookups, now: number): [string, RejectColumns][] {
   const time = (field: 'first_answer_at' | 'final_answer_at' | 'closed_at' | 'deadline_at'): RejectColumns => ({
     field: sqlText(mappedColumnName(mapping, field)),
     value: `c.${field}_value`,
@@ -163,11 +193,19 @@ function rejectBranches(mapping: TableMapping, lookups: RowLookups): [string, Re
     [`c.problem = ${Problem.FinalAnswerAt}`, time('final_answer_at')],
     [`c.problem = ${Problem.ClosedAtValue}`, time('closed_at')],
     [`c.problem = ${Problem.MissingClosedAt}`, constantColumns(tableProblems.missingClosedAt(mapping, lookups.mapped.has('closed_at')))],
-    [`c.problem = ${Problem.ClosedBeforeCreated}`, { ...closedBefore, value: 'c.closed_text' }],
+    [`c.problem = ${Problem.ClosedBeforeCreated}`, { ...closedBefore, value: 'c.closed_at_text' }],
     [`c.problem = ${Problem.Point}`, fromLookup('point')],
     [`c.problem = ${Problem.DeadlineAt}`, time('deadline_at')],
+    [`c.problem = ${Problem.FirstAnswerBeforeCreated}`, timelineColumns(timelineProblems.answerBeforeCreated(mappedColumnName(mapping, 'first_answer_at'), null, false), 'first_answer_at')],
+    [`c.problem = ${Problem.FinalAnswerBeforeCreated}`, timelineColumns(timelineProblems.answerBeforeCreated(mappedColumnName(mapping, 'final_answer_at'), null, true), 'final_answer_at')],
+    ...IN_FUTURE.map(([field, code]): [string, RejectColumns] => [`c.problem = ${code}`, timelineColumns(timelineProblems.timeInFuture(mappedColumnName(mapping, field), null, now), field)]),
     ['pl.reason IS NOT NULL', { field: 'pl.field', value: placementValue, reason: 'pl.reason', message: 'pl.message' }],
   ];
+}
+
+/** Returns a timeline reject's columns, whose value is the text of the time as the export wrote it. */
+function timelineColumns(problem: RecordProblem, field: TimelineField): RejectColumns {
+  return { ...constantColumns(problem), value: `c.${field}_text` };
 }
 
 function constantColumns(problem: RecordProblem): RejectColumns {
@@ -235,7 +273,7 @@ export async function buildRejects(input: RowsInput, rows: string, sourceId: str
   await input.database.run(`CREATE TABLE ${rejected} AS SELECT file_index, row FROM ${rows}
     WHERE outcome IN (${Outcome.Rejected}, ${Outcome.PlacementRejected}) AND problem <> ${Problem.DuplicateId}`);
 
-  const branches = rejectBranches(input.mapping, input.lookups);
+  const branches = rejectBranches(input.mapping, input.lookups, input.now);
   const reject = (part: keyof RejectColumns) => `CASE ${branches.map(([condition, columns]) => `WHEN ${condition} THEN ${columns[part]}`).join(' ')} END AS ${part}`;
   const fileNameOf = (column: string) => `CASE ${column} ${input.files.map((file) => `WHEN ${file.index} THEN ${sqlText(file.displayName)}`).join(' ')} END`;
   // The message is built with a marker for the file and one for the row, which SQL fills in.

@@ -68,6 +68,8 @@ export interface BulkInput {
   readonly logger: Logger;
   readonly database: BulkDatabase;
   readonly mode: BulkMode;
+  /** The run's clock in epoch milliseconds, for the check of times in the future. */
+  readonly now: number;
 }
 
 /** Reads a table source in bulk, or returns null when its files need the row-by-row adapter. */
@@ -139,7 +141,7 @@ async function validate(input: BulkInput, prefix: string, files: StagedFile[]): 
     timeZone: mapping.timeZone ?? source.timeZone,
     policy: source.districtPolicy ?? DEFAULT_DISTRICT_POLICY,
   });
-  const rowsInput: RowsInput = { database, prefix, files, mapping, lookups };
+  const rowsInput: RowsInput = { database, prefix, files, mapping, lookups, now: input.now };
   const rows = await buildRows(rowsInput);
   const rejects = await buildRejects(rowsInput, rows, source.id);
   for (const file of files) await database.run(`DROP TABLE ${file.table}`);

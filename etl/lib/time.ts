@@ -2,7 +2,8 @@
 
 const MILLISECONDS_PER_DAY = 86_400_000;
 
-const LOCAL_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?$/;
+/** A local time written as ISO 8601 without a zone: date, hours and minutes, optional seconds and fraction. */
+export const LOCAL_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?$/;
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 

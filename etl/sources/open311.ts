@@ -22,7 +22,7 @@ import type { AppealStatus } from '../schema.ts';
 import { parseIsoDate } from './dates.ts';
 import { findDuplicateKeys, type DuplicateKey, type JsonPath } from './json-duplicate-keys.ts';
 import { gzipError } from './read-lines.ts';
-import { RecordProblem, cleanText, cutValue, fileError, readPoint, toReject, type Bounds, type RowWarning, type WarningHandler } from './row-helpers.ts';
+import { RecordProblem, cleanText, cutValue, fileError, readPoint, timelineProblem, toReject, type Bounds, type RowWarning, type TimelineField, type WarningHandler } from './row-helpers.ts';
 import type { AdapterContext, AppealDraft, EventDraft, RowReject } from './types.ts';
 
 export const FORMAT = 'open311';
@@ -212,6 +212,11 @@ export class Open311Converter {
         en: 'the closing time is earlier than requested_datetime; check both timestamps and their zones',
       });
     }
+    // updated_datetime counts for the source's as-of time even when the request is open, so it is
+    // checked as the latest time.
+    const timeField = (name: TimelineField) => (name === 'created_at' ? 'requested_datetime' : 'updated_datetime');
+    const timeline = timelineProblem({ created_at: createdAt, first_answer_at: null, final_answer_at: null, closed_at: updatedAt }, this.context.now, timeField, (name) => describe(fields[timeField(name)]));
+    if (timeline) throw timeline;
 
     const longitudeField = fields.long !== undefined || fields.lon === undefined ? 'long' : 'lon';
     const point = readPoint(fields.lat, fields[longitudeField], { latitude: 'lat', longitude: longitudeField }, this.options.bounds ?? this.context.bounds ?? null);

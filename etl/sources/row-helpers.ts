@@ -169,3 +169,51 @@ export function fileError(error: unknown, displayName: string): unknown {
   const reason = code === 'ENOENT' ? { ru: 'файл не найден', en: 'file not found' } : { ru: 'файл не прочитан', en: 'file could not be read' };
   return new InputError({ ru: `${displayName}: ${reason.ru} (${code})`, en: `${displayName}: ${reason.en} (${code})` });
 }
+
+/**
+ * How far after the run's clock a time may lie before it counts as a mistake: a day, for clocks
+ * that differ a little and for a time zone set wrong by up to 24 hours.
+ */
+export const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
+
+/** The times of a record that the timeline check compares. */
+export type TimelineTimes = { readonly [field in TimelineField]: number | null };
+
+export type TimelineField = 'created_at' | 'first_answer_at' | 'final_answer_at' | 'closed_at';
+
+/** Times in the order the timeline check tests them for the future. */
+export const TIMELINE_FIELDS: readonly TimelineField[] = ['created_at', 'first_answer_at', 'final_answer_at', 'closed_at'];
+
+export const timelineProblems = {
+  answerBeforeCreated: (field: string, value: string | null, final: boolean) =>
+    new RecordProblem(field, value, 'answer_before_created', {
+      ru: `время ${final ? 'окончательного' : 'первого'} ответа раньше времени создания; проверьте обе даты и их формат`,
+      en: `the ${final ? 'final' : 'first'} answer is earlier than the creation time; check both dates and their format`,
+    }),
+  timeInFuture: (field: string, value: string | null, now: number) => {
+    const run = `${new Date(now).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    return new RecordProblem(field, value, 'time_in_future', {
+      ru: `время позже запуска (${run}) больше чем на сутки; проверьте год и формат даты`,
+      en: `the time is more than a day after the run (${run}); check the year and the date format`,
+    });
+  },
+};
+
+/**
+ * Returns the first problem of a record's times, or null: an answer before the creation time (which
+ * would give negative days to answer), then a time more than FUTURE_TOLERANCE_MS after `now` (which
+ * would move the source's as-of time into the future). `field` names a time as the source does, and
+ * `value` gives its text for the reject.
+ */
+export function timelineProblem(times: TimelineTimes, now: number | undefined, field: (name: TimelineField) => string, value: (name: TimelineField) => string | null): RecordProblem | null {
+  for (const name of ['first_answer_at', 'final_answer_at'] as const) {
+    const at = times[name];
+    if (at !== null && at < times.created_at!) return timelineProblems.answerBeforeCreated(field(name), value(name), name === 'final_answer_at');
+  }
+  if (now === undefined) return null;
+  for (const name of TIMELINE_FIELDS) {
+    const at = times[name];
+    if (at !== null && at > now + FUTURE_TOLERANCE_MS) return timelineProblems.timeInFuture(field(name), value(name), now);
+  }
+  return null;
+}

@@ -6,11 +6,11 @@
 // taken: names, phones, e-mails, addresses, building ids, photos and texts are never read out.
 
 import type { AppealStatus, EventKind } from '../schema.ts';
-import { parseLocalTimestamp } from '../lib/time.ts';
+import { LOCAL_TIMESTAMP, parseLocalTimestamp } from '../lib/time.ts';
 import { readLines } from './read-lines.ts';
 import { describeJsonError } from '../lib/errors.ts';
 import type { Message } from '../lib/log.ts';
-import { boundsHint, outsideBounds, RecordProblem, toReject } from './row-helpers.ts';
+import { boundsHint, FUTURE_TOLERANCE_MS, outsideBounds, RecordProblem, timelineProblem, timelineProblems, toReject, type TimelineField } from './row-helpers.ts';
 import type { AdapterContext, AppealDraft, EventDraft, ParsedRow } from './types.ts';
 
 export const FORMAT = 'spb-portal';
@@ -33,6 +33,7 @@ const FINAL_ANSWER_TITLE = 'Окончательный ответ';
 
 interface FeedEntry {
   widget?: unknown;
+  key?: unknown;
   payload?: { dt?: unknown; status_name?: unknown } | null;
   meta?: { icon_title?: unknown } | null;
 }
@@ -41,6 +42,8 @@ interface TimedEntry {
   at: number;
   widget: string;
   entry: FeedEntry;
+  /** The entry's field for messages, with its key when it has one: feed[public.status, changestatus_1].payload.dt. */
+  field: string;
 }
 
 export async function* parseSpbPortal(path: string, context: AdapterContext): AsyncGenerator<ParsedRow> {
@@ -124,13 +127,20 @@ function toDraft(record: Record<string, unknown>, context: AdapterContext): Appe
 
   const districtName = asText(record.district_name) ?? asText(asObject(sidebar.district)?.name);
   const districtCode = asObject(sidebar.district)?.id;
+  const timeline = {
+    created_at: petitions[0],
+    first_answer_at: answers[0] ?? null,
+    final_answer_at: finalAnswers.at(-1) ?? null,
+    closed_at: CLOSED_STATUSES.includes(status) && latestStatus ? latestStatus : null,
+  };
+  checkTimeline(timeline, entries, context.now);
 
   return {
     appeal_id: appealId,
-    created_at: petitions[0].at,
-    first_answer_at: answers[0]?.at ?? null,
-    final_answer_at: finalAnswers.at(-1)?.at ?? null,
-    closed_at: CLOSED_STATUSES.includes(status) && latestStatus ? latestStatus.at : null,
+    created_at: timeline.created_at.at,
+    first_answer_at: timeline.first_answer_at?.at ?? null,
+    final_answer_at: timeline.final_answer_at?.at ?? null,
+    closed_at: timeline.closed_at?.at ?? null,
     deadline_at: readOptionalTime(sidebar.expected_answer_dt, 'sidebar.expected_answer_dt', context.timeZone),
     status,
     status_original: statusOriginal,
@@ -147,6 +157,27 @@ function toDraft(record: Record<string, unknown>, context: AdapterContext): Appe
     last_event_at: entries.at(-1)!.at,
     events: toEvents(entries),
   };
+}
+
+/**
+ * Rejects a closing status earlier than the petition, an answer earlier than it, or any entry more
+ * than a day after the run, as the other formats do. The feed is sorted, so its last entry is the
+ * latest.
+ */
+function checkTimeline(timeline: { [field in TimelineField]: TimedEntry | null }, entries: readonly TimedEntry[], now: number | undefined): void {
+  const created = timeline.created_at!;
+  const closed = timeline.closed_at;
+  if (closed && closed.at < created.at) {
+    throw new RecordProblem(closed.field, String(closed.entry.payload?.dt), 'closed_before_created', {
+      ru: 'время закрытия раньше времени создания; проверьте обе даты',
+      en: 'the closing time is earlier than the creation time; check both dates',
+    });
+  }
+  const times = { created_at: created.at, first_answer_at: timeline.first_answer_at?.at ?? null, final_answer_at: timeline.final_answer_at?.at ?? null, closed_at: closed?.at ?? null };
+  const problem = timelineProblem(times, now, (name) => timeline[name]!.field, (name) => String(timeline[name]!.entry.payload?.dt));
+  if (problem) throw problem;
+  const latest = entries.at(-1)!;
+  if (now !== undefined && latest.at > now + FUTURE_TOLERANCE_MS) throw timelineProblems.timeInFuture(latest.field, String(latest.entry.payload?.dt), now);
 }
 
 function readId(value: unknown): string {
@@ -171,24 +202,33 @@ function readFeed(feed: unknown, timeZone: string): TimedEntry[] {
   const entries: TimedEntry[] = [];
   for (const raw of feed as FeedEntry[]) {
     const widget = typeof raw?.widget === 'string' ? raw.widget : '';
-    const dt = raw?.payload?.dt;
-    if (typeof dt !== 'string') {
-      throw new RecordProblem(`feed[${widget}].payload.dt`, dt === undefined ? null : String(dt), 'missing_time', {
-        ru: 'у события нет времени, поэтому обращение нельзя разместить на шкале времени',
-        en: 'an event has no time; the appeal cannot be placed on its timeline',
-      });
-    }
-    const at = parseLocalTimestamp(dt, timeZone);
-    if (at === null) {
-      throw new RecordProblem(`feed[${widget}].payload.dt`, dt, 'invalid_time', {
-        ru: 'ожидается местное время вида 2020-10-18T14:50:40.817676',
-        en: 'expected a local time like 2020-10-18T14:50:40.817676',
-      });
-    }
-    entries.push({ at, widget, entry: raw });
+    const field = typeof raw?.key === 'string' ? `feed[${widget}, ${raw.key}].payload.dt` : `feed[${widget}].payload.dt`;
+    entries.push({ at: readFeedTime(raw?.payload?.dt, field, timeZone), widget, entry: raw, field });
   }
 
   return entries.sort((a, b) => a.at - b.at);
+}
+
+/** Reads the time of a feed entry. An empty, shapeless or impossible time is a problem of its own. */
+function readFeedTime(dt: unknown, field: string, timeZone: string): number {
+  if (typeof dt !== 'string' || dt.trim() === '') {
+    throw new RecordProblem(field, dt === undefined ? null : String(dt), 'missing_time', {
+      ru: 'у события нет времени, поэтому обращение нельзя разместить на шкале времени',
+      en: 'an event has no time, so the appeal cannot be placed on its timeline',
+    });
+  }
+  const at = parseLocalTimestamp(dt, timeZone);
+  if (at !== null) return at;
+  if (LOCAL_TIMESTAMP.test(dt.trim())) {
+    throw new RecordProblem(field, dt, 'impossible_date', {
+      ru: `«${dt}» — такого дня или времени нет; проверьте день, месяц и час`,
+      en: `"${dt}" names a day or time that does not exist; check the day, month and hour`,
+    });
+  }
+  throw new RecordProblem(field, dt, 'invalid_time', {
+    ru: 'ожидается местное время вида 2020-10-18T14:50:40.817676',
+    en: 'expected a local time like 2020-10-18T14:50:40.817676',
+  });
 }
 
 function readOptionalTime(value: unknown, field: string, timeZone: string): number | null {

@@ -19,7 +19,7 @@ import type { AppealStatus } from '../schema.ts';
 import { CsvParser, DELIMITERS, UnclosedQuoteError, countDelimiters, findHeaderLine, type Delimiter } from './csv.ts';
 import { parseDateText, wallClockDateToInstant } from './dates.ts';
 import { gzipError, isGzipError } from './read-lines.ts';
-import { RecordProblem, cleanText, fileError, readPoint, toReject } from './row-helpers.ts';
+import { RecordProblem, cleanText, fileError, readPoint, timelineProblem, toReject } from './row-helpers.ts';
 import type { MappableField, TableMapping, TimeField } from './table-mapping.ts';
 import { decodeChunks, scanEncoding, type EncodingScan, type TextEncoding } from './text-encoding.ts';
 import type { AdapterContext, AppealDraft, EventDraft, RowReject } from './types.ts';
@@ -464,6 +464,8 @@ class TableConverter {
       last_event_at: Math.max(created.at, firstAnswerAt ?? created.at, finalAnswerAt ?? created.at, closedAt ?? created.at),
       events: buildEvents(created.at, firstAnswerAt, finalAnswerAt, closedAt, status, statusOriginal),
     };
+    const timeline = timelineProblem(draft, this.context.now, (name) => this.columnName(name), (name) => describeCell(this.cell(cells, name)));
+    if (timeline) throw timeline;
     return { kind: 'appeal', row: source.index, draft, district_inferred: district.inferred, created_at_fallback: created.fallback };
   }
 

@@ -68,6 +68,8 @@ export interface AdapterContext {
   readonly displayName: string;
   /** Receives warnings about accepted records; adapters that find none never call it. */
   readonly warn?: (warning: RowWarning) => void;
+  /** The run's clock in epoch milliseconds; a record's time more than a day later is rejected. */
+  readonly now?: number;
   /** Bounds of every point when the mapping sets none: the region's area with a margin. */
   readonly bounds?: Bounds | null;
 }

@@ -234,7 +234,8 @@ const BASE = {
   long: -86.485448337464,
 };
 
-const CONTEXT = { timeZone: 'America/Indiana/Indianapolis', displayName: 'requests.json' };
+/** The run's clock of these tests: 4 December 2026. */
+const CONTEXT = { timeZone: 'America/Indiana/Indianapolis', displayName: 'requests.json', now: Date.parse('2026-12-04T00:00:00Z') };
 
 function parseText(text: string, options: Open311Options = {}): Open311Row[] {
   return [...parseOpen311Text(text, CONTEXT, options)];
@@ -368,6 +369,8 @@ const BAD_CASES: readonly BadCase[] = [
   { name: 'missing status', text: JSON.stringify([{ ...BASE, status: '' }]), reason: 'missing_status', field: 'status' },
   { name: 'closed without update time', text: JSON.stringify([{ ...BASE, status: 'closed', updated_datetime: null }]), reason: 'missing_closed_at', field: 'updated_datetime' },
   { name: 'closed before created', text: JSON.stringify([{ ...BASE, status: 'closed', updated_datetime: '2012-05-22T00:00:00-04:00' }]), reason: 'closed_before_created', field: 'updated_datetime' },
+  { name: 'creation time in the future', text: JSON.stringify([{ ...BASE, requested_datetime: '2099-05-23T15:35:08-04:00', updated_datetime: null }]), reason: 'time_in_future', field: 'requested_datetime' },
+  { name: 'update time in the future', text: JSON.stringify([{ ...BASE, updated_datetime: '2099-05-23T15:35:10-04:00' }]), reason: 'time_in_future', field: 'updated_datetime' },
   { name: 'latitude out of range', text: JSON.stringify([{ ...BASE, lat: 139.1 }]), reason: 'invalid_coordinate', field: 'lat' },
   { name: 'text coordinate', text: JSON.stringify([{ ...BASE, long: 'west' }]), reason: 'invalid_coordinate', field: 'long' },
   { name: 'record not an object', text: '[42]', reason: 'invalid_record', field: '(record)' },

@@ -153,7 +153,37 @@ describe('spb-portal line parser', () => {
     const parsed = parseLine(JSON.stringify({ id: 5, feed, sidebar: {} }), 3, context);
     expect(parsed.kind).toBe('reject');
     if (parsed.kind !== 'reject') return;
-    expect(parsed.reject).toMatchObject({ row: 3, record_id: '5', field: 'feed[public.petition].payload.dt', reason: 'invalid_time' });
+    expect(parsed.reject).toMatchObject({ row: 3, record_id: '5', field: 'feed[public.petition].payload.dt', reason: 'impossible_date' });
+  });
+
+  test('rejects an event time of another shape', () => {
+    const feed = [{ widget: 'public.petition', key: 'petition_7', payload: { dt: '01.02.2021 10:00' } }];
+    const parsed = parseLine(JSON.stringify({ id: 5, feed, sidebar: {} }), 3, context);
+    expect(parsed.kind === 'reject' && [parsed.reject.field, parsed.reject.reason]).toEqual(['feed[public.petition, petition_7].payload.dt', 'invalid_time']);
+  });
+
+  test('rejects an empty event time as missing', () => {
+    const feed = [{ widget: 'public.petition', payload: { dt: '' } }];
+    const parsed = parseLine(JSON.stringify({ id: 5, feed, sidebar: {} }), 3, context);
+    expect(parsed.kind === 'reject' && parsed.reject.reason).toBe('missing_time');
+  });
+
+  describe.each([
+    ['an answer before the petition', [['public.petition', '2021-02-01T10:00:00'], ['public.answer', '2021-01-01T10:00:00']], 'answer_before_created', 'public.answer'],
+    ['a closing status before the petition', [['public.petition', '2021-02-01T10:00:00'], ['public.status', '2021-01-01T10:00:00', 'Завершено: Автоматически']], 'closed_before_created', 'public.status'],
+    ['a petition in the future', [['public.petition', '2099-02-01T10:00:00']], 'time_in_future', 'public.petition'],
+    ['a status in the future', [['public.petition', '2021-02-01T10:00:00'], ['public.status', '2099-01-01T10:00:00', 'Рассмотрение']], 'time_in_future', 'public.status'],
+  ])('timeline with %s', (_name, events, reason, widget) => {
+    const feed = events.map(([name, dt, status]) => ({ widget: name, key: `${name}_1`, payload: { dt, status_name: status } }));
+    const parsed = parseLine(JSON.stringify({ id: 5, feed, sidebar: {} }), 3, { ...context, now: Date.parse('2026-12-04T00:00:00Z') });
+
+    test('is rejected for its reason', () => {
+      expect(parsed.kind === 'reject' && parsed.reject.reason).toBe(reason);
+    });
+
+    test('names the entry at fault', () => {
+      expect(parsed.kind === 'reject' && parsed.reject.field).toBe(`feed[${widget}, ${widget}_1].payload.dt`);
+    });
   });
 
   test('rejects an unknown status name', () => {

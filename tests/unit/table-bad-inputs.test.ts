@@ -33,7 +33,7 @@ function toCsv(rows: readonly (readonly string[])[], delimiter = ','): string {
 async function read(input: string | Uint8Array, tableMapping = mapping()): Promise<TableRow[]> {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
   const rows: TableRow[] = [];
-  for await (const row of parseTableBytes(bytes, { timeZone: 'Europe/Moscow', displayName: 'export.csv' }, tableMapping)) rows.push(row);
+  for await (const row of parseTableBytes(bytes, { timeZone: 'Europe/Moscow', displayName: 'export.csv', now: Date.parse('2026-12-04T00:00:00Z') }, tableMapping)) rows.push(row);
   return rows;
 }
 
@@ -87,6 +87,7 @@ const ROW_CASES: readonly RowCase[] = [
   { name: 'unknown status', csv: toCsv([HEADER, withCell(FIRST, 'Status', 'Assigned')]), expected: ['unknown_status', 'Status'] },
   { name: 'closed without a date', csv: toCsv([HEADER, withCell(SECOND, 'Closed Date', '')]), expected: ['missing_closed_at', 'Closed Date'] },
   { name: 'closed before created', csv: toCsv([HEADER, withCell(SECOND, 'Closed Date', '04/30/2022 11:00:00 PM')]), expected: ['closed_before_created', 'Closed Date'] },
+  { name: 'creation time in the future', csv: toCsv([HEADER, withCell(FIRST, 'Created Date', '05/01/2099 12:00:03 AM')]), expected: ['time_in_future', 'Created Date'] },
   {
     name: 'point on the other side of the world',
     csv: toCsv([HEADER, withCell(withCell(FIRST, 'Latitude', '-40.83065331987539'), 'Longitude', '106.07691768966835')]),

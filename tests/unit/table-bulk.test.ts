@@ -58,12 +58,15 @@ function tableSource(files: string[], mapping: string, districtPolicy?: District
 }
 
 /** Runs a source row by row and in bulk, and reads the bulk tables back. */
+/** A fixed clock for both readers, so that their messages about times in the future agree. */
+const FIXED_EFFECTS = { ...DEFAULT_EFFECTS, now: () => FIXED_NOW };
+
 async function runBoth(source: SourceConfig): Promise<Both> {
-  const js = await runSource(config, source, region, createMemoryLogger());
+  const js = await runSource(config, source, region, createMemoryLogger(), FIXED_EFFECTS);
   const database = await BulkDatabase.open();
   try {
     const logger = createMemoryLogger();
-    const bulk = await runSource(config, source, region, logger, DEFAULT_EFFECTS, { bulk: 'always', database: async () => database });
+    const bulk = await runSource(config, source, region, logger, FIXED_EFFECTS, { bulk: 'always', database: async () => database });
     const tables = bulk.bulk;
     const read = async <T,>(sql: string) => (tables ? (await database.rows<Record<string, unknown>>(sql)).map((row) => plainRow<T>(row)) : []);
     return {
@@ -235,6 +238,9 @@ const HARD_CASES: string[][] = [
   record('100034', '01.11.2020 10:00:00', { district: 'НЕВСКИЙ Р-Н' }),
   record('100035', '15.03.2021 23:59:59', { first: '15.04.2021 23:59:59' }),
   record('100036', '29.02.2020 12:00:00', { first: '31.04.2020 12:00:00' }),
+  record('100037', '01.11.2099 10:00:00'),
+  record('100038', '01.11.2020 10:00:00', { first: '01.12.2099 10:00:00' }),
+  record('100039', '01.11.2020 10:00:00', { closed: '01.12.2099 10:00:00', status: AUTO_CLOSED }),
 ];
 
 function csvText(rows: readonly (readonly string[])[], lineBreak = '\r\n'): string {
@@ -267,6 +273,7 @@ describe('bulk reader on hard cases', () => {
   test('meets every reject reason of the cases', () => {
     expect(Object.keys(both.bulk.reasons).sort()).toEqual(
       [
+        'answer_before_created',
         'closed_before_created',
         'coordinates_out_of_bounds',
         'district_unknown',
@@ -278,6 +285,7 @@ describe('bulk reader on hard cases', () => {
         'missing_status',
         'no_location',
         'outside_region',
+        'time_in_future',
         'unknown_status',
       ].sort(),
     );
@@ -435,7 +443,7 @@ describe('snapshot from a bulk-read source', () => {
       const built = testConfig();
       // Keeping unplaced rows puts appeals with no district into the sorted appeals.parquet.
       built.sources = [tableSource(files, SPB_MAPPING, KEEP_UNPLACED)];
-      const { regions, results } = await runAllSources(built, createMemoryLogger(), DEFAULT_EFFECTS, mode);
+      const { regions, results } = await runAllSources(built, createMemoryLogger(), FIXED_EFFECTS, mode);
       const snapshot = await writeSnapshot(built, regions, results, FIXED_NOW, createMemoryLogger());
       return { built, directory: snapshot.directory };
     };
