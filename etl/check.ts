@@ -145,8 +145,8 @@ export function checkReport(summary: CheckSummary, file: string, format: SourceF
   const lines = [line({ ru: `Файл ${file}: формат ${format}, регион ${region}`, en: `File ${file}: format ${format}, region ${region}` })];
   if (otherRegions.length > 0) {
     lines.push(line({
-      ru: `Регион ${region} — первый в конфигурации; другие регионы: ${otherRegions.join(', ')}; выберите нужный параметром --region`,
-      en: `Region ${region} is the first in the configuration; other regions: ${otherRegions.join(', ')}; choose one with --region`,
+      ru: `Регион ${region} — первый в конфигурации; другие регионы: ${otherRegions.join(', ')}; выберите нужный параметром --region, а если файл из другого региона, опишите его в своей конфигурации (docs/configuration.ru.md) и передайте её параметром --config`,
+      en: `Region ${region} is the first in the configuration; other regions: ${otherRegions.join(', ')}; choose one with --region, or, for a file of another region, describe that region in a configuration of your own (docs/configuration.md) and pass it with --config`,
     }));
   }
 

@@ -27,7 +27,7 @@ const USAGE = `Использование · Usage:
   npm run etl -- rollback SNAPSHOT [--config FILE]
       снова опубликовать прежний снимок · publish an earlier snapshot again
   npm run etl -- check FILE --format ${SOURCE_FORMATS.join('|')} [--mapping M] [--services S]
-                   [--region ID] [--time-zone TZ] [--json]
+                   [--region ID] [--time-zone TZ] [--config FILE] [--json]
       проверить файл без публикации · validate a file without publishing
       (--mapping: файл сопоставления столбцов для table · column mapping for table;
        --services: список услуг Open311 · Open311 service list)

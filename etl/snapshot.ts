@@ -102,8 +102,8 @@ export async function writeSnapshot(config: Config, regions: Map<string, Region>
   renameSync(staging, directory);
   if (options.switchLatest) publishLatest(root, id);
   logger.info('snapshot', {
-    ru: `Снимок ${id} записан${options.switchLatest ? ' и опубликован' : ''}: ${directory}`,
-    en: `Snapshot ${id} written${options.switchLatest ? ' and published' : ''}: ${directory}`,
+    ru: `Снимок ${id} записан${options.switchLatest ? ' и стал текущим (latest.json); сайт покажет его после сборки' : ''}: ${directory}`,
+    en: `Snapshot ${id} written${options.switchLatest ? ' and made the latest (latest.json); the site shows it once built' : ''}: ${directory}`,
   });
   return { id, directory, manifest };
 }

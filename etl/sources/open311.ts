@@ -369,6 +369,7 @@ function readJsonDocument(text: string, displayName: string): Open311Document {
 
   const located = locateJsonRequests(root, displayName);
   rejectErrorList(located.list, displayName);
+  rejectServiceList(located.list, displayName);
 
   const duplicates = findDuplicateKeys(text);
   const warnings: RowWarning[] = [];
@@ -436,6 +437,20 @@ function rejectErrorList(list: readonly unknown[], displayName: string): void {
   });
 }
 
+/** Stops on a service list given where requests were expected: entries with service codes and no request ids. */
+function rejectServiceList(list: readonly unknown[], displayName: string): void {
+  if (list.length === 0) return;
+  const isServiceList = list.map(asObject).every((entry) => entry !== null && 'service_code' in entry && !('service_request_id' in entry) && !('requested_datetime' in entry));
+  if (isServiceList) throw serviceListError(displayName);
+}
+
+function serviceListError(displayName: string): InputError {
+  return new InputError({
+    ru: `${displayName}: похоже, это список услуг (service_code без service_request_id), а не заявки; передайте его параметром --services, а проверяйте файл заявок`,
+    en: `${displayName}: this looks like a service list (service_code without service_request_id), not requests; pass it with --services and check the requests file`,
+  });
+}
+
 function readJsonServices(text: string, displayName: string): unknown[] {
   let root: unknown;
   try {
@@ -443,7 +458,7 @@ function readJsonServices(text: string, displayName: string): unknown[] {
   } catch (error) {
     throw new InputError({
       ru: `${displayName}: неверный JSON в списке услуг (${describeJsonError(error).ru})`,
-      en: `${displayName}: invalid JSON in the service list (${(error as Error).message})`,
+      en: `${displayName}: invalid JSON in the service list (${describeJsonError(error).en})`,
     });
   }
   const list = Array.isArray(root) ? root : asObject(root)?.services;
@@ -510,6 +525,7 @@ function readXmlDocument(text: string, displayName: string): Open311Document {
   if (errorList !== undefined) rejectErrorList(Array.isArray(errorList) ? errorList : [errorList], displayName);
 
   const container = root.service_requests ?? root.requests;
+  if (container === undefined && root.services !== undefined) throw serviceListError(displayName);
   if (container === undefined) {
     throw new InputError({
       ru: `${displayName}: в XML нет корневого элемента <service_requests>`,

@@ -358,6 +358,8 @@ const BAD_CASES: readonly BadCase[] = [
   { name: 'plain text', text: 'Service Unavailable', error: /neither JSON nor XML/ },
   { name: 'object without a list', text: '{"data":[]}', error: /no request list found/ },
   { name: 'error list', text: '[{"code":403,"description":"Invalid api_key"}]', error: /Open311 error in place of requests: 403 Invalid api_key/ },
+  { name: 'service list', text: '[{"service_code":"001","service_name":"Cans left out 24x7","type":"realtime"}]', error: /looks like a service list .*--services/ },
+  { name: 'service list in XML', text: '<services><service><service_code>001</service_code></service></services>', error: /looks like a service list .*--services/ },
   { name: 'string "null" date', text: JSON.stringify([{ ...BASE, requested_datetime: 'null' }]), reason: 'invalid_time', field: 'requested_datetime' },
   { name: 'string "true" date', text: JSON.stringify([{ ...BASE, updated_datetime: 'true' }]), reason: 'invalid_time', field: 'updated_datetime' },
   { name: 'boolean date', text: JSON.stringify([{ ...BASE, expected_datetime: true }]), reason: 'invalid_time', field: 'expected_datetime' },
