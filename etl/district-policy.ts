@@ -62,14 +62,14 @@ export function districtRejectMessage(reason: string, region: Region): string {
   }
   if (reason === 'district_unknown') {
     return rejectMessage({
-      ru: `в регионе ${id} нет района с таким названием или кодом; если это другое написание, добавьте его в regions[].aliases`,
-      en: `no district of region ${id} has this name or code; add an alias to regions[].aliases if it is another spelling`,
+      ru: `в регионе ${id} нет района с таким названием или кодом; если это другое написание, добавьте его в regions[].aliases, а если запись из другого региона, проверьте её с тем регионом (--region или --config)`,
+      en: `no district of region ${id} has this name or code; add an alias to regions[].aliases if it is another spelling, or, if the record is another region's, check it against that region (--region or --config)`,
     });
   }
   if (reason === 'no_location') {
     return rejectMessage({
-      ru: 'у записи нет ни района, ни точки; заполните район или координаты в выгрузке (у таблицы — и в сопоставлении, если столбцы не сопоставлены) либо задайте districtPolicy.unplaced = "keep", чтобы принимать такие записи без района',
-      en: 'the record names no district and has no point; fill in the district or the coordinates in the export (for a table, also map the columns if they are not mapped), or set districtPolicy.unplaced to "keep" to accept such records without a district',
+      ru: 'у записи нет ни района, ни точки; заполните район или координаты в выгрузке (у таблицы — и в сопоставлении, если столбцы не сопоставлены) либо задайте источнику sources[].districtPolicy.unplaced = "keep" в конфигурации, чтобы принимать такие записи без района',
+      en: 'the record names no district and has no point; fill in the district or the coordinates in the export (for a table, also map the columns if they are not mapped), or set sources[].districtPolicy.unplaced to "keep" in the configuration to accept such records without a district',
     });
   }
   return rejectMessage({

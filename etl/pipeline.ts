@@ -13,7 +13,7 @@ import { en, ru, type Logger, type Message } from './lib/log.ts';
 import { EtlError } from './lib/errors.ts';
 import { localToInstant, parseLocalTimestamp } from './lib/time.ts';
 import { coarsenPoint, filterExtras, generaliseRejectPoint, POINT_REJECT_REASONS, scrubText, type ScrubResult } from './privacy.ts';
-import { DUPLICATE_REASON, duplicateMessage, logDuplicates, rejectMessage, splitRejectMessage } from './reasons.ts';
+import { DUPLICATE_REASON, duplicateMessage, logDuplicates, logRejectReasons, reasonExamples, rejectMessage, splitRejectMessage } from './reasons.ts';
 import type { Appeal, Reject, StatusEvent } from './schema.ts';
 import { parseOpen311, readOpen311Services } from './sources/open311.ts';
 import { fetchOpen311Requests } from './sources/open311-fetch.ts';
@@ -263,6 +263,7 @@ async function readSource({ config, source, region, logger, adapter, sink, mappi
   for (const reject of rejects) {
     if (reject.reason !== DUPLICATE_REASON) result.reasons[reject.reason] = (result.reasons[reject.reason] ?? 0) + 1;
   }
+  logRejectReasons(logger, source.id, reasonExamples(rejects));
 
   logger.info('validate', {
     ru: `${source.id}: принято ${ru(counts.accepted)}, отклонено ${ru(counts.rejected)}, повторов ${ru(counts.duplicates)}; район по коду ${ru(result.districtRules.code)}, по названию ${ru(result.districtRules.name)}, по точке ${ru(result.districtRules.point)}; точек вне своего района ${ru(result.pointsOutsideDistrict)}`,

@@ -98,3 +98,39 @@ export function logDuplicates(logger: Logger, sourceId: string, count: number, f
     en: `${sourceId}: duplicates: ${en(count)}; records whose id already appeared are not published (a snapshot lists them in rejects.csv); the first: ${first.file}, row ${first.row}, id ${first.record_id}${earlier ? ` (the first record with this id: ${earlier.file}, row ${earlier.row})` : ''}`,
   });
 }
+
+/** The first reject of one reason, with how many the source had. */
+export interface ReasonExample {
+  readonly reason: string;
+  readonly count: number;
+  readonly file: string;
+  readonly row: number;
+  readonly field: string;
+  readonly message: string;
+}
+
+/**
+ * Picks the first reject of each reason other than duplicates, in the order the rejects are
+ * listed, with the count of its reason.
+ */
+export function reasonExamples(rejects: readonly { reason: string; file: string; row: number; field: string; message: string }[]): ReasonExample[] {
+  const counts = new Map<string, number>();
+  for (const reject of rejects) counts.set(reject.reason, (counts.get(reject.reason) ?? 0) + 1);
+  const examples = new Map<string, ReasonExample>();
+  for (const reject of rejects) {
+    if (reject.reason === DUPLICATE_REASON || examples.has(reject.reason)) continue;
+    examples.set(reject.reason, { reason: reject.reason, count: counts.get(reject.reason)!, file: reject.file, row: reject.row, field: reject.field, message: reject.message });
+  }
+  return [...examples.values()];
+}
+
+/** Logs one line per reason of rejects: its count and its first row, field and message. */
+export function logRejectReasons(logger: Logger, sourceId: string, examples: readonly ReasonExample[]): void {
+  for (const example of examples) {
+    const message = splitRejectMessage(example.message);
+    logger.warn('validate', {
+      ru: `${sourceId}: отклонено по причине ${example.reason}: ${ru(example.count)}; первая: ${example.file}, строка ${example.row}, поле ${example.field} — ${message.ru}`,
+      en: `${sourceId}: rejected for ${example.reason}: ${en(example.count)}; the first: ${example.file}, row ${example.row}, field ${example.field} — ${message.en}`,
+    });
+  }
+}

@@ -13,7 +13,7 @@ import type { Region } from '../districts.ts';
 import { en, ru, type Logger } from '../lib/log.ts';
 import type { SourceResult } from '../pipeline.ts';
 import { generaliseRejectPoint, POINT_REJECT_REASONS, scrubText } from '../privacy.ts';
-import { DUPLICATE_REASON, logDuplicates } from '../reasons.ts';
+import { DUPLICATE_REASON, logDuplicates, logRejectReasons, type ReasonExample } from '../reasons.ts';
 import { DISTRICT_RULES } from '../schema.ts';
 import { cutValue } from '../sources/row-helpers.ts';
 import { describeLayout } from '../sources/table.ts';
@@ -52,8 +52,8 @@ export interface BulkTables {
   /** The same events as `events`, listed by appeal_id and sequence. */
   readonly sortedEvents: string;
   /**
-   * Table of rejects in REJECT_COLUMNS order after `stage` and `file_index`, in pipeline order; null
-   * for a source streamed row by row (appeal-sink.ts), whose rejects are the result's own.
+   * Table of rejects in REJECT_COLUMNS order after `stage` and `file_index`, in pipeline order. It is
+   * null for a source streamed row by row (appeal-sink.ts), because its rejects are the result's own.
    */
   readonly rejects: string | null;
   /** SHA-256 of each file by path, computed while the source is read (hash.ts). */
@@ -214,6 +214,10 @@ async function validate(input: BulkInput, prefix: string, files: StagedFile[]): 
     `SELECT coalesce(district_flag::VARCHAR, 'none') AS key, count(*)::INTEGER AS count FROM ${rows} WHERE outcome = ${Outcome.Accepted} GROUP BY key ORDER BY min(file_index::BIGINT * 4294967296 + row)`,
   );
   result.pointsOutsideDistrict = result.districtFlags.point_outside_district ?? 0;
+  logRejectReasons(logger, source.id, await database.rows<ReasonExample>(`SELECT reason, count, file, row, field, message FROM (
+      SELECT *, count(*) OVER (PARTITION BY reason)::INTEGER AS count, row_number() OVER (PARTITION BY reason ORDER BY stage, file_index, row) AS rank
+      FROM ${rejects} WHERE reason <> ${sqlText(DUPLICATE_REASON)}
+    ) WHERE rank = 1 ORDER BY stage, file_index, row`));
 
   logger.info('validate', {
     ru: `${source.id}: принято ${ru(counts.accepted)}, отклонено ${ru(counts.rejected)}, повторов ${ru(counts.duplicates)}; район по коду ${ru(result.districtRules.code)}, по названию ${ru(result.districtRules.name)}, по точке ${ru(result.districtRules.point)}; точек вне своего района ${ru(result.pointsOutsideDistrict)}`,

@@ -437,11 +437,18 @@ function rejectErrorList(list: readonly unknown[], displayName: string): void {
   });
 }
 
-/** Stops on a service list given where requests were expected: entries with service codes and no request ids. */
+/**
+ * Stops on a service list given where requests were expected: entries that all have a service code
+ * and name and none of a request's id, status and creation time.
+ */
 function rejectServiceList(list: readonly unknown[], displayName: string): void {
-  if (list.length === 0) return;
-  const isServiceList = list.map(asObject).every((entry) => entry !== null && 'service_code' in entry && !('service_request_id' in entry) && !('requested_datetime' in entry));
-  if (isServiceList) throw serviceListError(displayName);
+  if (list.length > 0 && list.every(isServiceEntry)) throw serviceListError(displayName);
+}
+
+export function isServiceEntry(value: unknown): boolean {
+  const entry = asObject(value);
+  if (!entry || !('service_code' in entry) || !('service_name' in entry)) return false;
+  return !('service_request_id' in entry) && !('status' in entry) && !('requested_datetime' in entry);
 }
 
 function serviceListError(displayName: string): InputError {

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { InputError } from '../../etl/lib/errors.ts';
 import { parseIsoDate } from '../../etl/sources/dates.ts';
 import { findDuplicateKeys } from '../../etl/sources/json-duplicate-keys.ts';
-import { parseOpen311Text } from '../../etl/sources/open311.ts';
+import { isServiceEntry, parseOpen311Text } from '../../etl/sources/open311.ts';
 
 const CONTEXT = { timeZone: 'America/Los_Angeles', displayName: 'requests' };
 
@@ -61,7 +61,9 @@ describe('open311 parser properties', () => {
   });
 
   test('survives any request fields', () => {
-    fc.assert(fc.property(fc.array(record, { maxLength: 5 }), (records) => outcome(JSON.stringify(records)) === 'rows'), { numRuns: 500 });
+    // Entries with only a service's code and name are a service list, which stops the read.
+    const expected = (records: readonly object[]) => (records.length > 0 && records.every(isServiceEntry) ? 'input-error' : 'rows');
+    fc.assert(fc.property(fc.array(record, { maxLength: 5 }), (records) => outcome(JSON.stringify(records)) === expected(records)), { numRuns: 500 });
   });
 
   test('survives XML-like text', () => {
