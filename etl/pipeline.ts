@@ -13,7 +13,7 @@ import { en, ru, type Logger, type Message } from './lib/log.ts';
 import { EtlError } from './lib/errors.ts';
 import { localToInstant, parseLocalTimestamp } from './lib/time.ts';
 import { coarsenPoint, filterExtras, generaliseRejectPoint, POINT_REJECT_REASONS, scrubText, type ScrubResult } from './privacy.ts';
-import { DUPLICATE_REASON, duplicateMessage, logDuplicates, logRejectReasons, reasonExamples, rejectMessage, splitRejectMessage } from './reasons.ts';
+import { DUPLICATE_REASON, duplicateMessage, logDuplicates, logRejectReasons, logValidation, reasonExamples, rejectMessage, splitRejectMessage } from './reasons.ts';
 import type { Appeal, Reject, StatusEvent } from './schema.ts';
 import { parseOpen311, readOpen311Services } from './sources/open311.ts';
 import { fetchOpen311Requests } from './sources/open311-fetch.ts';
@@ -265,10 +265,7 @@ async function readSource({ config, source, region, logger, adapter, sink, mappi
   }
   logRejectReasons(logger, source.id, reasonExamples(rejects));
 
-  logger.info('validate', {
-    ru: `${source.id}: принято ${ru(counts.accepted)}, отклонено ${ru(counts.rejected)}, повторов ${ru(counts.duplicates)}; район по коду ${ru(result.districtRules.code)}, по названию ${ru(result.districtRules.name)}, по точке ${ru(result.districtRules.point)}; точек вне своего района ${ru(result.pointsOutsideDistrict)}`,
-    en: `${source.id}: accepted ${en(counts.accepted)}, rejected ${en(counts.rejected)}, duplicates ${en(counts.duplicates)}; district by code ${en(result.districtRules.code)}, by name ${en(result.districtRules.name)}, by point ${en(result.districtRules.point)}; points outside their district ${en(result.pointsOutsideDistrict)}`,
-  }, { ...counts, ...result.districtRules, pointsOutsideDistrict: result.pointsOutsideDistrict });
+  logValidation(logger, result, rejectedOnReading);
   return result;
 }
 

@@ -3,6 +3,7 @@
 // values, and rejects.csv shows both halves, Russian first.
 
 import { en, ru, type Logger, type Message } from './lib/log.ts';
+import type { SourceResult } from './pipeline.ts';
 
 /** Explanations of the reason codes, for summaries that list reasons with their counts. */
 export const REASON_TEXT: Readonly<Record<string, Message>> = {
@@ -133,4 +134,20 @@ export function logRejectReasons(logger: Logger, sourceId: string, examples: rea
       en: `${sourceId}: rejected for ${example.reason}: ${en(example.count)}; the first: ${example.file}, row ${example.row}, field ${example.field} — ${message.en}`,
     });
   }
+}
+
+/**
+ * Logs the counts of a source after its records are checked and placed: accepted, rejected on
+ * reading and in the district step, duplicates, the rule that placed each district, and points
+ * outside the district they were placed in.
+ */
+export function logValidation(logger: Logger, result: SourceResult, rejectedOnReading: number): void {
+  const { counts, districtRules: rules, pointsOutsideDistrict: outside } = result;
+  const id = result.source.id;
+  const placementRejected = counts.rejected - rejectedOnReading;
+  const hint = outside > 0 ? { ru: ' (они приняты с пометкой; sources[].districtPolicy.pointMismatch = "reject" отклоняет такие записи)', en: ' (kept with a flag; sources[].districtPolicy.pointMismatch set to "reject" rejects them)' } : { ru: '', en: '' };
+  logger.info('validate', {
+    ru: `${id}: принято ${ru(counts.accepted)}, отклонено ${ru(counts.rejected)} (при чтении ${ru(rejectedOnReading)}, на шаге районов ${ru(placementRejected)}), повторов ${ru(counts.duplicates)}; район по коду ${ru(rules.code)}, по названию ${ru(rules.name)}, по точке ${ru(rules.point)}; точек вне своего района ${ru(outside)}${hint.ru}`,
+    en: `${id}: accepted ${en(counts.accepted)}, rejected ${en(counts.rejected)} (${en(rejectedOnReading)} on reading, ${en(placementRejected)} in the district step), duplicates ${en(counts.duplicates)}; district by code ${en(rules.code)}, by name ${en(rules.name)}, by point ${en(rules.point)}; points outside their district ${en(outside)}${hint.en}`,
+  }, { ...counts, ...rules, pointsOutsideDistrict: outside });
 }

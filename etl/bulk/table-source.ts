@@ -13,7 +13,7 @@ import type { Region } from '../districts.ts';
 import { en, ru, type Logger } from '../lib/log.ts';
 import type { SourceResult } from '../pipeline.ts';
 import { generaliseRejectPoint, POINT_REJECT_REASONS, scrubText } from '../privacy.ts';
-import { DUPLICATE_REASON, logDuplicates, logRejectReasons, type ReasonExample } from '../reasons.ts';
+import { DUPLICATE_REASON, logDuplicates, logRejectReasons, logValidation, type ReasonExample } from '../reasons.ts';
 import { DISTRICT_RULES } from '../schema.ts';
 import { cutValue } from '../sources/row-helpers.ts';
 import { describeLayout } from '../sources/table.ts';
@@ -219,10 +219,7 @@ async function validate(input: BulkInput, prefix: string, files: StagedFile[]): 
       FROM ${rejects} WHERE reason <> ${sqlText(DUPLICATE_REASON)}
     ) WHERE rank = 1 ORDER BY stage, file_index, row`));
 
-  logger.info('validate', {
-    ru: `${source.id}: принято ${ru(counts.accepted)}, отклонено ${ru(counts.rejected)}, повторов ${ru(counts.duplicates)}; район по коду ${ru(result.districtRules.code)}, по названию ${ru(result.districtRules.name)}, по точке ${ru(result.districtRules.point)}; точек вне своего района ${ru(result.pointsOutsideDistrict)}`,
-    en: `${source.id}: accepted ${en(counts.accepted)}, rejected ${en(counts.rejected)}, duplicates ${en(counts.duplicates)}; district by code ${en(result.districtRules.code)}, by name ${en(result.districtRules.name)}, by point ${en(result.districtRules.point)}; points outside their district ${en(result.pointsOutsideDistrict)}`,
-  }, { ...counts, ...result.districtRules, pointsOutsideDistrict: result.pointsOutsideDistrict });
+  logValidation(logger, result, parseErrors);
   return result;
 }
 

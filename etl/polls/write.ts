@@ -344,8 +344,8 @@ function logOkrugs(layer: OkrugLayer, logger: Logger): void {
   logger.info(
     STEP,
     {
-      ru: `Слой округов: ${layer.collection.features.length} округов; без части районов: ${okrugsWithMissingMembers.join(', ') || 'нет'}; районов вне округов: ${ru(unplacedDistricts.length)}`,
-      en: `Okrug layer: ${layer.collection.features.length} okrugs; with missing districts: ${okrugsWithMissingMembers.join(', ') || 'none'}; districts in no okrug: ${en(unplacedDistricts.length)}`,
+      ru: `Слой одномандатных округов Госдумы в Москве (${DUMA_CROSSWALK_FILE}): округов ${layer.collection.features.length}; округа, чей список районов в таблице неполон или пуст, так что их граница на карте опросов неполна: ${okrugsWithMissingMembers.join(', ') || 'нет'}; районов Москвы, не отнесённых ни к одному округу: ${ru(unplacedDistricts.length)}`,
+      en: `Layer of Moscow's single-member State Duma okrugs (${DUMA_CROSSWALK_FILE}): ${layer.collection.features.length} okrugs; okrugs whose list of districts in the crosswalk is incomplete or empty, so that their outline on the poll map is partial: ${okrugsWithMissingMembers.join(', ') || 'none'}; Moscow districts placed in no okrug: ${en(unplacedDistricts.length)}`,
     },
     { okrugs: layer.collection.features.length, okrugsWithMissingMembers: okrugsWithMissingMembers.length, unplacedDistricts: unplacedDistricts.length },
   );
