@@ -277,6 +277,13 @@ async function checkCommand(config: Config, rest: string[], values: Options, log
     });
   }
 
+  for (const option of ['now', 'dry-run'] as const) {
+    if (values[option] === undefined || values[option] === false) continue;
+    throw new UsageError({
+      ru: `--${option} относится к run и publish, а check проверяет файл по текущим часам; уберите --${option}.`,
+      en: `--${option} applies to run and publish, while check tests the file against the current clock; remove --${option}.`,
+    });
+  }
   if (format !== 'table' && values.mapping) {
     throw new UsageError({
       ru: `--mapping нужен только для --format table; у формата ${format} сопоставление встроено.`,
@@ -304,7 +311,7 @@ async function checkCommand(config: Config, rest: string[], values: Options, log
     if (!values.json) {
       write(summary.read === 0
         ? 'Во входных данных нет ни одной записи: файл пуст или это не тот формат · The input contains no record: the file is empty or of another format'
-        : `Не принята ни одна запись: проверьте формат, сопоставление и регион (сейчас ${regionId}; --region выбирает из: ${config.regions.map((region) => region.id).join(', ')}) · No record was accepted: check the format, mapping and region (now ${regionId}; --region picks one of: ${config.regions.map((region) => region.id).join(', ')})`);
+        : `Не принята ни одна запись: проверьте формат, сопоставление и регион (сейчас ${regionId}; --region выбирает из: ${config.regions.map((region) => region.id).join(', ')}; регион, которого нет в конфигурации, описывают в своей и передают параметром --config) · No record was accepted: check the format, mapping and region (now ${regionId}; --region picks one of: ${config.regions.map((region) => region.id).join(', ')}; describe a region missing from the configuration in one of your own and pass it with --config)`);
     }
     return EXIT_CODES.input;
   }

@@ -68,8 +68,8 @@ export function districtRejectMessage(reason: string, region: Region): string {
   }
   if (reason === 'no_location') {
     return rejectMessage({
-      ru: 'у записи нет ни района, ни точки; заполните район или координаты в выгрузке (у таблицы — и в сопоставлении, если столбцы не сопоставлены) либо задайте источнику sources[].districtPolicy.unplaced = "keep" в конфигурации, чтобы принимать такие записи без района',
-      en: 'the record names no district and has no point; fill in the district or the coordinates in the export (for a table, also map the columns if they are not mapped), or set sources[].districtPolicy.unplaced to "keep" in the configuration to accept such records without a district',
+      ru: 'у записи нет ни района, ни точки; заполните район или координаты в выгрузке (у таблицы — и в сопоставлении, если столбцы не сопоставлены) либо задайте источнику sources[].districtPolicy.unplaced = "keep" в конфигурации, чтобы принимать такие записи без района (но не для записей другого региона: их проверяйте с их регионом)',
+      en: 'the record names no district and has no point; fill in the district or the coordinates in the export (for a table, also map the columns if they are not mapped), or set sources[].districtPolicy.unplaced to "keep" in the configuration to accept such records without a district (but not for records of another region: check those against their region)',
     });
   }
   return rejectMessage({

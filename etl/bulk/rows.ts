@@ -7,7 +7,7 @@ import { DUPLICATE_REASON } from '../reasons.ts';
 import { ANSWER_DEADLINE_DAYS } from '../schema.ts';
 import { mappedColumnName, tableProblems } from '../sources/table.ts';
 import type { TableMapping } from '../sources/table-mapping.ts';
-import { FUTURE_TOLERANCE_MS, TIMELINE_FIELDS, timelineProblems, type RecordProblem, type TimelineField } from '../sources/row-helpers.ts';
+import { ANSWER_TOLERANCE_MS, FUTURE_TOLERANCE_MS, TIMELINE_FIELDS, timelineProblems, type RecordProblem, type TimelineField } from '../sources/row-helpers.ts';
 import type { BulkDatabase } from './database.ts';
 import { sqlText, type RowLookups } from './lookups.ts';
 import { RejectValueKind } from './placement.ts';
@@ -22,25 +22,24 @@ const Problem = {
   MissingId: 1,
   DuplicateId: 2,
   CreatedAt: 3,
-  Status: 4,
-  FirstAnswerAt: 5,
-  FinalAnswerAt: 6,
-  ClosedAtValue: 7,
-  MissingClosedAt: 8,
-  ClosedBeforeCreated: 9,
-  Point: 10,
-  DeadlineAt: 11,
-  FirstAnswerBeforeCreated: 12,
-  FinalAnswerBeforeCreated: 13,
-  CreatedInFuture: 14,
+  CreatedInFuture: 4,
+  Status: 5,
+  FirstAnswerAt: 6,
+  FinalAnswerAt: 7,
+  ClosedAtValue: 8,
+  MissingClosedAt: 9,
+  ClosedBeforeCreated: 10,
+  Point: 11,
+  DeadlineAt: 12,
+  FirstAnswerBeforeCreated: 13,
+  FinalAnswerBeforeCreated: 14,
   FirstAnswerInFuture: 15,
   FinalAnswerInFuture: 16,
   ClosedInFuture: 17,
 } as const;
 
-/** The times of the timeline check (timelineProblem in row-helpers.ts) with their problems, in its order. */
+/** The times of timelineProblem (row-helpers.ts) tested for the future, with their problems, in its order. */
 const IN_FUTURE: readonly [TimelineField, number][] = [
-  ['created_at', Problem.CreatedInFuture],
   ['first_answer_at', Problem.FirstAnswerInFuture],
   ['final_answer_at', Problem.FinalAnswerInFuture],
   ['closed_at', Problem.ClosedInFuture],
@@ -125,9 +124,11 @@ function checkedSelect(input: RowsInput, rows: string | null): string {
 
   const created = createdAtSql(mapping, lookups);
   const latest = `epoch_ms(${Math.round(input.now + FUTURE_TOLERANCE_MS)}::BIGINT)::TIMESTAMPTZ`;
+  const earliestAnswer = `(${created.value} - INTERVAL ${ANSWER_TOLERANCE_MS / 1000} SECOND)`;
   const problem = `CASE
       WHEN b.id IS NULL THEN ${Problem.MissingId}
       WHEN ${created.problem} THEN ${Problem.CreatedAt}
+      WHEN ${created.value} > ${latest} THEN ${Problem.CreatedInFuture}
       WHEN b.status_reason IS NOT NULL THEN ${Problem.Status}
       WHEN b.first_answer_at_reason IS NOT NULL THEN ${Problem.FirstAnswerAt}
       WHEN b.final_answer_at_reason IS NOT NULL THEN ${Problem.FinalAnswerAt}
@@ -136,8 +137,8 @@ function checkedSelect(input: RowsInput, rows: string | null): string {
       WHEN b.status_closed AND b.closed_at < ${created.value} THEN ${Problem.ClosedBeforeCreated}
       WHEN b.point_reason IS NOT NULL THEN ${Problem.Point}
       WHEN b.deadline_at_reason IS NOT NULL THEN ${Problem.DeadlineAt}
-      WHEN b.first_answer_at < ${created.value} THEN ${Problem.FirstAnswerBeforeCreated}
-      WHEN b.final_answer_at < ${created.value} THEN ${Problem.FinalAnswerBeforeCreated}
+      WHEN b.first_answer_at < ${earliestAnswer} THEN ${Problem.FirstAnswerBeforeCreated}
+      WHEN b.final_answer_at < ${earliestAnswer} THEN ${Problem.FinalAnswerBeforeCreated}
       ${IN_FUTURE.map(([field, code]) => `WHEN ${timeOf(field, created.value)} > ${latest} THEN ${code}`).join('\n      ')}
       ELSE ${Problem.None} END`;
   return `SELECT * REPLACE (${created.value} AS created_at, CASE WHEN b.status_closed THEN b.closed_at END AS closed_at), ${problem} AS problem FROM (${base}) b`;
@@ -188,6 +189,7 @@ function rejectBranches(mapping: TableMapping, lookups: RowLookups, now: number)
   return [
     [`c.problem = ${Problem.MissingId}`, constantColumns(tableProblems.missingId(mapping))],
     [`c.problem = ${Problem.CreatedAt}`, createdAtSql(mapping, lookups).problemColumns],
+    [`c.problem = ${Problem.CreatedInFuture}`, timelineColumns(timelineProblems.timeInFuture(mappedColumnName(mapping, 'created_at'), null, now), 'created_at')],
     [`c.problem = ${Problem.Status}`, fromLookup('status')],
     [`c.problem = ${Problem.FirstAnswerAt}`, time('first_answer_at')],
     [`c.problem = ${Problem.FinalAnswerAt}`, time('final_answer_at')],

@@ -22,7 +22,7 @@ import type { AppealStatus } from '../schema.ts';
 import { parseIsoDate } from './dates.ts';
 import { findDuplicateKeys, type DuplicateKey, type JsonPath } from './json-duplicate-keys.ts';
 import { gzipError } from './read-lines.ts';
-import { RecordProblem, cleanText, cutValue, fileError, readPoint, timelineProblem, toReject, type Bounds, type RowWarning, type TimelineField, type WarningHandler } from './row-helpers.ts';
+import { RecordProblem, cleanText, createdInFuture, cutValue, fileError, readPoint, timelineProblem, toReject, type Bounds, type RowWarning, type TimelineField, type WarningHandler } from './row-helpers.ts';
 import type { AdapterContext, AppealDraft, EventDraft, RowReject } from './types.ts';
 
 export const FORMAT = 'open311';
@@ -197,6 +197,8 @@ export class Open311Converter {
         en: 'the request has no requested_datetime, so its creation time is unknown',
       });
     }
+    const future = createdInFuture(createdAt, this.context.now, 'requested_datetime', describe(fields.requested_datetime));
+    if (future) throw future;
     const updatedAt = this.readTime(fields, 'updated_datetime');
     const closed = CLOSED_STATUSES.includes(status);
     if (closed && updatedAt === null) {
@@ -469,6 +471,12 @@ function readJsonServices(text: string, displayName: string): unknown[] {
     });
   }
   const list = Array.isArray(root) ? root : asObject(root)?.services;
+  if (Array.isArray(list) && list.some((entry) => asObject(entry) !== null && 'service_request_id' in asObject(entry)!)) {
+    throw new InputError({
+      ru: `${displayName}: это заявки (есть service_request_id), а не список услуг; передайте файл заявок без --services, а список услуг — с ним`,
+      en: `${displayName}: these are requests (they have service_request_id), not a service list; pass the requests file as the file to check, and the service list with --services`,
+    });
+  }
   if (!Array.isArray(list)) {
     throw new InputError({
       ru: `${displayName}: не найден список услуг: нужен массив или объект с ключом services`,

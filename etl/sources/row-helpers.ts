@@ -176,19 +176,27 @@ export function fileError(error: unknown, displayName: string): unknown {
  */
 export const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * How far before the creation time an answer may lie before it counts as a mistake: a day, so
+ * that an answer written as a date without a time, which reads as midnight, is kept when it falls
+ * on the day of the creation.
+ * NOTE: such an answer gets negative days to answer, of less than one day.
+ */
+export const ANSWER_TOLERANCE_MS = 24 * 60 * 60 * 1000;
+
 /** The times of a record that the timeline check compares. */
 export type TimelineTimes = { readonly [field in TimelineField]: number | null };
 
 export type TimelineField = 'created_at' | 'first_answer_at' | 'final_answer_at' | 'closed_at';
 
-/** Times in the order the timeline check tests them for the future. */
+/** Times in the order the timeline check tests them for the future; the creation time is tested first, on its own. */
 export const TIMELINE_FIELDS: readonly TimelineField[] = ['created_at', 'first_answer_at', 'final_answer_at', 'closed_at'];
 
 export const timelineProblems = {
   answerBeforeCreated: (field: string, value: string | null, final: boolean) =>
     new RecordProblem(field, value, 'answer_before_created', {
-      ru: `время ${final ? 'окончательного' : 'первого'} ответа раньше времени создания; проверьте обе даты и их формат`,
-      en: `the ${final ? 'final' : 'first'} answer is earlier than the creation time; check both dates and their format`,
+      ru: `время ${final ? 'окончательного' : 'первого'} ответа раньше времени создания больше чем на сутки; проверьте обе даты и их формат`,
+      en: `the ${final ? 'final' : 'first'} answer is more than a day earlier than the creation time; check both dates and their format`,
     }),
   timeInFuture: (field: string, value: string | null, now: number) => {
     const run = `${new Date(now).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -200,20 +208,30 @@ export const timelineProblems = {
 };
 
 /**
- * Returns the first problem of a record's times, or null: an answer before the creation time (which
- * would give negative days to answer), then a time more than FUTURE_TOLERANCE_MS after `now` (which
- * would move the source's as-of time into the future). `field` names a time as the source does, and
- * `value` gives its text for the reject.
+ * Returns a problem when the creation time lies more than FUTURE_TOLERANCE_MS after `now`. The
+ * adapters test it as soon as they have the creation time, before comparing other times with it,
+ * so that a mistyped year is blamed on the creation time and not on a correct answer.
+ */
+export function createdInFuture(createdAt: number, now: number | undefined, field: string, value: string | null): RecordProblem | null {
+  return now !== undefined && createdAt > now + FUTURE_TOLERANCE_MS ? timelineProblems.timeInFuture(field, value, now) : null;
+}
+
+/**
+ * Returns the first problem of a record's other times, or null: an answer more than
+ * ANSWER_TOLERANCE_MS before the creation time (which would give negative days to answer), then
+ * an answer or closing time more than FUTURE_TOLERANCE_MS after `now` (which would move the
+ * source's as-of time into the future). `field` names a time as the source does, and `value` gives
+ * its text for the reject.
  */
 export function timelineProblem(times: TimelineTimes, now: number | undefined, field: (name: TimelineField) => string, value: (name: TimelineField) => string | null): RecordProblem | null {
   for (const name of ['first_answer_at', 'final_answer_at'] as const) {
     const at = times[name];
-    if (at !== null && at < times.created_at!) return timelineProblems.answerBeforeCreated(field(name), value(name), name === 'final_answer_at');
+    if (at !== null && at < times.created_at! - ANSWER_TOLERANCE_MS) return timelineProblems.answerBeforeCreated(field(name), value(name), name === 'final_answer_at');
   }
   if (now === undefined) return null;
   for (const name of TIMELINE_FIELDS) {
     const at = times[name];
-    if (at !== null && at > now + FUTURE_TOLERANCE_MS) return timelineProblems.timeInFuture(field(name), value(name), now);
+    if (name !== 'created_at' && at !== null && at > now + FUTURE_TOLERANCE_MS) return timelineProblems.timeInFuture(field(name), value(name), now);
   }
   return null;
 }

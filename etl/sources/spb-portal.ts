@@ -10,7 +10,7 @@ import { LOCAL_TIMESTAMP, parseLocalTimestamp } from '../lib/time.ts';
 import { readLines } from './read-lines.ts';
 import { describeJsonError } from '../lib/errors.ts';
 import type { Message } from '../lib/log.ts';
-import { boundsHint, FUTURE_TOLERANCE_MS, outsideBounds, RecordProblem, timelineProblem, timelineProblems, toReject, type TimelineField } from './row-helpers.ts';
+import { boundsHint, createdInFuture, FUTURE_TOLERANCE_MS, outsideBounds, RecordProblem, timelineProblem, timelineProblems, toReject, type TimelineField } from './row-helpers.ts';
 import type { AdapterContext, AppealDraft, EventDraft, ParsedRow } from './types.ts';
 
 export const FORMAT = 'spb-portal';
@@ -78,10 +78,11 @@ export function parseLine(line: string, row: number, context: AdapterContext): P
 
 /** Explains a line that is not a JSON record and what to do about it. */
 function invalidLineMessage(line: string, error: unknown): Message {
-  if (!line.trimStart().startsWith('{')) {
+  // Portal records start with their id, so a line that does not is the end of a cut one.
+  if (!/^\s*\{\s*"id"\s*:/.test(line)) {
     return {
-      ru: 'строка не начинается с «{»: вероятно, это конец предыдущей строки, отрезанный переводом строки; соедините их или выгрузите запись заново',
-      en: 'the line does not start with "{": it is probably the end of the line before it, cut off by a line break; join the two lines or export the record again',
+      ru: 'строка не начинается с «{"id":», как записи портала: вероятно, это конец предыдущей строки, отрезанный переводом строки; соедините их или выгрузите запись заново',
+      en: 'the line does not start with {"id": as portal records do: it is probably the end of the line before it, cut off by a line break; join the two lines or export the record again',
     };
   }
   const place = describeJsonError(error);
@@ -160,12 +161,14 @@ function toDraft(record: Record<string, unknown>, context: AdapterContext): Appe
 }
 
 /**
- * Rejects a closing status earlier than the petition, an answer earlier than it, or any entry more
- * than a day after the run, as the other formats do. The feed is sorted, so its last entry is the
- * latest.
+ * Rejects a petition more than a day after the run, a closing status earlier than the petition,
+ * an answer more than a day earlier than it, or any entry more than a day after the run, as the
+ * other formats do. The feed is sorted, so its last entry is the latest.
  */
 function checkTimeline(timeline: { [field in TimelineField]: TimedEntry | null }, entries: readonly TimedEntry[], now: number | undefined): void {
   const created = timeline.created_at!;
+  const future = createdInFuture(created.at, now, created.field, String(created.entry.payload?.dt));
+  if (future) throw future;
   const closed = timeline.closed_at;
   if (closed && closed.at < created.at) {
     throw new RecordProblem(closed.field, String(closed.entry.payload?.dt), 'closed_before_created', {
@@ -212,9 +215,9 @@ function readFeed(feed: unknown, timeZone: string): TimedEntry[] {
 /** Reads the time of a feed entry. An empty, shapeless or impossible time is a problem of its own. */
 function readFeedTime(dt: unknown, field: string, timeZone: string): number {
   if (typeof dt !== 'string' || dt.trim() === '') {
-    throw new RecordProblem(field, dt === undefined ? null : String(dt), 'missing_time', {
-      ru: 'у события нет времени, поэтому обращение нельзя разместить на шкале времени',
-      en: 'an event has no time, so the appeal cannot be placed on its timeline',
+    throw new RecordProblem(field, dt === undefined || dt === null || dt === '' ? null : String(dt), 'missing_time', {
+      ru: 'у события нет времени, поэтому обращение нельзя разместить на шкале времени; выгрузите запись заново',
+      en: 'an event has no time, so the appeal cannot be placed on its timeline; export the record again',
     });
   }
   const at = parseLocalTimestamp(dt, timeZone);

@@ -19,7 +19,7 @@ import type { AppealStatus } from '../schema.ts';
 import { CsvParser, DELIMITERS, UnclosedQuoteError, countDelimiters, findHeaderLine, type Delimiter } from './csv.ts';
 import { parseDateText, wallClockDateToInstant } from './dates.ts';
 import { gzipError, isGzipError } from './read-lines.ts';
-import { RecordProblem, cleanText, fileError, readPoint, timelineProblem, toReject } from './row-helpers.ts';
+import { RecordProblem, cleanText, createdInFuture, fileError, readPoint, timelineProblem, toReject } from './row-helpers.ts';
 import type { MappableField, TableMapping, TimeField } from './table-mapping.ts';
 import { decodeChunks, scanEncoding, type EncodingScan, type TextEncoding } from './text-encoding.ts';
 import type { AdapterContext, AppealDraft, EventDraft, RowReject } from './types.ts';
@@ -429,6 +429,8 @@ class TableConverter {
     if (firstRow !== undefined) throw tableProblems.duplicateId(this.mapping, recordId, this.context.displayName, firstRow);
 
     const created = this.readCreatedAt(cells);
+    const future = createdInFuture(created.at, this.context.now, this.columnName('created_at'), describeCell(this.cell(cells, 'created_at')));
+    if (future) throw future;
     const { status, statusOriginal } = this.readStatus(cells);
     const firstAnswerAt = this.time(cells, 'first_answer_at');
     const finalAnswerAt = this.time(cells, 'final_answer_at');

@@ -129,6 +129,11 @@ describe('etl check', () => {
     const { code } = await runCli(['check', SPB_SLICE, '--format', 'excel', '--config', CONFIG_PATH]);
     expect(code).toBe(2);
   });
+
+  test('refuses --now, which check does not use', async () => {
+    const { code, errors } = await runCli(['check', SPB_SLICE, '--format', 'spb-portal', '--now', '2021-01-01T00:00:00Z', '--config', CONFIG_PATH]);
+    expect([code, errors]).toEqual([2, expect.stringContaining('--now applies to run and publish')]);
+  });
 });
 
 /** Runs `etl run` on a copy of the shipped configuration that `change` edits as plain JSON. */

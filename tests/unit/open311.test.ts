@@ -372,6 +372,7 @@ const BAD_CASES: readonly BadCase[] = [
   { name: 'closed without update time', text: JSON.stringify([{ ...BASE, status: 'closed', updated_datetime: null }]), reason: 'missing_closed_at', field: 'updated_datetime' },
   { name: 'closed before created', text: JSON.stringify([{ ...BASE, status: 'closed', updated_datetime: '2012-05-22T00:00:00-04:00' }]), reason: 'closed_before_created', field: 'updated_datetime' },
   { name: 'creation time in the future', text: JSON.stringify([{ ...BASE, requested_datetime: '2099-05-23T15:35:08-04:00', updated_datetime: null }]), reason: 'time_in_future', field: 'requested_datetime' },
+  { name: 'closed request created in the future', text: JSON.stringify([{ ...BASE, status: 'closed', requested_datetime: '2099-05-23T15:35:08-04:00' }]), reason: 'time_in_future', field: 'requested_datetime' },
   { name: 'update time in the future', text: JSON.stringify([{ ...BASE, updated_datetime: '2099-05-23T15:35:10-04:00' }]), reason: 'time_in_future', field: 'updated_datetime' },
   { name: 'latitude out of range', text: JSON.stringify([{ ...BASE, lat: 139.1 }]), reason: 'invalid_coordinate', field: 'lat' },
   { name: 'text coordinate', text: JSON.stringify([{ ...BASE, long: 'west' }]), reason: 'invalid_coordinate', field: 'long' },

@@ -172,6 +172,7 @@ describe('spb-portal line parser', () => {
     ['an answer before the petition', [['public.petition', '2021-02-01T10:00:00'], ['public.answer', '2021-01-01T10:00:00']], 'answer_before_created', 'public.answer'],
     ['a closing status before the petition', [['public.petition', '2021-02-01T10:00:00'], ['public.status', '2021-01-01T10:00:00', 'Завершено: Автоматически']], 'closed_before_created', 'public.status'],
     ['a petition in the future', [['public.petition', '2099-02-01T10:00:00']], 'time_in_future', 'public.petition'],
+    ['a petition in the future before its answer', [['public.answer', '2021-01-01T10:00:00'], ['public.petition', '2099-02-01T10:00:00']], 'time_in_future', 'public.petition'],
     ['a status in the future', [['public.petition', '2021-02-01T10:00:00'], ['public.status', '2099-01-01T10:00:00', 'Рассмотрение']], 'time_in_future', 'public.status'],
   ])('timeline with %s', (_name, events, reason, widget) => {
     const feed = events.map(([name, dt, status]) => ({ widget: name, key: `${name}_1`, payload: { dt, status_name: status } }));

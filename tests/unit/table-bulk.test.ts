@@ -241,6 +241,9 @@ const HARD_CASES: string[][] = [
   record('100037', '01.11.2099 10:00:00'),
   record('100038', '01.11.2020 10:00:00', { first: '01.12.2099 10:00:00' }),
   record('100039', '01.11.2020 10:00:00', { closed: '01.12.2099 10:00:00', status: AUTO_CLOSED }),
+  record('100040', '01.11.2099 10:00:00', { first: '02.11.2020 10:00:00', closed: '03.11.2020 10:00:00', status: AUTO_CLOSED }),
+  record('100041', '01.11.2020 10:00:00', { first: '01.11.2020' }),
+  record('100042', '05.11.2020 10:00:00', { first: '01.11.2020 10:00:00' }),
 ];
 
 function csvText(rows: readonly (readonly string[])[], lineBreak = '\r\n'): string {
@@ -289,6 +292,14 @@ describe('bulk reader on hard cases', () => {
         'unknown_status',
       ].sort(),
     );
+  });
+
+  test('blames a creation time in the future on the creation time', () => {
+    expect(both.bulkRejects.find((reject) => reject.record_id === '100040')).toMatchObject({ field: 'Дата создания', reason: 'time_in_future' });
+  });
+
+  test('keeps an answer dated on the day of the creation', () => {
+    expect(both.bulkRejects.some((reject) => reject.record_id === '100041')).toBe(false);
   });
 
   test('counts repeated ids as duplicates', () => {
