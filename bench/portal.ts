@@ -13,7 +13,7 @@ import { createGunzip } from 'node:zlib';
 
 import { describeMachine, megabytes, printRows, ROOT, runChild, seconds, type StepResult } from './measure.ts';
 
-/** Added to a record's id once per copy; larger than any id of the embedded records. */
+/** Added to a record's id once per copy. It is larger than any id of the embedded records. */
 const ID_STEP = 10_000_000;
 
 const USAGE = `Usage: npm run bench:portal -- [--copies N,N,…] [--keep]

@@ -10,6 +10,7 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
 
 import type { BulkDatabase } from './bulk/database.ts';
+import { roundDays } from './bulk/rows.ts';
 import type { BulkTables } from './bulk/table-source.ts';
 import { appendValue, sqlString } from './lib/duckdb.ts';
 import { measureAppeal } from './metrics.ts';
@@ -29,7 +30,7 @@ export interface AppealSink {
   add(appeal: UnmeasuredAppeal, events: readonly StatusEvent[]): void;
   /** Counts days and the overdue flag to `asOf` (epoch ms, or null when no record was read). */
   finish(asOf: number | null): Promise<SinkOutput>;
-  /** Drops what the sink holds, after a source failed part way. */
+  /** Drops the sink's rows after a source failed part way. */
   discard(): Promise<void>;
 }
 
@@ -53,7 +54,7 @@ export class MemorySink implements AppealSink {
   }
 }
 
-/** Rows appended before the appenders hand them to their tables, which bounds their buffers. */
+/** Rows appended between two flushes of the appenders, which bounds their buffers. */
 const FLUSH_ROWS = 20_000;
 
 /** Columns counted to the as-of time when the appeal itself does not settle them. */
@@ -85,7 +86,7 @@ export class DatabaseSink implements AppealSink {
 
   /**
    * Creates the tables of one source: its appeals, with the days and the flag where the appeal
-   * settles them (NULL where the as-of time will), and its events. Instants are stored as the
+   * settles them (NULL where they depend on the as-of time), and its events. Instants are stored as the
    * JS numbers of epoch milliseconds, which append faster than timestamps, and the views convert
    * them.
    */
@@ -190,7 +191,7 @@ function settledMeasures(appeal: UnmeasuredAppeal): { days_to_first_answer: numb
 function measuredSql(name: string, asOf: number | null): string {
   const end = asOf === null ? 'NULL::DOUBLE' : `${sqlString(String(asOf))}::DOUBLE`;
   const days = `((${end} - created_at) / 86400000.0)`;
-  if (name === 'days_open') return `coalesce(days_open, floor(greatest(0, ${days}) * 1e6 + 0.5) / 1e6)`;
+  if (name === 'days_open') return `coalesce(days_open, ${roundDays(`greatest(0, ${days})`)})`;
   if (name === 'overdue') return `coalesce(overdue, ${days} > ${ANSWER_DEADLINE_DAYS})`;
   // Milliseconds, as appendValue writes an instant.
   return asOf === null ? 'NULL::TIMESTAMPTZ' : `make_timestamptz(${Math.round(asOf)}::BIGINT * 1000)`;

@@ -218,7 +218,7 @@ async function readSource({ config, source, region, logger, adapter, sink, mappi
         continue;
       }
       seen.set(draft.appeal_id, { file: context.displayName, row });
-      // The as-of time counts records that the district step turns down, as the bulk reader does.
+      // The as-of time includes records that the district step rejects, as in the bulk reader.
       latestEvent = Math.max(latestEvent, draft.last_event_at);
 
       const placement = placeRecord(region, parsed, policy);

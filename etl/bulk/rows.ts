@@ -324,7 +324,7 @@ function days(start: string, end: string): string {
 }
 
 /** SQL for Math.round(days * 1e6) / 1e6, as measureAppeal rounds. */
-function roundDays(value: string): string {
+export function roundDays(value: string): string {
   return `(floor(${value} * 1e6 + 0.5) / 1e6)`;
 }
 

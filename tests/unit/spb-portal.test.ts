@@ -6,7 +6,7 @@ import { loadRegion, regionBounds } from '../../etl/districts.ts';
 import { createMemoryLogger } from '../../etl/lib/log.ts';
 import { runSource, type SourceResult } from '../../etl/pipeline.ts';
 import { parseLine } from '../../etl/sources/spb-portal.ts';
-import type { ParsedRow } from '../../etl/sources/types.ts';
+import type { ParsedRow, RowReject } from '../../etl/sources/types.ts';
 import { SPB_SLICE, testConfig } from '../helpers/fixtures.ts';
 import { rejectMessage, splitRejectMessage } from '../../etl/reasons.ts';
 import { boundsHint } from '../../etl/sources/row-helpers.ts';
@@ -116,6 +116,15 @@ describe('spb-portal adapter on the 2,000-record slice', () => {
   });
 });
 
+/** A portal line cut inside its petition's text. */
+const CUT_LINE = '{"id": 2947909, "feed": [{"widget": "public.petition", "payload": {"body": "Житель квартиры';
+
+/** Returns the reject a parsed line gave, and fails the test when the line was accepted. */
+function rejectOf(parsed: ParsedRow): RowReject {
+  if (parsed.kind !== 'reject') throw new Error(`expected a reject, got an appeal in row ${parsed.row}`);
+  return parsed.reject;
+}
+
 describe('spb-portal line parser', () => {
   const context = { timeZone: 'Europe/Moscow', displayName: 'test.jsonl' };
 
@@ -126,19 +135,24 @@ describe('spb-portal line parser', () => {
     expect(parsed.reject.reason).toBe('invalid_json');
   });
 
+  test('names a cut line by its id', () => {
+    const reject = rejectOf(parseLine(CUT_LINE, 7, context));
+    expect(reject.record_id).toBe('2947909');
+  });
+
   test('quotes no text of a cut line', () => {
-    const parsed = parseLine('{"id": 2947909, "feed": [{"widget": "public.petition", "payload": {"body": "Житель квартиры', 7, context);
-    expect(parsed.kind === 'reject' && [parsed.reject.record_id, parsed.reject.value]).toEqual(['2947909', null]);
+    const reject = rejectOf(parseLine(CUT_LINE, 7, context));
+    expect(reject.value).toBeNull();
   });
 
   test('keeps the text of a cut line out of the message', () => {
-    const parsed = parseLine('{"id": 2947909, "feed": [{"widget": "public.petition", "payload": {"body": "Житель квартиры', 7, context);
-    expect(parsed.kind === 'reject' && parsed.reject.message).not.toMatch(/Житель/);
+    const reject = rejectOf(parseLine(CUT_LINE, 7, context));
+    expect(reject.message).not.toMatch(/Житель/);
   });
 
   test('names the rest of a cut line as such', () => {
-    const parsed = parseLine('"body":[{"text":"2й подъезд, 8 этаж"}]}', 8, context);
-    expect(parsed.kind === 'reject' && splitRejectMessage(parsed.reject.message).en).toMatch(/end of the line before it/);
+    const reject = rejectOf(parseLine('"body":[{"text":"2й подъезд, 8 этаж"}]}', 8, context));
+    expect(splitRejectMessage(reject.message).en).toMatch(/end of the line before it/);
   });
 
   test('rejects a record without a petition', () => {
@@ -158,14 +172,15 @@ describe('spb-portal line parser', () => {
 
   test('rejects an event time of another shape', () => {
     const feed = [{ widget: 'public.petition', key: 'petition_7', payload: { dt: '01.02.2021 10:00' } }];
-    const parsed = parseLine(JSON.stringify({ id: 5, feed, sidebar: {} }), 3, context);
-    expect(parsed.kind === 'reject' && [parsed.reject.field, parsed.reject.reason]).toEqual(['feed[public.petition, petition_7].payload.dt', 'invalid_time']);
+    const reject = rejectOf(parseLine(JSON.stringify({ id: 5, feed, sidebar: {} }), 3, context));
+    expect(reject.field).toBe('feed[public.petition, petition_7].payload.dt');
+    expect(reject.reason).toBe('invalid_time');
   });
 
   test('rejects an empty event time as missing', () => {
     const feed = [{ widget: 'public.petition', payload: { dt: '' } }];
-    const parsed = parseLine(JSON.stringify({ id: 5, feed, sidebar: {} }), 3, context);
-    expect(parsed.kind === 'reject' && parsed.reject.reason).toBe('missing_time');
+    const reject = rejectOf(parseLine(JSON.stringify({ id: 5, feed, sidebar: {} }), 3, context));
+    expect(reject.reason).toBe('missing_time');
   });
 
   describe.each([
@@ -179,11 +194,11 @@ describe('spb-portal line parser', () => {
     const parsed = parseLine(JSON.stringify({ id: 5, feed, sidebar: {} }), 3, { ...context, now: Date.parse('2026-12-04T00:00:00Z') });
 
     test('is rejected for its reason', () => {
-      expect(parsed.kind === 'reject' && parsed.reject.reason).toBe(reason);
+      expect(rejectOf(parsed).reason).toBe(reason);
     });
 
     test('names the entry at fault', () => {
-      expect(parsed.kind === 'reject' && parsed.reject.field).toBe(`feed[${widget}, ${widget}_1].payload.dt`);
+      expect(rejectOf(parsed).field).toBe(`feed[${widget}, ${widget}_1].payload.dt`);
     });
   });
 
