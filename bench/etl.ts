@@ -15,6 +15,9 @@ import { describeMachine, folderBytes, median, megabytes, printRows, ROOT, runCh
 /** Targets: ETL time against the bare COPY, peak memory of the ETL, and Parquet against CSV size. */
 const TARGETS = { timeRatio: 1.5, peakRssBytes: 1.5 * 1024 ** 3, parquetShare: 0.2 };
 
+/** The mapping of the generated CSV's columns to canonical fields. */
+const MAPPING = join(ROOT, 'etl/mappings/spb-portal-export.json');
+
 const USAGE = `Usage: npm run bench:etl -- [--rows N] [--seed N] [--encoding utf-8|windows-1251|both] [--fault-share X] [--repeat N] [--keep]
   --rows         rows of synthetic appeals to generate (default 1000000)
   --seed         seed of the generator (default 20201018)
@@ -77,7 +80,7 @@ function writeConfig(directory: string, csv: string): string {
         format: 'table',
         region: 'spb',
         files: [csv],
-        mapping: join(ROOT, 'etl/mappings/spb-portal-export.json'),
+        mapping: MAPPING,
         timeZone: 'Europe/Moscow',
         asOf: null,
         title: { ru: 'Синтетические обращения для замера скорости', en: 'Synthetic appeals for the benchmark' },
@@ -110,9 +113,11 @@ function benchmark(directory: string, encoding: 'utf-8' | 'windows-1251', option
   // One more run afterwards does compare, as a nightly run would.
   const config = writeConfig(directory, csv);
   const copies: StepResult[] = [];
+  const floors: StepResult[] = [];
   const etls: StepResult[] = [];
   for (let run = 0; run < options.repeat; run += 1) {
     copies.push(runChild(['copy', utf8Csv, join(directory, 'bare-copy.parquet')]));
+    floors.push(runChild(['floor', utf8Csv, join(directory, 'floor.parquet'), MAPPING]));
     rmSync(join(directory, 'snapshots'), { recursive: true, force: true });
     mkdirSync(join(directory, 'snapshots'));
     etls.push(runChild(['etl', config]));
@@ -128,6 +133,7 @@ function benchmark(directory: string, encoding: 'utf-8' | 'windows-1251', option
   const { counts } = etl.result;
   const etlMs = median(etls.map((run) => run.ms));
   const copyMs = median(copies.map((run) => run.ms));
+  const floorMs = median(floors.map((run) => run.ms));
   const etlPeak = Math.max(...etls.map((run) => run.peakRss));
   const each = (runs: StepResult[]) => runs.map((run) => (run.ms / 1000).toFixed(2)).join(', ');
 
@@ -146,8 +152,11 @@ function benchmark(directory: string, encoding: 'utf-8' | 'windows-1251', option
     ['bare COPY: peak RSS', megabytes(Math.max(...copies.map((run) => run.peakRss)))],
     ['bare COPY: Parquet', megabytes(copyBytes)],
     ['ETL / bare COPY', `${ratio.toFixed(2)}×`],
+    ['floor: time', `${seconds(floorMs)} median of ${options.repeat} (${each(floors)} s)`],
+    ['floor / bare COPY', `${(floorMs / copyMs).toFixed(2)}×`],
   ];
   printRows(rows);
+  console.log('  The floor only types and sorts the mapped columns into an appeals file and writes its status events: no check, lookup or other file.');
 
   const steps = (etl.log ?? []).map((entry) => `${entry.step} ${seconds(entry.elapsedMs)}`);
   console.log(`  ETL log steps of the last run (time since start): ${steps.join(', ')}`);
