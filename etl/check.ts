@@ -10,7 +10,7 @@ import { sqlString } from './lib/duckdb.ts';
 import { en, ru, type Logger, type Message } from './lib/log.ts';
 import { DEFAULT_EFFECTS, runSource, type SourceResult } from './pipeline.ts';
 import { POINT_REJECT_REASONS } from './privacy.ts';
-import { REASON_TEXT } from './reasons.ts';
+import { DUPLICATE_REASON, hasOtherContent, REASON_TEXT } from './reasons.ts';
 
 export interface CheckSummary {
   file: string;
@@ -20,6 +20,8 @@ export interface CheckSummary {
   accepted: number;
   rejected: number;
   duplicates: number;
+  /** Duplicates whose values differ from the first record with their id, which is the one kept. */
+  duplicatesWithOtherValues: number;
   reasons: Record<string, number>;
   districts: Record<string, number>;
   districtRules: Record<string, number>;
@@ -99,6 +101,7 @@ async function summarize(file: string, format: SourceFormat, region: string, res
     accepted: result.counts.accepted,
     rejected: result.counts.rejected,
     duplicates: result.counts.duplicates,
+    duplicatesWithOtherValues: result.rejects.filter((reject) => reject.reason === DUPLICATE_REASON && hasOtherContent(reject.message)).length,
     reasons: result.reasons,
     districts,
     districtRules: result.districtRules,
@@ -154,6 +157,12 @@ export function checkReport(summary: CheckSummary, file: string, format: SourceF
     ru: `Прочитано записей: ${ru(summary.read)}; принято: ${ru(summary.accepted)}, отклонено: ${ru(summary.rejected)}, повторов: ${ru(summary.duplicates)}`,
     en: `Records read: ${en(summary.read)}; accepted: ${en(summary.accepted)}, rejected: ${en(summary.rejected)}, duplicates: ${en(summary.duplicates)}`,
   }));
+  if (summary.duplicatesWithOtherValues > 0) {
+    lines.push(line({
+      ru: `Повторов с другими значениями полей, чем у первой записи с тем же номером: ${ru(summary.duplicatesWithOtherValues)}; остаётся первая запись, так что если это более поздние версии обращений, выгрузите только последние`,
+      en: `Duplicates with other values than the first record with their id: ${en(summary.duplicatesWithOtherValues)}; the first record is kept, so if they are later versions of the appeals, export only the latest`,
+    }));
+  }
   if (summary.period) {
     const period = `${utcText(summary.period.from)} … ${utcText(summary.period.to)}`;
     const asOf = summary.asOf ? utcText(summary.asOf) : '—';

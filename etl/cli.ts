@@ -52,6 +52,19 @@ const OPTIONS = {
 
 const OPTION_NAMES = Object.keys(OPTIONS).map((name) => `--${name}`);
 
+type OptionName = keyof typeof OPTIONS;
+
+/** Options each command reads. Any other option given to it is a usage error, not ignored. */
+const COMMAND_OPTIONS: Record<string, readonly OptionName[]> = {
+  run: ['config', 'json', 'quiet', 'now'],
+  publish: ['config', 'json', 'quiet', 'now', 'dry-run'],
+  rollback: ['config', 'quiet'],
+  check: ['config', 'format', 'mapping', 'services', 'time-zone', 'region', 'json', 'quiet'],
+};
+
+/** Number of positional arguments each command takes: a snapshot for rollback, a file for check. */
+const COMMAND_ARGUMENTS: Record<string, number> = { run: 0, publish: 0, rollback: 1, check: 1 };
+
 interface Options {
   config: string;
   format?: string;
@@ -105,6 +118,7 @@ export async function main(argv: string[], write: WriteLine = writeOutput, write
   });
 
   try {
+    checkCommandArguments(command, rest, values);
     const config = loadConfig(values.config === DEFAULT_CONFIG ? resolve(DEFAULT_CONFIG) : fromCaller(values.config));
     const options = values as Options;
     if (command === 'run') return await runCommand(config, logger, options, write);
@@ -120,6 +134,31 @@ export async function main(argv: string[], write: WriteLine = writeOutput, write
     }
     writeError(`✖ Непредвиденная ошибка · Unexpected error: ${(error as Error).stack ?? error}`);
     return EXIT_CODES.failure;
+  }
+}
+
+/**
+ * Rejects an option the command does not read and arguments it does not take, so that a mistyped
+ * command line (`run --dry-run`, `run FILE`) stops instead of doing something else.
+ */
+function checkCommandArguments(command: string, rest: readonly string[], values: Record<string, unknown>): void {
+  const allowed = COMMAND_OPTIONS[command];
+  if (!allowed) return;
+  for (const name of Object.keys(OPTIONS) as OptionName[]) {
+    const value = values[name];
+    if (name === 'help' || allowed.includes(name) || value === undefined || value === false || (name === 'config' && value === DEFAULT_CONFIG)) continue;
+    const users = Object.keys(COMMAND_OPTIONS).filter((other) => COMMAND_OPTIONS[other].includes(name));
+    throw new UsageError({
+      ru: `--${name} не используется командой ${command}: этот параметр есть только у ${users.join(', ')}; уберите --${name}.${name === 'dry-run' ? ' Проверить файл без снимка можно командой check.' : ''}`,
+      en: `--${name} is not used by ${command}: only ${users.join(' and ')} take${users.length === 1 ? 's' : ''} it; remove --${name}.${name === 'dry-run' ? ' To validate a file without writing a snapshot, use check.' : ''}`,
+    });
+  }
+  const extra = rest.slice(COMMAND_ARGUMENTS[command]);
+  if (extra.length > 0) {
+    throw new UsageError({
+      ru: `Лишние аргументы команды ${command}: ${extra.join(' ')}; ${command === 'run' || command === 'publish' ? `${command} читает источники из конфигурации, а отдельный файл проверяет check ФАЙЛ --format ФОРМАТ` : 'уберите их'}.`,
+      en: `Unexpected arguments to ${command}: ${extra.join(' ')}; ${command === 'run' || command === 'publish' ? `${command} reads the sources of the configuration, and check FILE --format FORMAT validates a single file` : 'remove them'}.`,
+    });
   }
 }
 
@@ -277,13 +316,6 @@ async function checkCommand(config: Config, rest: string[], values: Options, log
     });
   }
 
-  for (const option of ['now', 'dry-run'] as const) {
-    if (values[option] === undefined || values[option] === false) continue;
-    throw new UsageError({
-      ru: `--${option} относится к run и publish, а check проверяет файл по текущим часам; уберите --${option}.`,
-      en: `--${option} applies to run and publish, while check tests the file against the current clock; remove --${option}.`,
-    });
-  }
   if (format !== 'table' && values.mapping) {
     throw new UsageError({
       ru: `--mapping нужен только для --format table; у формата ${format} сопоставление встроено.`,

@@ -13,7 +13,7 @@ import { en, ru, type Logger, type Message } from './lib/log.ts';
 import { EtlError } from './lib/errors.ts';
 import { localToInstant, parseLocalTimestamp } from './lib/time.ts';
 import { coarsenPoint, filterExtras, generaliseRejectPoint, POINT_REJECT_REASONS, scrubText, type ScrubResult } from './privacy.ts';
-import { DUPLICATE_REASON, duplicateMessage, logDuplicates, logRejectReasons, logValidation, reasonExamples, rejectMessage, splitRejectMessage } from './reasons.ts';
+import { DUPLICATE_REASON, duplicateMessage, hasOtherContent, logDuplicates, logRejectReasons, logValidation, reasonExamples, rejectMessage, splitRejectMessage, type DuplicateContent } from './reasons.ts';
 import type { Appeal, Reject, StatusEvent } from './schema.ts';
 import { parseOpen311, readOpen311Services } from './sources/open311.ts';
 import { fetchOpen311Requests } from './sources/open311-fetch.ts';
@@ -188,7 +188,7 @@ async function readSource({ config, source, region, logger, adapter, sink, mappi
   const rejects: Reject[] = [];
   // Row of the first record with each id, to name it when the id comes again in a later file (or,
   // for adapters that keep no ids of their own, in the same file).
-  const seen = new Map<string, { file: string; row: number }>();
+  const seen = new Map<string, { file: string; row: number; content: number | undefined }>();
   const counts: SourceCounts = { read: 0, accepted: 0, rejected: 0, duplicates: 0 };
   const result = emptyResult(source, counts, warnings);
   const policy = source.districtPolicy ?? DEFAULT_DISTRICT_POLICY;
@@ -214,10 +214,12 @@ async function readSource({ config, source, region, logger, adapter, sink, mappi
       const earlier = seen.get(draft.appeal_id);
       if (earlier) {
         counts.duplicates += 1;
-        rejects.push(duplicateReject(config, source, context.displayName, row, draft.appeal_id, earlier));
+        let content: DuplicateContent = null;
+        if (earlier.content !== undefined && parsed.content !== undefined) content = earlier.content === parsed.content ? 'same' : 'other';
+        rejects.push(duplicateReject(config, source, context.displayName, row, draft.appeal_id, earlier, content));
         continue;
       }
-      seen.set(draft.appeal_id, { file: context.displayName, row });
+      seen.set(draft.appeal_id, { file: context.displayName, row, content: parsed.content });
       // The as-of time includes records that the district step rejects, as in the bulk reader.
       latestEvent = Math.max(latestEvent, draft.last_event_at);
 
@@ -239,8 +241,8 @@ async function readSource({ config, source, region, logger, adapter, sink, mappi
     ru: `${source.id}: прочитано ${ru(counts.read)}, отклонено при чтении ${ru(rejectedOnReading)}, повторов ${ru(counts.duplicates)}`,
     en: `${source.id}: read ${en(counts.read)}, rejected on reading ${en(rejectedOnReading)}, duplicates ${en(counts.duplicates)}`,
   }, { read: counts.read, parseErrors: rejectedOnReading, duplicates: counts.duplicates });
-  const firstDuplicate = counts.duplicates > 0 ? rejects.find((reject) => reject.reason === DUPLICATE_REASON) : undefined;
-  if (firstDuplicate) logDuplicates(logger, source.id, counts.duplicates, firstDuplicate);
+  const duplicates = counts.duplicates > 0 ? rejects.filter((reject) => reject.reason === DUPLICATE_REASON) : [];
+  if (duplicates.length > 0) logDuplicates(logger, source.id, counts.duplicates, duplicates.filter((reject) => hasOtherContent(reject.message)).length, duplicates[0]);
   for (const warning of firstWarnings) {
     logger.warn('validate', {
       ru: `${source.id}: ${warning.reason} — записей: ${ru(warnings[warning.reason])}; первая: ${warning.file}, запись ${warning.row}, поле ${warning.field} = ${warning.value ?? '—'} — ${splitRejectMessage(warning.message).ru}`,
@@ -306,8 +308,8 @@ function countPlacement(result: SourceResult, parsed: ParsedAppeal, placement: P
  * Lists a record whose id an earlier record of the source already had. It is counted as a duplicate,
  * not as a reject, and goes to rejects.csv so that no dropped row goes unnamed.
  */
-export function duplicateReject(config: Config, source: SourceConfig, file: string, row: number, id: string, earlier: { file: string; row: number }): Reject {
-  return toReject(config, source, { file, row, record_id: id, field: 'appeal_id', value: null, reason: DUPLICATE_REASON, message: rejectMessage(duplicateMessage(earlier.file, earlier.row)) });
+export function duplicateReject(config: Config, source: SourceConfig, file: string, row: number, id: string, earlier: { file: string; row: number }, content: DuplicateContent): Reject {
+  return toReject(config, source, { file, row, record_id: id, field: 'appeal_id', value: null, reason: DUPLICATE_REASON, message: rejectMessage(duplicateMessage(earlier.file, earlier.row, content)) });
 }
 
 /** Places a record in a district and applies the source's policy to doubtful cases. */

@@ -58,18 +58,45 @@ export const REASON_TEXT: Readonly<Record<string, Message>> = {
  */
 export const DUPLICATE_REASON = 'duplicate_id';
 
-/** Names where the first record with the same id, the one kept, is: the message of a duplicate. */
-export function duplicateMessage(file: string, row: number | string): Message {
+/**
+ * Values of a duplicate's fields against those of the first record with its id: "same" when every
+ * field the reader reads is equal, "other" when one differs, null when the reader did not compare.
+ */
+export type DuplicateContent = 'same' | 'other' | null;
+
+/**
+ * Names where the first record with the same id, the one kept, is, and whether this record repeats
+ * it exactly: the message of a duplicate.
+ */
+export function duplicateMessage(file: string, row: number | string, content: DuplicateContent = null): Message {
+  const compared = {
+    same: { ru: ', и значения всех прочитанных полей те же', en: ', with the same values in every field read' },
+    other: { ru: ', но значения полей другие', en: ', with other values' },
+  };
+  const advice = content === 'other'
+    ? {
+        ru: '; если в выгрузке бывает несколько версий одного обращения, выгрузите только последнюю',
+        en: '; if the export holds several versions of an appeal, export only the latest',
+      }
+    : { ru: '', en: '' };
   return {
-    ru: `номер уже встречался: ${file}, строка ${row}; оставлена только та первая запись, а эта посчитана как повтор`,
-    en: `the id already appeared in ${file}, row ${row}; only that first record is kept, and this one is counted as a duplicate`,
+    ru: `номер уже встречался: ${file}, строка ${row}${content ? compared[content].ru : ''}; оставлена только та первая запись, а эта посчитана как повтор${advice.ru}`,
+    en: `the id already appeared in ${file}, row ${row}${content ? compared[content].en : ''}; only that first record is kept, and this one is counted as a duplicate${advice.en}`,
   };
 }
 
 /** Reads the file and row of the first record back from a duplicateMessage. */
 export function earlierRecord(message: string): { file: string; row: string } | null {
-  const match = /the id already appeared in (.+), row (\d+); only that first record is kept/.exec(message);
+  const match = /the id already appeared in (.+), row (\d+)(?:, with the same values in every field read|, with other values)?; only that first record is kept/.exec(message);
   return match ? { file: match[1], row: match[2] } : null;
+}
+
+/** Text that only the message of a duplicate whose values differ from the first record's has. */
+export const OTHER_VALUES_MARK = ', with other values; only that first record is kept';
+
+/** True for the message of a duplicate whose values differ from the first record's. */
+export function hasOtherContent(message: string): boolean {
+  return message.includes(OTHER_VALUES_MARK);
 }
 
 /** Separates the Russian and the English half of a reject's message. */
@@ -91,12 +118,21 @@ export function splitRejectMessage(text: string): Message {
   return at < 0 ? { ru: text, en: text } : { ru: text.slice(0, at), en: text.slice(at + MESSAGE_SEPARATOR.length) };
 }
 
-/** Logs how many duplicates a source had and names the first. */
-export function logDuplicates(logger: Logger, sourceId: string, count: number, first: { file: string; row: number; record_id: string | null; message: string }): void {
+/**
+ * Logs how many duplicates a source had, how many of them differ from the record kept, and names
+ * the first.
+ */
+export function logDuplicates(logger: Logger, sourceId: string, count: number, otherContent: number, first: { file: string; row: number; record_id: string | null; message: string }): void {
   const earlier = earlierRecord(first.message);
+  const other = otherContent > 0
+    ? {
+        ru: ` (со значениями полей, отличными от оставленной записи: ${ru(otherContent)}; если это более поздние версии обращений, выгрузите только последние)`,
+        en: ` (${en(otherContent)} with other values than the record kept; if they are later versions of the appeals, export only the latest)`,
+      }
+    : { ru: '', en: '' };
   logger.warn('read', {
-    ru: `${sourceId}: повторов ${ru(count)} — записи с номером, который уже встречался, не публикуются (снимок перечисляет их в rejects.csv); первый повтор: ${first.file}, строка ${first.row}, номер ${first.record_id}${earlier ? ` (первая запись с этим номером: ${earlier.file}, строка ${earlier.row})` : ''}`,
-    en: `${sourceId}: duplicates: ${en(count)}; records whose id already appeared are not published (a snapshot lists them in rejects.csv); the first: ${first.file}, row ${first.row}, id ${first.record_id}${earlier ? ` (the first record with this id: ${earlier.file}, row ${earlier.row})` : ''}`,
+    ru: `${sourceId}: повторов ${ru(count)}${other.ru} — записи с номером, который уже встречался, не публикуются (снимок перечисляет их в rejects.csv); первый повтор: ${first.file}, строка ${first.row}, номер ${first.record_id}${earlier ? ` (первая запись с этим номером: ${earlier.file}, строка ${earlier.row})` : ''}`,
+    en: `${sourceId}: duplicates: ${en(count)}${other.en}; records whose id already appeared are not published (a snapshot lists them in rejects.csv); the first: ${first.file}, row ${first.row}, id ${first.record_id}${earlier ? ` (the first record with this id: ${earlier.file}, row ${earlier.row})` : ''}`,
   });
 }
 

@@ -3,10 +3,10 @@
 // its outcome. Duplicates are marked in it, the reasons of rejects go to a table of their own, and
 // views give the accepted appeals and their status events in the snapshot's column order.
 
-import { DUPLICATE_REASON } from '../reasons.ts';
+import { DUPLICATE_REASON, type DuplicateContent } from '../reasons.ts';
 import { ANSWER_DEADLINE_DAYS } from '../schema.ts';
 import { mappedColumnName, tableProblems } from '../sources/table.ts';
-import type { TableMapping } from '../sources/table-mapping.ts';
+import { TIME_FIELDS, type TableMapping } from '../sources/table-mapping.ts';
 import { ANSWER_TOLERANCE_MS, FUTURE_TOLERANCE_MS, TIMELINE_FIELDS, timelineProblems, type RecordProblem, type TimelineField } from '../sources/row-helpers.ts';
 import type { BulkDatabase } from './database.ts';
 import { sqlText, type RowLookups } from './lookups.ts';
@@ -278,21 +278,25 @@ export async function buildRejects(input: RowsInput, rows: string, sourceId: str
   const branches = rejectBranches(input.mapping, input.lookups, input.now);
   const reject = (part: keyof RejectColumns) => `CASE ${branches.map(([condition, columns]) => `WHEN ${condition} THEN ${columns[part]}`).join(' ')} END AS ${part}`;
   const fileNameOf = (column: string) => `CASE ${column} ${input.files.map((file) => `WHEN ${file.index} THEN ${sqlText(file.displayName)}`).join(' ')} END`;
-  // The message is built with a marker for the file and one for the row, which SQL fills in.
-  const duplicate = tableProblems.duplicateId(input.mapping, '', '\u0000', '\u0001');
+  // The message is built with a marker for the file and one for the row, which SQL fills in, in
+  // two versions: the duplicate's values are the same as the first record's, or other.
+  const contents = await buildDuplicateContents(input);
+  const duplicate = tableProblems.duplicateId(input.mapping, '', '\u0000', '\u0001', 'same');
   const duplicateText = (fileColumn: string) => {
     const sqlPart = (part: string) => {
       if (part === '\u0000') return fileNameOf(fileColumn);
       if (part === '\u0001') return 'first_row';
       return sqlText(part);
     };
-    return duplicate.hint.split(/([\u0000\u0001])/).map(sqlPart).join(' || ');
+    const text = (content: DuplicateContent) => tableProblems.duplicateId(input.mapping, '', '\u0000', '\u0001', content).hint.split(/([\u0000\u0001])/).map(sqlPart).join(' || ');
+    const same = `(SELECT content FROM ${contents} k WHERE k.file_index = d.file_index AND k.row = d.row) = (SELECT content FROM ${contents} k WHERE k.file_index = d.${fileColumn} AND k.row = d.first_row)`;
+    return `CASE WHEN ${same} THEN ${text('same')} ELSE ${text('other')} END`;
   };
   const acrossFiles = input.files.length > 1
     ? `UNION ALL
       SELECT file_index, row, appeal_id, ${Problem.DuplicateId}, 'appeal_id', NULL, ${sqlText(DUPLICATE_REASON)},
              ${duplicateText('first_file')}
-      FROM ${input.prefix}_repeats_across`
+      FROM ${input.prefix}_repeats_across d`
     : '';
   await input.database.run(`CREATE TABLE ${table} AS
     SELECT (problem = ${Problem.None})::INTEGER AS stage,
@@ -303,10 +307,34 @@ export async function buildRejects(input: RowsInput, rows: string, sourceId: str
       UNION ALL
       SELECT file_index, row, appeal_id, ${Problem.DuplicateId}, ${sqlText(duplicate.field)}, NULL, ${sqlText(duplicate.reason)},
              ${duplicateText('file_index')}
-      FROM ${repeats}
+      FROM ${repeats} d
       ${acrossFiles}
     )
     ORDER BY stage, file_index, row`);
+  return table;
+}
+
+/**
+ * Creates `<prefix>_contents`: a hash of the mapped cells of each duplicate and of the first record
+ * it repeats, as TableConverter's contentOf fingerprints them. An empty cell is NULL or '' in
+ * DuckDB and '' in the adapter, so it is hashed as ''. A time cell whose text the first date
+ * format prints back is kept only as its parsed value (stage.ts), which then stands for the text.
+ */
+async function buildDuplicateContents(input: RowsInput): Promise<string> {
+  const table = `${input.prefix}_contents`;
+  const needed = [`SELECT file_index, row FROM ${input.prefix}_repeats`, `SELECT file_index, first_row FROM ${input.prefix}_repeats`];
+  if (input.files.length > 1) needed.push(`SELECT file_index, row FROM ${input.prefix}_repeats_across`, `SELECT first_file, first_row FROM ${input.prefix}_repeats_across`);
+  const parts = input.files.map((file) => {
+    const values = [...file.columns.keys()].flatMap((field) =>
+      (TIME_FIELDS as readonly string[]).includes(field) ? [`coalesce(s_${field}, '')`, `w_${field}`] : [`coalesce(s_${field}, '')`],
+    );
+    const row = `(rowid + ${file.firstRow})::INTEGER`;
+    return `SELECT ${file.index} AS file_index, ${row} AS row, hash(${values.join(', ')}) AS content
+      FROM ${file.table} WHERE ${row} IN (SELECT row FROM needed WHERE file_index = ${file.index})`;
+  });
+  await input.database.run(`CREATE TABLE ${table} AS
+    WITH needed (file_index, row) AS (${needed.join(' UNION ')})
+    ${parts.join(' UNION ALL ')}`);
   return table;
 }
 

@@ -10,10 +10,10 @@ import { basename } from 'node:path';
 
 import { DEFAULT_DISTRICT_POLICY, type Config, type SourceConfig } from '../config.ts';
 import type { Region } from '../districts.ts';
-import { en, ru, type Logger } from '../lib/log.ts';
+import { en, ru, type Logger, type Message } from '../lib/log.ts';
 import type { SourceResult } from '../pipeline.ts';
 import { generaliseRejectPoint, POINT_REJECT_REASONS, scrubText } from '../privacy.ts';
-import { DUPLICATE_REASON, logDuplicates, logRejectReasons, logValidation, type ReasonExample } from '../reasons.ts';
+import { DUPLICATE_REASON, logDuplicates, OTHER_VALUES_MARK, logRejectReasons, logValidation, type ReasonExample } from '../reasons.ts';
 import { DISTRICT_RULES } from '../schema.ts';
 import { cutValue } from '../sources/row-helpers.ts';
 import { describeLayout } from '../sources/table.ts';
@@ -77,8 +77,25 @@ export async function readTableInBulk(input: BulkInput): Promise<SourceResult | 
   const { source, logger, database } = input;
   if (input.mode === 'never' || source.endpoint || source.files.length === 0) return null;
   const eligibility = await checkFiles(source.files);
-  if (typeof eligibility === 'string') return null;
-  if (input.mode === 'auto' && eligibility.bytes < BULK_MIN_BYTES) return null;
+  if (typeof eligibility === 'string') {
+    logger.info('read', {
+      ru: `${source.id}: файлы читаются построчно, потому что пакетное чтение DuckDB берёт только несжатый CSV (здесь: ${eligibility})`,
+      en: `${source.id}: the files are read row by row, because DuckDB's bulk reader takes only uncompressed CSV (here: ${eligibility})`,
+    });
+    return null;
+  }
+  const size = mebibytes(eligibility.bytes);
+  if (input.mode === 'auto' && eligibility.bytes < BULK_MIN_BYTES) {
+    logger.info('read', {
+      ru: `${source.id}: файлы читаются построчно, потому что их размер (${size.ru} МиБ) меньше 1 МиБ, с которого включается пакетное чтение DuckDB`,
+      en: `${source.id}: the files are read row by row, because their size (${size.en} MiB) is under the 1 MiB from which DuckDB's bulk reader is used`,
+    });
+    return null;
+  }
+  logger.info('read', {
+    ru: `${source.id}: файлы (${size.ru} МиБ) читает пакетно DuckDB`,
+    en: `${source.id}: DuckDB reads the files (${size.en} MiB) in bulk`,
+  });
 
   const prefix = database.nextPrefix();
   try {
@@ -102,6 +119,12 @@ export async function readTableInBulk(input: BulkInput): Promise<SourceResult | 
     await database.dropPrefix(prefix);
     throw error;
   }
+}
+
+/** Formats bytes as mebibytes with one decimal, in both languages. */
+function mebibytes(bytes: number): Message {
+  const value = Math.round((bytes / 1024 ** 2) * 10) / 10;
+  return { ru: ru(value), en: en(value) };
 }
 
 /** Returns the total size of plain CSV files, or why they are not (gzip, XLSX, XLS, missing). */
@@ -173,10 +196,11 @@ async function validate(input: BulkInput, prefix: string, files: StagedFile[]): 
     throw new Error(`Accounting failed for ${source.id}: ${JSON.stringify(counts)} does not add up to read`);
   }
   if (counts.duplicates > 0) {
-    const [first] = await database.rows<{ file: string; row: number; record_id: string | null; message: string }>(
-      `SELECT file, row, record_id, message FROM ${rejects} WHERE reason = ${sqlText(DUPLICATE_REASON)} ORDER BY stage, file_index, row LIMIT 1`,
+    const [first] = await database.rows<{ file: string; row: number; record_id: string | null; message: string; other: number }>(
+      `SELECT file, row, record_id, message, count(*) FILTER (WHERE contains(message, ${sqlText(OTHER_VALUES_MARK)})) OVER ()::INTEGER AS other
+       FROM ${rejects} WHERE reason = ${sqlText(DUPLICATE_REASON)} ORDER BY stage, file_index, row LIMIT 1`,
     );
-    logDuplicates(logger, source.id, counts.duplicates, first);
+    logDuplicates(logger, source.id, counts.duplicates, first.other, first);
   }
 
   let asOf: number | null = null;

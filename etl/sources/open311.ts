@@ -17,6 +17,7 @@ import { gunzipSync } from 'node:zlib';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 import { describeJsonError, InputError } from '../lib/errors.ts';
+import { contentFingerprint } from '../lib/fingerprint.ts';
 import { DUPLICATE_REASON, duplicateMessage, rejectMessage } from '../reasons.ts';
 import type { AppealStatus } from '../schema.ts';
 import { parseIsoDate } from './dates.ts';
@@ -82,7 +83,7 @@ export interface Open311Options {
 
 /** An Open311 row: a ParsedRow whose appeal carries the keys outside the spec as `extras`. */
 export type Open311Row =
-  | { readonly kind: 'appeal'; readonly row: number; readonly draft: AppealDraft; readonly extras: Readonly<Record<string, unknown>> | null }
+  | { readonly kind: 'appeal'; readonly row: number; readonly draft: AppealDraft; readonly extras: Readonly<Record<string, unknown>> | null; readonly content: number }
   | { readonly kind: 'reject'; readonly reject: RowReject };
 
 /** One request record as read from a document, before conversion. */
@@ -135,7 +136,8 @@ export function readOpen311Document(text: string, displayName: string): Open311D
 
 /** Converts records to rows, tracking ids already seen and service codes already reported. */
 export class Open311Converter {
-  private readonly seenIds = new Map<string, number>();
+  /** Row and content fingerprint of the first accepted request with each id. */
+  private readonly seenIds = new Map<string, { row: number; content: number }>();
   private readonly statusMap: Readonly<Record<string, AppealStatus>>;
 
   constructor(
@@ -159,23 +161,26 @@ export class Open311Converter {
     const recordId = readRecordId(fields.service_request_id);
     for (const duplicate of record.duplicateKeys) this.warn(duplicateKeyWarning(this.context.displayName, row, recordId, duplicate));
 
+    // The request's fields as parsed, JSON or XML alike, so that key order counts but whitespace does not.
+    const content = contentFingerprint(JSON.stringify(fields));
     try {
-      const draft = this.toDraft(fields, recordId, row);
-      this.seenIds.set(draft.appeal_id, row);
-      return { kind: 'appeal', row, draft, extras: collectExtras(fields) };
+      const draft = this.toDraft(fields, recordId, row, content);
+      this.seenIds.set(draft.appeal_id, { row, content });
+      return { kind: 'appeal', row, draft, extras: collectExtras(fields), content };
     } catch (error) {
       if (error instanceof RecordProblem) return toReject(this.context.displayName, row, recordId, error) as Open311Row;
       throw error;
     }
   }
 
-  private toDraft(fields: Record<string, unknown>, recordId: string | null, row: number): AppealDraft {
+  private toDraft(fields: Record<string, unknown>, recordId: string | null, row: number, content: number): AppealDraft {
     if (recordId === null) {
       throw new RecordProblem('service_request_id', describe(fields.service_request_id), 'missing_id', { ru: 'у запроса нет service_request_id; проверьте выгрузку', en: 'the request has no service_request_id; check the export' });
     }
-    const firstRow = this.seenIds.get(recordId);
-    if (firstRow !== undefined) {
-      throw new RecordProblem('service_request_id', recordId, DUPLICATE_REASON, duplicateMessage(this.context.displayName, firstRow));
+    const first = this.seenIds.get(recordId);
+    if (first !== undefined) {
+      const compared = first.content === content ? 'same' : 'other';
+      throw new RecordProblem('service_request_id', recordId, DUPLICATE_REASON, duplicateMessage(this.context.displayName, first.row, compared));
     }
 
     const statusOriginal = cleanText(fields.status);

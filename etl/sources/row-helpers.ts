@@ -2,9 +2,10 @@
 // warnings of the same shape, text cleaning and coordinate checks.
 
 import { InputError } from '../lib/errors.ts';
+import { contentFingerprint } from '../lib/fingerprint.ts';
 import type { Message } from '../lib/log.ts';
 import { rejectMessage } from '../reasons.ts';
-import type { ParsedRow, RowReject } from './types.ts';
+import type { AppealDraft, ParsedRow, RowReject } from './types.ts';
 
 /** Maximum length of a value copied into a reject or a warning, as the rejects table documents. */
 export const MAX_VALUE_LENGTH = 200;
@@ -234,4 +235,16 @@ export function timelineProblem(times: TimelineTimes, now: number | undefined, f
     if (name !== 'created_at' && at !== null && at > now + FUTURE_TOLERANCE_MS) return timelineProblems.timeInFuture(field(name), value(name), now);
   }
   return null;
+}
+
+/**
+ * Fingerprints every field of a draft and its events, for a format whose records also hold
+ * text that is never read (the portal's petitions and counters).
+ */
+export function draftFingerprint(draft: AppealDraft): number {
+  let text = `${draft.appeal_id}\u0000${draft.created_at}\u0000${draft.first_answer_at}\u0000${draft.final_answer_at}\u0000${draft.closed_at}\u0000${draft.deadline_at}`;
+  text += `\u0000${draft.status}\u0000${draft.status_original}\u0000${draft.category}\u0000${draft.rubric}\u0000${draft.object_type}\u0000${draft.agency}\u0000${draft.repeat_messages}`;
+  text += `\u0000${draft.district_code}\u0000${draft.district_name}\u0000${draft.municipality_name}\u0000${draft.latitude}\u0000${draft.longitude}\u0000${draft.last_event_at}`;
+  for (const event of draft.events) text += `\u0000${event.at} ${event.kind} ${event.status} ${event.status_original}`;
+  return contentFingerprint(text);
 }

@@ -10,7 +10,7 @@ import { LOCAL_TIMESTAMP, parseLocalTimestamp } from '../lib/time.ts';
 import { readLines } from './read-lines.ts';
 import { describeJsonError } from '../lib/errors.ts';
 import type { Message } from '../lib/log.ts';
-import { boundsHint, createdInFuture, FUTURE_TOLERANCE_MS, outsideBounds, RecordProblem, timelineProblem, timelineProblems, toReject, type TimelineField } from './row-helpers.ts';
+import { boundsHint, createdInFuture, draftFingerprint, FUTURE_TOLERANCE_MS, outsideBounds, RecordProblem, timelineProblem, timelineProblems, toReject, type TimelineField } from './row-helpers.ts';
 import type { AdapterContext, AppealDraft, EventDraft, ParsedRow } from './types.ts';
 
 export const FORMAT = 'spb-portal';
@@ -69,7 +69,9 @@ export function parseLine(line: string, row: number, context: AdapterContext): P
 
   const recordId = typeof record?.id === 'number' || typeof record?.id === 'string' ? String(record.id) : null;
   try {
-    return { kind: 'appeal', row, draft: toDraft(record, context) };
+    const draft = toDraft(record, context);
+    // The fields read, not the whole line: the line also contains texts and counters that are never published.
+    return { kind: 'appeal', row, draft, content: draftFingerprint(draft) };
   } catch (error) {
     if (error instanceof RecordProblem) return toReject(context.displayName, row, recordId, error);
     throw error;

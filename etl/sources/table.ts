@@ -13,8 +13,9 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 import { InputError } from '../lib/errors.ts';
-import { DUPLICATE_REASON, duplicateMessage } from '../reasons.ts';
+import { fieldsFingerprint } from '../lib/fingerprint.ts';
 import type { Logger, Message } from '../lib/log.ts';
+import { DUPLICATE_REASON, duplicateMessage, type DuplicateContent } from '../reasons.ts';
 import type { AppealStatus } from '../schema.ts';
 import { CsvParser, DELIMITERS, UnclosedQuoteError, countDelimiters, findHeaderLine, type Delimiter } from './csv.ts';
 import { parseDateText, wallClockDateToInstant } from './dates.ts';
@@ -42,6 +43,8 @@ export type TableRow =
       readonly district_inferred: boolean;
       /** created_at is the mapping's created_at_fallback, not a value from the row. */
       readonly created_at_fallback: boolean;
+      /** Fingerprint of the row's mapped cells, to tell a repeated id's copy from other content. */
+      readonly content: number;
     }
   | { readonly kind: 'reject'; readonly reject: RowReject };
 
@@ -396,7 +399,8 @@ function missingColumnHint(layout: TableLayout, encoding: EncodingChoice | null)
 
 /** Converts source rows into drafts, remembering ids to reject repeats. */
 class TableConverter {
-  private readonly seenIds = new Map<string, number>();
+  /** Row and content fingerprint of the first accepted row with each id. */
+  private readonly seenIds = new Map<string, { row: number; content: number }>();
   private readonly timeZone: string;
 
   constructor(
@@ -414,7 +418,7 @@ class TableConverter {
       if (source.textAfterQuote) throw tableProblems.textAfterQuote(source.textAfterQuote, this.header, source.lines);
       if (this.header !== null && source.cells.length !== this.header.length) throw tableProblems.wrongFieldCount(source.cells.length, this.header.length, source.lines);
       const row = this.toRow(source, recordId);
-      this.seenIds.set(row.draft.appeal_id, source.index);
+      this.seenIds.set(row.draft.appeal_id, { row: source.index, content: row.content });
       return row;
     } catch (error) {
       if (error instanceof RecordProblem) return toReject(this.context.displayName, source.index, recordId, error) as TableRow;
@@ -425,8 +429,11 @@ class TableConverter {
   private toRow(source: SourceRow, recordId: string | null): Extract<TableRow, { kind: 'appeal' }> {
     const cells = source.cells;
     if (recordId === null) throw tableProblems.missingId(this.mapping);
-    const firstRow = this.seenIds.get(recordId);
-    if (firstRow !== undefined) throw tableProblems.duplicateId(this.mapping, recordId, this.context.displayName, firstRow);
+    const first = this.seenIds.get(recordId);
+    if (first !== undefined) {
+      const content = this.contentOf(cells) === first.content ? 'same' : 'other';
+      throw tableProblems.duplicateId(this.mapping, recordId, this.context.displayName, first.row, content);
+    }
 
     const created = this.readCreatedAt(cells);
     const future = createdInFuture(created.at, this.context.now, this.columnName('created_at'), describeCell(this.cell(cells, 'created_at')));
@@ -468,7 +475,22 @@ class TableConverter {
     };
     const timeline = timelineProblem(draft, this.context.now, (name) => this.columnName(name), (name) => describeCell(this.cell(cells, name)));
     if (timeline) throw timeline;
-    return { kind: 'appeal', row: source.index, draft, district_inferred: district.inferred, created_at_fallback: created.fallback };
+    return { kind: 'appeal', row: source.index, draft, district_inferred: district.inferred, created_at_fallback: created.fallback, content: this.contentOf(cells) };
+  }
+
+  /**
+   * Fingerprints the mapped cells as written, in the mapping's order of fields, so that rows of
+   * files with other column orders compare alike. Unmapped columns are never published, so they
+   * do not count.
+   */
+  private contentOf(cells: readonly CellValue[]): number {
+    const values: string[] = [];
+    for (const index of this.columns.values()) {
+      const value = cells[index];
+      if (value === null || value === undefined) values.push('');
+      else values.push(value instanceof Date ? value.toISOString() : String(value));
+    }
+    return fieldsFingerprint(values);
   }
 
   private readCreatedAt(cells: readonly CellValue[]): { at: number; fallback: boolean } {
@@ -541,8 +563,8 @@ export const tableProblems = {
     });
   },
   missingId: (mapping: TableMapping) => new RecordProblem(mappedColumnName(mapping, 'appeal_id'), null, 'missing_id', { ru: 'у строки нет номера обращения', en: 'the row has no appeal id' }),
-  duplicateId: (mapping: TableMapping, id: string, file: string, firstRow: number | string) =>
-    new RecordProblem(mappedColumnName(mapping, 'appeal_id'), id, DUPLICATE_REASON, duplicateMessage(file, firstRow)),
+  duplicateId: (mapping: TableMapping, id: string, file: string, firstRow: number | string, content: DuplicateContent) =>
+    new RecordProblem(mappedColumnName(mapping, 'appeal_id'), id, DUPLICATE_REASON, duplicateMessage(file, firstRow, content)),
   noCreatedAtColumn: (mapping: TableMapping) =>
     new RecordProblem(
       'created_at',

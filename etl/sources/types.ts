@@ -54,6 +54,8 @@ export interface ParsedAppeal {
   readonly district_inferred?: boolean;
   /** created_at is a fallback declared by the mapping, not a value from the row. */
   readonly created_at_fallback?: boolean;
+  /** Fingerprint of the record's content (etl/lib/fingerprint.ts), to tell a repeated id's copy from other content. */
+  readonly content?: number;
 }
 
 export type ParsedRow = ParsedAppeal | { readonly kind: 'reject'; readonly reject: RowReject };

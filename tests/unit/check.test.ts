@@ -57,6 +57,28 @@ describe('check examples', () => {
   });
 });
 
+describe('check of repeated ids', () => {
+  let summary: CheckSummary;
+
+  beforeAll(async () => {
+    const lines = new TextDecoder('windows-1251').decode(readFileSync(join(ROOT, 'tests/fixtures/table/spb-portal-converted-cp1251-semicolon.csv'))).split('\r\n').slice(0, 4);
+    const changed = lines[1].split(';');
+    changed[4] = 'Рассмотрение';
+    const path = join(folder, 'repeated-export.csv');
+    writeFileSync(path, [...lines, changed.join(';'), lines[2]].join('\r\n') + '\r\n');
+    const config = loadConfig(CONFIG_PATH, ROOT);
+    summary = await checkFile(config, path, 'table', 'spb', createMemoryLogger(), { mapping: join(ROOT, 'etl/mappings/spb-portal-export.json') });
+  });
+
+  test('counts both repeats as duplicates', () => {
+    expect(summary.duplicates).toBe(2);
+  });
+
+  test('counts the repeat with another status apart', () => {
+    expect(summary.duplicatesWithOtherValues).toBe(1);
+  });
+});
+
 describe('chooseExamples', () => {
   test('keeps the first of a rare reason behind a common one', () => {
     const rejects = [...Array.from({ length: 30 }, (_, row) => ({ row, reason: 'missing_created_at' })), { row: 30, reason: 'wrong_field_count' }];

@@ -132,7 +132,22 @@ describe('etl check', () => {
 
   test('refuses --now, which check does not use', async () => {
     const { code, errors } = await runCli(['check', SPB_SLICE, '--format', 'spb-portal', '--now', '2021-01-01T00:00:00Z', '--config', CONFIG_PATH]);
-    expect([code, errors]).toEqual([2, expect.stringContaining('--now applies to run and publish')]);
+    expect([code, errors]).toEqual([2, expect.stringContaining('--now is not used by check: only run and publish take it')]);
+  });
+
+  test('rejects --dry-run on run', async () => {
+    const { code, errors } = await runCli(['run', '--dry-run', '--config', CONFIG_PATH]);
+    expect([code, errors]).toEqual([2, expect.stringContaining('--dry-run is not used by run: only publish takes it')]);
+  });
+
+  test('rejects --format on run', async () => {
+    const { code, errors } = await runCli(['run', '--format', 'table', '--config', CONFIG_PATH]);
+    expect([code, errors]).toEqual([2, expect.stringContaining('--format is not used by run: only check takes it')]);
+  });
+
+  test('rejects a file given to run', async () => {
+    const { code, errors } = await runCli(['run', SPB_SLICE, '--config', CONFIG_PATH]);
+    expect([code, errors]).toEqual([2, expect.stringContaining('check FILE --format FORMAT validates a single file')]);
   });
 });
 

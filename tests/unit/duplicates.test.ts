@@ -61,13 +61,43 @@ describe('portal records in overlapping extracts', () => {
 
   test('lists each duplicate with the first record of its id', () => {
     expect(duplicateLines(result).map((reject) => [reject.file, reject.row, english(reject.message)])).toEqual([
-      ['extract-late.jsonl', 1, 'the id already appeared in extract-early.jsonl, row 2; only that first record is kept, and this one is counted as a duplicate'],
-      ['extract-late.jsonl', 2, 'the id already appeared in extract-early.jsonl, row 3; only that first record is kept, and this one is counted as a duplicate'],
+      ['extract-late.jsonl', 1, 'the id already appeared in extract-early.jsonl, row 2, with the same values in every field read; only that first record is kept, and this one is counted as a duplicate'],
+      ['extract-late.jsonl', 2, 'the id already appeared in extract-early.jsonl, row 3, with the same values in every field read; only that first record is kept, and this one is counted as a duplicate'],
     ]);
   });
 
   test('names the first record in the Russian half too', () => {
-    expect(russian(duplicateLines(result)[0].message)).toMatch(/^номер уже встречался: extract-early\.jsonl, строка 2;/);
+    expect(russian(duplicateLines(result)[0].message)).toMatch(/^номер уже встречался: extract-early\.jsonl, строка 2, и значения всех прочитанных полей те же;/);
+  });
+});
+
+describe('portal records repeated with changes', () => {
+  let result: SourceResult;
+  let logLines: string[];
+
+  beforeAll(async () => {
+    const record = JSON.parse(lines[0]);
+    const watched = { ...record, watchers_count: record.watchers_count + 5 };
+    const renamed = { ...record, reason: { ...record.reason, name: 'Другая рубрика' } };
+    const changed = join(folder, 'extract-changed.jsonl');
+    writeFileSync(changed, [lines[0], JSON.stringify(watched), JSON.stringify(renamed)].join('\n'));
+    const config = testConfig([changed]);
+    const logger = createMemoryLogger();
+    result = await runSource(config, config.sources[0], loadRegion(config.regions[0]), logger);
+    logLines = logger.entries.map((entry) => entry.message.en);
+    config.cleanup();
+  });
+
+  test('calls a change to an unread field the same values', () => {
+    expect(english(duplicateLines(result)[0].message)).toContain('row 1, with the same values in every field read;');
+  });
+
+  test('calls a changed rubric other values', () => {
+    expect(english(duplicateLines(result)[1].message)).toContain('row 1, with other values;');
+  });
+
+  test('counts the duplicates with other values in the log', () => {
+    expect(logLines).toContainEqual(expect.stringContaining('duplicates: 2 (1 with other values than the record kept;'));
   });
 });
 
@@ -87,8 +117,8 @@ describe('a table export with a repeated row', () => {
 
   test('names the first row in each duplicate', () => {
     expect(duplicateLines(result).map((reject) => [reject.row, reject.field, english(reject.message)])).toEqual([
-      [2002, 'Номер', 'the id already appeared in converted-cp1251-repeated-row.csv, row 2; only that first record is kept, and this one is counted as a duplicate'],
-      [2003, 'Номер', 'the id already appeared in converted-cp1251-repeated-row.csv, row 2; only that first record is kept, and this one is counted as a duplicate'],
+      [2002, 'Номер', 'the id already appeared in converted-cp1251-repeated-row.csv, row 2, with the same values in every field read; only that first record is kept, and this one is counted as a duplicate'],
+      [2003, 'Номер', 'the id already appeared in converted-cp1251-repeated-row.csv, row 2, with the same values in every field read; only that first record is kept, and this one is counted as a duplicate'],
     ]);
   });
 });
@@ -110,6 +140,6 @@ describe('rejects.csv of a snapshot with overlapping extracts', () => {
   });
 
   test('explains a duplicate in Russian first', () => {
-    expect(rejectsText).toContain('номер уже встречался: extract-early.jsonl, строка 2;');
+    expect(rejectsText).toContain('номер уже встречался: extract-early.jsonl, строка 2, и значения');
   });
 });

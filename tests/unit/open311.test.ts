@@ -441,6 +441,16 @@ describe('open311 bad inputs', () => {
     expect(rows[0].kind).toBe('appeal');
   });
 
+  test('calls an exact repeat a copy', () => {
+    const rows = parseText(JSON.stringify([BASE, BASE]));
+    expect(rows[1]).toMatchObject({ reject: { message: expect.stringContaining('row 1, with the same values in every field read;') } });
+  });
+
+  test('calls a repeat with another status other values', () => {
+    const rows = parseText(JSON.stringify([BASE, { ...BASE, status: 'closed' }]));
+    expect(rows[1]).toMatchObject({ reject: { message: expect.stringContaining('row 1, with other values;') } });
+  });
+
   test('rejects a point on the other side of the world', () => {
     const rows = parseText(JSON.stringify([{ ...BASE, lat: -39.146551871103, long: 93.514551662536 }]), { bounds: { south: 38.9, west: -86.8, north: 39.4, east: -86.3 } });
     expect(rows[0]).toMatchObject({ reject: { reason: 'coordinates_out_of_bounds' } });

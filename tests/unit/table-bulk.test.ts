@@ -244,6 +244,7 @@ const HARD_CASES: string[][] = [
   record('100040', '01.11.2099 10:00:00', { first: '02.11.2020 10:00:00', closed: '03.11.2020 10:00:00', status: AUTO_CLOSED }),
   record('100041', '01.11.2020 10:00:00', { first: '01.11.2020' }),
   record('100042', '05.11.2020 10:00:00', { first: '01.11.2020 10:00:00' }),
+  record('100030', '01.11.2020 10:00:00', { first: '03.11.2020 10:00:00', closed: '03.11.2020 10:00:00', status: RESOLVED }),
 ];
 
 function csvText(rows: readonly (readonly string[])[], lineBreak = '\r\n'): string {
@@ -303,12 +304,16 @@ describe('bulk reader on hard cases', () => {
   });
 
   test('counts repeated ids as duplicates', () => {
-    expect(both.bulk.counts.duplicates).toBe(2);
+    expect(both.bulk.counts.duplicates).toBe(3);
   });
 
   test('lists repeated ids in the rejects with their first rows', () => {
     const messages = both.bulkRejects.filter((reject) => reject.reason === 'duplicate_id').map((reject) => reject.message);
-    expect(messages).toEqual([expect.stringMatching(/already appeared in hard-cases\.csv, row \d+;/), expect.stringMatching(/already appeared in hard-cases\.csv, row \d+;/)]);
+    expect(messages).toEqual([
+      expect.stringContaining('already appeared in hard-cases.csv, row 2, with other values;'),
+      expect.stringContaining('already appeared in hard-cases.csv, row 8, with other values;'),
+      expect.stringContaining('already appeared in hard-cases.csv, row 32, with the same values in every field read;'),
+    ]);
   });
 
   test('skips the blank record', () => {
@@ -337,6 +342,19 @@ describe('bulk reader on hard cases', () => {
     const second = writeExport('part-2.csv', csvText(HARD_CASES));
     const both = await runBoth(tableSource([first, second], SPB_MAPPING));
     expect(both.bulk.counts.duplicates).toBeGreaterThan(0);
+    expectAgreement(both);
+  });
+
+  test('tells copies from other values across files', async () => {
+    const first = writeExport('versions-1.csv', csvText([record('300001', '01.11.2020 10:00:00'), record('300002', '01.11.2020 10:00:00')]));
+    const later = record('300001', '01.11.2020 10:00:00', { first: '02.11.2020 10:00:00', closed: '03.11.2020 10:00:00', status: RESOLVED });
+    const second = writeExport('versions-2.csv', csvText([later, record('300002', '01.11.2020 10:00:00')]));
+    const both = await runBoth(tableSource([first, second], SPB_MAPPING));
+    const messages = both.bulkRejects.map((reject) => reject.message);
+    expect(messages).toEqual([
+      expect.stringContaining('already appeared in versions-1.csv, row 2, with other values;'),
+      expect.stringContaining('already appeared in versions-1.csv, row 3, with the same values in every field read;'),
+    ]);
     expectAgreement(both);
   });
 });
@@ -482,5 +500,36 @@ describe('snapshot from a bulk-read source', () => {
   test('records the same sources in the manifest', () => {
     const sources = (directory: string) => JSON.parse(readFileSync(join(directory, 'manifest.json'), 'utf8')).sources;
     expect(sources(bulkSnapshot)).toEqual(sources(jsSnapshot));
+  });
+});
+
+describe('the log line of the reader', () => {
+  const NYC_XLSX = join(ROOT, 'tests/fixtures/table/nyc-311-converted.xlsx');
+
+  /** Runs a source with a bulk mode and returns the English read lines of its log. */
+  async function readLines(source: SourceConfig, mode: 'auto' | 'always'): Promise<string[]> {
+    const database = await BulkDatabase.open();
+    try {
+      const logger = createMemoryLogger();
+      await runSource(config, source, region, logger, FIXED_EFFECTS, { bulk: mode, database: async () => database });
+      return logger.entries.filter((entry) => entry.step === 'read').map((entry) => entry.message.en);
+    } finally {
+      database.close();
+    }
+  }
+
+  test('names DuckDB for a CSV read in bulk', async () => {
+    const lines = await readLines(tableSource([SPB_EXPORT], SPB_MAPPING), 'always');
+    expect(lines).toContain('table-export: DuckDB reads the files (0.5 MiB) in bulk');
+  });
+
+  test('gives the size of a CSV read row by row', async () => {
+    const lines = await readLines(tableSource([SPB_EXPORT], SPB_MAPPING), 'auto');
+    expect(lines).toContain("table-export: the files are read row by row, because their size (0.5 MiB) is under the 1 MiB from which DuckDB's bulk reader is used");
+  });
+
+  test('names the XLSX read row by row', async () => {
+    const lines = await readLines(tableSource([NYC_XLSX], NYC_MAPPING), 'always');
+    expect(lines).toContain("table-export: the files are read row by row, because DuckDB's bulk reader takes only uncompressed CSV (here: XLSX)");
   });
 });
