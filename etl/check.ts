@@ -201,7 +201,8 @@ export function checkReport(summary: CheckSummary, file: string, format: SourceF
       en: `Examples shown: ${summary.examples.length} of ${en(listed)} (rejects and duplicates), at least one per reason`,
     }));
   }
-  const unit = format === 'open311' ? { ru: 'запись', en: 'record' } : { ru: 'строка', en: 'row' };
+  // "Row" as in rejects.csv, whose row of an Open311 request is its position in the file.
+  const unit = { ru: 'строка', en: 'row' };
   for (const example of summary.examples) {
     const id = example.record_id === null ? null : { ru: `, номер ${example.record_id}`, en: `, id ${example.record_id}` };
     const value = example.value ?? '—';

@@ -324,7 +324,7 @@ async function checkCommand(config: Config, rest: string[], values: Options, log
   }
   if (format === 'table' && !values.mapping) {
     throw new UsageError({
-      ru: 'Для --format table нужен --mapping ФАЙЛ: какие столбцы какие поля (см. etl/mappings/README.md).',
+      ru: 'Для --format table нужен --mapping ФАЙЛ: какие столбцы какие поля (см. etl/mappings/README.ru.md).',
       en: '--format table needs --mapping FILE: which column is which field (see etl/mappings/README.md).',
     });
   }

@@ -343,7 +343,7 @@ function validateSource(value: unknown, key: string, root: string, regionIds: Se
     fail(`${key}.files`, json.files, { ru: 'список хотя бы из одного файла или endpoint для источника open311', en: 'a list of at least one file, or an endpoint for an open311 source' });
   }
   if (format !== 'table' && json.mapping !== undefined) fail(`${key}.mapping`, json.mapping, { ru: 'без mapping: сопоставление нужно только источникам table', en: 'no mapping: only table sources take one' });
-  if (format === 'table' && json.mapping === undefined) fail(`${key}.mapping`, undefined, { ru: 'путь к файлу сопоставления, без которого источник table не читается (см. etl/mappings/README.md)', en: 'the path of a mapping file, which a table source needs (see etl/mappings/README.md)' });
+  if (format === 'table' && json.mapping === undefined) fail(`${key}.mapping`, undefined, { ru: 'путь к файлу сопоставления, без которого источник table не читается (см. etl/mappings/README.ru.md)', en: 'the path of a mapping file, which a table source needs (see etl/mappings/README.md)' });
 
   const asOf = json.asOf === null || json.asOf === undefined ? null : string(json.asOf, `${key}.asOf`);
   if (asOf !== null && (!/[zZ]|[+-]\d\d:\d\d$/.test(asOf) || Number.isNaN(Date.parse(asOf)))) {

@@ -13,7 +13,7 @@ import { en, ru, type Logger, type Message } from './lib/log.ts';
 import { EtlError } from './lib/errors.ts';
 import { localToInstant, parseLocalTimestamp } from './lib/time.ts';
 import { coarsenPoint, filterExtras, generaliseRejectPoint, POINT_REJECT_REASONS, scrubText, type ScrubResult } from './privacy.ts';
-import { DUPLICATE_REASON, duplicateMessage, hasOtherContent, logDuplicates, logRejectReasons, logValidation, reasonExamples, rejectMessage, splitRejectMessage, type DuplicateContent } from './reasons.ts';
+import { DUPLICATE_REASON, duplicateMessage, hasOtherContent, logDuplicates, logRejectReasons, logWarning, logValidation, reasonExamples, rejectMessage, type DuplicateContent } from './reasons.ts';
 import type { Appeal, Reject, StatusEvent } from './schema.ts';
 import { parseOpen311, readOpen311Services } from './sources/open311.ts';
 import { fetchOpen311Requests } from './sources/open311-fetch.ts';
@@ -243,12 +243,7 @@ async function readSource({ config, source, region, logger, adapter, sink, mappi
   }, { read: counts.read, parseErrors: rejectedOnReading, duplicates: counts.duplicates });
   const duplicates = counts.duplicates > 0 ? rejects.filter((reject) => reject.reason === DUPLICATE_REASON) : [];
   if (duplicates.length > 0) logDuplicates(logger, source.id, counts.duplicates, duplicates.filter((reject) => hasOtherContent(reject.message)).length, duplicates[0]);
-  for (const warning of firstWarnings) {
-    logger.warn('validate', {
-      ru: `${source.id}: ${warning.reason} — записей: ${ru(warnings[warning.reason])}; первая: ${warning.file}, запись ${warning.row}, поле ${warning.field} = ${warning.value ?? '—'} — ${splitRejectMessage(warning.message).ru}`,
-      en: `${source.id}: ${warning.reason} in ${en(warnings[warning.reason])} records; the first: ${warning.file}, record ${warning.row}, field ${warning.field} = ${warning.value ?? '—'} — ${splitRejectMessage(warning.message).en}`,
-    });
-  }
+  for (const warning of firstWarnings) logWarning(logger, source.id, warnings[warning.reason], warning);
 
   const asOf = source.asOf ? Date.parse(source.asOf) : latestEvent;
   result.asOf = Number.isFinite(asOf) ? asOf : null;

@@ -33,6 +33,7 @@ export const REASON_TEXT: Readonly<Record<string, Message>> = {
   no_location: { ru: 'у записи нет ни района, ни точки', en: 'the record has neither a district nor a point' },
   point_outside_district: { ru: 'точка лежит вне района, который дают код или название', en: 'the point lies outside the district its code or name gives' },
   duplicate_key: { ru: 'ключ JSON записан в одной записи дважды; взято последнее значение', en: 'a JSON key occurs twice in one record; the last value is taken' },
+  closed_at_ignored: { ru: 'время закрытия у записи, чей статус не закрывающий; оно не используется', en: 'a closing time on a record whose status is not a closing one; the time is not used' },
   unknown_service_code: { ru: 'кода услуги Open311 нет в списке услуг', en: 'the Open311 service code is not in the service list' },
   duplicate_row: { ru: 'строка повторяет уже прочитанную', en: 'the row repeats one already read' },
   unterminated_quote: { ru: 'кавычка открыта и не закрыта до конца файла', en: 'a quote opens and is not closed before the end of the file' },
@@ -134,6 +135,25 @@ export function logDuplicates(logger: Logger, sourceId: string, count: number, o
     ru: `${sourceId}: повторов ${ru(count)}${other.ru} — записи с номером, который уже встречался, не публикуются (снимок перечисляет их в rejects.csv); первый повтор: ${first.file}, строка ${first.row}, номер ${first.record_id}${earlier ? ` (первая запись с этим номером: ${earlier.file}, строка ${earlier.row})` : ''}`,
     en: `${sourceId}: duplicates: ${en(count)}${other.en}; records whose id already appeared are not published (a snapshot lists them in rejects.csv); the first: ${first.file}, row ${first.row}, id ${first.record_id}${earlier ? ` (the first record with this id: ${earlier.file}, row ${earlier.row})` : ''}`,
   });
+}
+
+/** Logs how many accepted records had a warning of one reason, and names the first. */
+export function logWarning(logger: Logger, sourceId: string, count: number, first: RowWarningLine): void {
+  const message = splitRejectMessage(first.message);
+  logger.warn('validate', {
+    ru: `${sourceId}: ${first.reason} — записей: ${ru(count)}; первая: ${first.file}, строка ${first.row}, поле ${first.field} = ${first.value ?? '—'} — ${message.ru}`,
+    en: `${sourceId}: ${first.reason} in ${en(count)} records; the first: ${first.file}, row ${first.row}, field ${first.field} = ${first.value ?? '—'} — ${message.en}`,
+  });
+}
+
+/** The fields of a record warning that its log line names. */
+export interface RowWarningLine {
+  readonly reason: string;
+  readonly file: string;
+  readonly row: number;
+  readonly field: string;
+  readonly value: string | null;
+  readonly message: string;
 }
 
 /** The first reject of one reason, with how many the source had. */

@@ -86,6 +86,7 @@ export async function buildRows(input: RowsInput): Promise<string> {
     'pl.flag AS district_flag',
     'pl.unmatched AS district_unmatched',
     'c.inferred',
+    'c.closed_at_ignored',
     'c.latitude',
     'c.longitude',
     `(c.status_removed + ${TEXT_OUTPUTS.map((name) => `c.${name}_removed`).join(' + ')})::INTEGER AS scrubbed`,
@@ -97,6 +98,34 @@ export async function buildRows(input: RowsInput): Promise<string> {
   await markDuplicateIds(input, table);
   if (input.files.length > 1) await markDuplicatesAcrossFiles(input, table);
   return table;
+}
+
+/** Rows whose closing time was dropped beside a status that is not a closing one, with the first. */
+export interface IgnoredClosingTimes {
+  readonly count: number;
+  readonly first: { readonly file_index: number; readonly row: number; readonly appeal_id: string; readonly text: string | null } | null;
+}
+
+/**
+ * Counts the rows that passed the adapter's checks with a closing time beside a status that is not
+ * a closing one, as TableConverter warns about them, and reads the first one's text from its
+ * staged file, which must still exist.
+ */
+export async function findIgnoredClosingTimes(input: RowsInput, rows: string): Promise<IgnoredClosingTimes> {
+  const [summary] = await input.database.rows<{ count: number; file_index: number | null; row: number | null; appeal_id: string | null }>(`SELECT
+      count(*)::INTEGER AS count,
+      arg_min(file_index, file_index::BIGINT * 4294967296 + row) AS file_index,
+      arg_min(row, file_index::BIGINT * 4294967296 + row) AS row,
+      arg_min(appeal_id, file_index::BIGINT * 4294967296 + row)::VARCHAR AS appeal_id
+    FROM ${rows} WHERE problem = ${Problem.None} AND closed_at_ignored`);
+  if (summary.count === 0 || summary.file_index === null || summary.row === null || summary.appeal_id === null) return { count: 0, first: null };
+
+  const file = input.files.find((candidate) => candidate.index === summary.file_index)!;
+  const format = sqlText(CANONICAL_FORMATS[input.mapping.dateFormats[0]][0]);
+  const [{ text }] = await input.database.rows<{ text: string | null }>(
+    `SELECT coalesce(s_closed_at, strftime(w_closed_at, ${format})) AS text FROM ${file.table} WHERE rowid = ${summary.row - file.firstRow}`,
+  );
+  return { count: summary.count, first: { file_index: summary.file_index, row: summary.row, appeal_id: summary.appeal_id, text } };
 }
 
 /** Text columns of an appeal that come from a lookup and are absent when the mapping has no column. */
@@ -141,7 +170,9 @@ function checkedSelect(input: RowsInput, rows: string | null): string {
       WHEN b.final_answer_at < ${earliestAnswer} THEN ${Problem.FinalAnswerBeforeCreated}
       ${IN_FUTURE.map(([field, code]) => `WHEN ${timeOf(field, created.value)} > ${latest} THEN ${code}`).join('\n      ')}
       ELSE ${Problem.None} END`;
-  return `SELECT * REPLACE (${created.value} AS created_at, CASE WHEN b.status_closed THEN b.closed_at END AS closed_at), ${problem} AS problem FROM (${base}) b`;
+  // A closing time beside a status that is not a closing one is dropped, with a warning (table.ts).
+  const ignored = lookups.mapped.has('closed_at') ? '(NOT b.status_closed AND b.closed_at IS NOT NULL)' : 'false';
+  return `SELECT * REPLACE (${created.value} AS created_at, CASE WHEN b.status_closed THEN b.closed_at END AS closed_at), ${ignored} AS closed_at_ignored, ${problem} AS problem FROM (${base}) b`;
 }
 
 /** SQL for a time of the checked row `b` as the adapter keeps it: the closing time of a closed status only. */

@@ -13,14 +13,14 @@ import type { Region } from '../districts.ts';
 import { en, ru, type Logger, type Message } from '../lib/log.ts';
 import type { SourceResult } from '../pipeline.ts';
 import { generaliseRejectPoint, POINT_REJECT_REASONS, scrubText } from '../privacy.ts';
-import { DUPLICATE_REASON, logDuplicates, OTHER_VALUES_MARK, logRejectReasons, logValidation, type ReasonExample } from '../reasons.ts';
+import { DUPLICATE_REASON, logDuplicates, logRejectReasons, logWarning, OTHER_VALUES_MARK, logValidation, type ReasonExample } from '../reasons.ts';
 import { DISTRICT_RULES } from '../schema.ts';
 import { cutValue } from '../sources/row-helpers.ts';
-import { describeLayout } from '../sources/table.ts';
+import { CLOSED_AT_IGNORED, describeLayout, tableProblems } from '../sources/table.ts';
 import type { TableMapping } from '../sources/table-mapping.ts';
 import type { BulkDatabase } from './database.ts';
 import { buildLookups, sqlText } from './lookups.ts';
-import { buildRejects, buildRows, createAppealsView, createEventsViews, Outcome, type RowsInput } from './rows.ts';
+import { buildRejects, buildRows, createAppealsView, findIgnoredClosingTimes, createEventsViews, Outcome, type RowsInput } from './rows.ts';
 import { stageFile, type StagedFile } from './stage.ts';
 
 /**
@@ -167,6 +167,7 @@ async function validate(input: BulkInput, prefix: string, files: StagedFile[]): 
   const rowsInput: RowsInput = { database, prefix, files, mapping, lookups, now: input.now };
   const rows = await buildRows(rowsInput);
   const rejects = await buildRejects(rowsInput, rows, source.id);
+  const ignoredClosingTimes = await findIgnoredClosingTimes(rowsInput, rows);
   for (const file of files) await database.run(`DROP TABLE ${file.table}`);
   await dropLookupTables(database, prefix, [rows, rejects]);
 
@@ -202,6 +203,14 @@ async function validate(input: BulkInput, prefix: string, files: StagedFile[]): 
     );
     logDuplicates(logger, source.id, counts.duplicates, first.other, first);
   }
+  const warnings: Record<string, number> = {};
+  if (ignoredClosingTimes.first) {
+    const { file_index: fileIndex, row, text } = ignoredClosingTimes.first;
+    const problem = tableProblems.closedAtIgnored(mapping, text);
+    warnings[CLOSED_AT_IGNORED] = ignoredClosingTimes.count;
+    const file = files.find((candidate) => candidate.index === fileIndex)!.displayName;
+    logWarning(logger, source.id, ignoredClosingTimes.count, { reason: problem.reason, file, row, field: problem.field, value: problem.value === null ? null : cutValue(problem.value), message: problem.hint });
+  }
 
   let asOf: number | null = null;
   if (source.asOf) asOf = Date.parse(source.asOf);
@@ -223,7 +232,7 @@ async function validate(input: BulkInput, prefix: string, files: StagedFile[]): 
     districtsInferred: totals.inferred,
     districtNamesUnmatched: totals.unmatched,
     districtFlags: {},
-    warnings: {},
+    warnings,
     asOf,
     asOfRule: source.asOf ? 'configured' : 'latest_event',
     period: totals.first === null || totals.last === null ? null : { from: Number(totals.first), to: Number(totals.last) },

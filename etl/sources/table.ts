@@ -20,7 +20,7 @@ import type { AppealStatus } from '../schema.ts';
 import { CsvParser, DELIMITERS, UnclosedQuoteError, countDelimiters, findHeaderLine, type Delimiter } from './csv.ts';
 import { parseDateText, wallClockDateToInstant } from './dates.ts';
 import { gzipError, isGzipError } from './read-lines.ts';
-import { RecordProblem, cleanText, createdInFuture, fileError, readPoint, timelineProblem, toReject } from './row-helpers.ts';
+import { RecordProblem, cleanText, createdInFuture, cutValue, fileError, readPoint, timelineProblem, toReject } from './row-helpers.ts';
 import type { MappableField, TableMapping, TimeField } from './table-mapping.ts';
 import { decodeChunks, scanEncoding, type EncodingScan, type TextEncoding } from './text-encoding.ts';
 import type { AdapterContext, AppealDraft, EventDraft, RowReject } from './types.ts';
@@ -441,7 +441,8 @@ class TableConverter {
     const { status, statusOriginal } = this.readStatus(cells);
     const firstAnswerAt = this.time(cells, 'first_answer_at');
     const finalAnswerAt = this.time(cells, 'final_answer_at');
-    const closedAt = this.readClosedAt(cells, status, created.at);
+    const closing = this.readClosedAt(cells, status, created.at);
+    const closedAt = closing.at;
 
     const point = this.columns.has('latitude')
       ? readPoint(this.cell(cells, 'latitude'), this.cell(cells, 'longitude'), { latitude: this.columnName('latitude'), longitude: this.columnName('longitude') }, this.mapping.bounds ?? this.context.bounds ?? null)
@@ -475,6 +476,11 @@ class TableConverter {
     };
     const timeline = timelineProblem(draft, this.context.now, (name) => this.columnName(name), (name) => describeCell(this.cell(cells, name)));
     if (timeline) throw timeline;
+
+    if (closing.ignored) {
+      const problem = tableProblems.closedAtIgnored(this.mapping, describeCell(this.cell(cells, 'closed_at')));
+      this.context.warn?.({ file: this.context.displayName, row: source.index, record_id: recordId, field: problem.field, value: problem.value === null ? null : cutValue(problem.value), reason: problem.reason, message: problem.hint });
+    }
     return { kind: 'appeal', row: source.index, draft, district_inferred: district.inferred, created_at_fallback: created.fallback, content: this.contentOf(cells) };
   }
 
@@ -507,12 +513,16 @@ class TableConverter {
     return readStatusText(this.mapping, this.columns.has('status'), this.text(cells, 'status'));
   }
 
-  private readClosedAt(cells: readonly CellValue[], status: AppealStatus, createdAt: number): number | null {
+  /**
+   * Reads the closing time, which only a closing status uses. A closing time beside another status
+   * is not used but `ignored`, so that the caller can warn about it.
+   */
+  private readClosedAt(cells: readonly CellValue[], status: AppealStatus, createdAt: number): { at: number | null; ignored: boolean } {
     const closedAt = this.time(cells, 'closed_at');
-    if (!CLOSED_STATUSES.includes(status)) return null;
+    if (!CLOSED_STATUSES.includes(status)) return { at: null, ignored: closedAt !== null };
     if (closedAt === null) throw tableProblems.missingClosedAt(this.mapping, this.columns.has('closed_at'));
     if (closedAt < createdAt) throw tableProblems.closedBeforeCreated(this.mapping, describeCell(this.cell(cells, 'closed_at')));
-    return closedAt;
+    return { at: closedAt, ignored: false };
   }
 
   private readDistrict(cells: readonly CellValue[], agency: string | null): { name: string | null; inferred: boolean } {
@@ -591,7 +601,15 @@ export const tableProblems = {
       ru: 'время закрытия раньше времени создания; проверьте обе даты и их формат',
       en: 'the closing time is earlier than the creation time; check both dates and their format',
     }),
+  closedAtIgnored: (mapping: TableMapping, value: string | null) =>
+    new RecordProblem(mappedColumnName(mapping, 'closed_at'), value, CLOSED_AT_IGNORED, {
+      ru: `статус записи не закрывающий, поэтому время закрытия не используется и обращение считается открытым; если обращение закрыто, сопоставьте его статус закрывающему в status_map файла ${basename(mapping.file)}`,
+      en: `the record's status is not a closing one, so the closing time is not used and the appeal counts as open; if the appeal is closed, map its status to a closing one in status_map of ${basename(mapping.file)}`,
+    }),
 };
+
+/** Warning reason of a closing time beside a status that is not a closing one. */
+export const CLOSED_AT_IGNORED = 'closed_at_ignored';
 
 /**
  * Names the lines of the file that a rejected record took up, when there are more than one. A stray

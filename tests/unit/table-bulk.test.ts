@@ -36,6 +36,8 @@ interface Both {
   bulkRejects: Reject[];
   warnings: string[];
   warningsRu: string[];
+  /** English warnings of the row-by-row run. */
+  jsWarnings: string[];
 }
 
 let config: Config & { cleanup: () => void };
@@ -62,7 +64,8 @@ function tableSource(files: string[], mapping: string, districtPolicy?: District
 const FIXED_EFFECTS = { ...DEFAULT_EFFECTS, now: () => FIXED_NOW };
 
 async function runBoth(source: SourceConfig): Promise<Both> {
-  const js = await runSource(config, source, region, createMemoryLogger(), FIXED_EFFECTS);
+  const jsLogger = createMemoryLogger();
+  const js = await runSource(config, source, region, jsLogger, FIXED_EFFECTS);
   const database = await BulkDatabase.open();
   try {
     const logger = createMemoryLogger();
@@ -78,6 +81,7 @@ async function runBoth(source: SourceConfig): Promise<Both> {
       bulkRejects: tables?.rejects ? await read<Reject>(`SELECT source, file, row, record_id, field, value, reason, message FROM ${tables.rejects} ORDER BY stage, file_index, row`) : bulk.rejects,
       warnings: logger.entries.filter((entry) => entry.level === 'warn').map((entry) => entry.message.en),
       warningsRu: logger.entries.filter((entry) => entry.level === 'warn').map((entry) => entry.message.ru),
+      jsWarnings: jsLogger.entries.filter((entry) => entry.level === 'warn').map((entry) => entry.message.en),
     };
   } finally {
     database.close();
@@ -245,6 +249,8 @@ const HARD_CASES: string[][] = [
   record('100041', '01.11.2020 10:00:00', { first: '01.11.2020' }),
   record('100042', '05.11.2020 10:00:00', { first: '01.11.2020 10:00:00' }),
   record('100030', '01.11.2020 10:00:00', { first: '03.11.2020 10:00:00', closed: '03.11.2020 10:00:00', status: RESOLVED }),
+  record('100043', '01.11.2020 10:00:00', { closed: '05.11.2020 10:00:00' }),
+  record('100044', '01.11.2020 10:00:00', { closed: '06.11.2020' }),
 ];
 
 function csvText(rows: readonly (readonly string[])[], lineBreak = '\r\n'): string {
@@ -314,6 +320,18 @@ describe('bulk reader on hard cases', () => {
       expect.stringContaining('already appeared in hard-cases.csv, row 8, with other values;'),
       expect.stringContaining('already appeared in hard-cases.csv, row 32, with the same values in every field read;'),
     ]);
+  });
+
+  test('counts closing times beside an open status as warnings', () => {
+    expect(both.bulk.warnings).toEqual({ closed_at_ignored: 2 });
+  });
+
+  test('logs the same warnings as the row-by-row reader', () => {
+    expect(both.warnings).toEqual(both.jsWarnings);
+  });
+
+  test('names the first ignored closing time', () => {
+    expect(both.warnings).toContainEqual(expect.stringContaining('closed_at_ignored in 2 records; the first: hard-cases.csv, row 46, field Дата закрытия = 05.11.2020 10:00:00'));
   });
 
   test('skips the blank record', () => {
