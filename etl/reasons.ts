@@ -1,57 +1,11 @@
-// Reason codes of rejected rows and record warnings, with an explanation of each code, and
-// the messages of rejects: each reader writes a message in Russian and in English, with the same
+// Reason codes of rejected rows and record warnings (explained in reason-text.ts), and the
+// messages of rejects: each reader writes a message in Russian and in English, with the same
 // values, and rejects.csv shows both halves, Russian first.
 
 import { en, ru, type Logger, type Message } from './lib/log.ts';
 import type { SourceResult } from './pipeline.ts';
 
-/** Explanations of the reason codes, for summaries that list reasons with their counts. */
-export const REASON_TEXT: Readonly<Record<string, Message>> = {
-  invalid_json: { ru: 'строка не является записью JSON: файл обрезан, повреждён или это другой формат', en: 'the line is not a JSON record: the file is cut off, damaged or in another format' },
-  invalid_record: { ru: 'запись не того вида, который ожидает формат', en: 'the record is not of the shape the format expects' },
-  malformed_csv: { ru: 'строка CSV разобрана с ошибкой: лишняя или незакрытая кавычка', en: 'the CSV row could not be parsed: a stray or unclosed quote' },
-  wrong_field_count: { ru: 'в строке не столько полей, сколько в заголовке', en: 'the row has a different number of fields than the header' },
-  missing_id: { ru: 'у записи нет номера', en: 'the record has no id' },
-  duplicate_id: { ru: 'номер уже встречался в этом источнике; оставлена первая запись с этим номером', en: 'the id already appeared in this source; the first record with it is kept' },
-  missing_feed: { ru: 'у записи нет ленты событий', en: 'the record has no event feed' },
-  missing_petition: { ru: 'нет сообщения заявителя, поэтому неизвестно время создания', en: "no applicant's message, so the creation time is unknown" },
-  missing_time: { ru: 'у события нет времени', en: 'an event has no time' },
-  invalid_time: { ru: 'время не подходит ни к одному из ожидаемых форматов', en: 'the time matches none of the expected formats' },
-  impossible_date: { ru: 'такого дня или времени нет в календаре (например, 31.02)', en: 'no such day or time exists (31 February, say)' },
-  missing_created_at: { ru: 'нет времени создания обращения', en: 'the appeal has no creation time' },
-  missing_closed_at: { ru: 'обращение закрыто, но время закрытия неизвестно', en: 'the appeal is closed, but its closing time is unknown' },
-  closed_before_created: { ru: 'время закрытия раньше времени создания', en: 'the closing time is earlier than the creation time' },
-  answer_before_created: { ru: 'время ответа раньше времени создания', en: 'an answer is earlier than the creation time' },
-  time_in_future: { ru: 'время позже запуска больше чем на сутки', en: 'a time is more than a day after the run' },
-  missing_status: { ru: 'у записи нет статуса', en: 'the record has no status' },
-  unknown_status: { ru: 'статус не найден в таблице статусов', en: 'the status is not in the status map' },
-  invalid_coordinate: { ru: 'координата не число или вне пределов широты и долготы', en: 'a coordinate is not a number or is outside the range of latitude and longitude' },
-  coordinates_out_of_bounds: { ru: 'точка далеко от районов региона: перепутаны широта и долгота, потерян знак минус или это данные другого региона', en: "the point is far from the region's districts: latitude and longitude swapped, a lost minus sign or another region's data" },
-  district_unknown: { ru: 'в регионе нет района с таким названием или кодом', en: 'the region has no district with this name or code' },
-  district_conflict: { ru: 'код района и название района указывают на разные районы', en: 'the district code and the district name point to different districts' },
-  outside_region: { ru: 'у записи нет района, а её точка не лежит ни в одном районе региона', en: "the record has no district, and its point lies in none of the region's districts" },
-  no_location: { ru: 'у записи нет ни района, ни точки', en: 'the record has neither a district nor a point' },
-  point_outside_district: { ru: 'точка лежит вне района, который дают код или название', en: 'the point lies outside the district its code or name gives' },
-  duplicate_key: { ru: 'ключ JSON записан в одной записи дважды; взято последнее значение', en: 'a JSON key occurs twice in one record; the last value is taken' },
-  closed_at_ignored: { ru: 'время закрытия у записи, чей статус не закрывающий; оно не используется', en: 'a closing time on a record whose status is not a closing one; the time is not used' },
-  unknown_service_code: { ru: 'кода услуги Open311 нет в списке услуг', en: 'the Open311 service code is not in the service list' },
-  duplicate_row: { ru: 'строка повторяет уже прочитанную', en: 'the row repeats one already read' },
-  unterminated_quote: { ru: 'кавычка открыта и не закрыта до конца файла', en: 'a quote opens and is not closed before the end of the file' },
-  // Reasons of the poll readers (etl/polls/).
-  conflicting_row: { ru: 'для того же варианта и того же времени дано другое число; оставлено первое', en: 'another figure for the same option and time; the first is kept' },
-  field_count: { ru: 'в строке не столько полей, сколько в заголовке', en: 'the row has a different number of fields than the header' },
-  invalid_number: { ru: 'значение не является числом того вида, который ожидает поле', en: 'the value is not a number of the kind the field expects' },
-  invalid_okrug: { ru: 'такого номера избирательного округа нет', en: 'no electoral okrug has this number' },
-  invalid_value: { ru: 'значение не подходит для этого поля', en: 'the value does not fit this field' },
-  out_of_range: { ru: 'число вне допустимых для этого поля пределов', en: 'the number is outside the range of this field' },
-  missing_value: { ru: 'в строке не заполнено обязательное поле', en: 'a required field of the row is empty' },
-  unknown_project: { ru: 'бюллетень называет проект, которого нет в списке проектов', en: 'a ballot names a project that is not in the project list' },
-  missing_column: { ru: 'в заголовке нет обязательного столбца', en: 'the header lacks a required column' },
-  missing_section: { ru: 'в файле нет обязательного раздела', en: 'the file lacks a required section' },
-  missing_header: { ru: 'файл пуст: первая строка должна называть столбцы', en: 'the file is empty: the first line must name the columns' },
-  invalid_date: { ru: 'дата не распознана или такого дня нет в календаре', en: 'the date is not recognised or no such day exists' },
-  duplicate_poll_id: { ru: 'номер опроса уже занят другим набором данных', en: 'another dataset already uses this poll id' },
-};
+export { REASON_TEXT } from './reason-text.ts';
 
 /**
  * Reason of a record whose id an earlier record of the same source had. Such a record is counted

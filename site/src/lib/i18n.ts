@@ -4,6 +4,7 @@
 
 import { APPEAL_STATUSES, ANSWER_DEADLINE_DAYS, type AppealStatus } from '../../../etl/schema.ts';
 import type { AppealMetrics } from '../../../etl/aggregates-types.ts';
+import { REASON_TEXT } from '../../../etl/reason-text.ts';
 import type { Locale } from './format.ts';
 import { POLL_MESSAGES_EN, POLL_MESSAGES_RU } from './poll-messages.ts';
 
@@ -116,6 +117,15 @@ const ru = {
   'methodology.sourceTitle': 'Источник',
   'methodology.sourceFiles': 'Файлы источника',
   'methodology.sourceCounts': 'Прочитано записей: {read}; принято: {accepted}; отклонено: {rejected}; повторов: {duplicates}.',
+  'methodology.reasonsSummary': 'Отклонённые записи, повторы и предупреждения по причинам',
+  'methodology.reasonsIntro': 'Каждая отклонённая запись и каждый повтор перечислены в {rejects} с номером строки и подсказкой, что исправить. Записи с предупреждением приняты.',
+  'methodology.reasonColumn': 'Причина',
+  'methodology.meaningColumn': 'Что это значит',
+  'methodology.outcomeColumn': 'Исход',
+  'methodology.recordsColumn': 'Записей',
+  'methodology.outcomeRejected': 'отклонена',
+  'methodology.outcomeDuplicate': 'повтор, не публикуется',
+  'methodology.outcomeWarning': 'принята с предупреждением',
   'methodology.period': 'Период (создание обращений)',
   'methodology.asOf': 'Момент выгрузки источника',
   'methodology.licence': 'Лицензия',
@@ -337,6 +347,15 @@ const en: Record<MessageKey, string> & Record<StatusKey | MetricKey, string> = {
   'methodology.sourceTitle': 'Source',
   'methodology.sourceFiles': 'Source files',
   'methodology.sourceCounts': 'Records read: {read}; accepted: {accepted}; rejected: {rejected}; duplicates: {duplicates}.',
+  'methodology.reasonsSummary': 'Rejected records, duplicates and warnings by reason',
+  'methodology.reasonsIntro': 'Every rejected record and every duplicate is listed in {rejects} with its row and a hint on what to fix. Records with a warning are accepted.',
+  'methodology.reasonColumn': 'Reason',
+  'methodology.meaningColumn': 'What it means',
+  'methodology.outcomeColumn': 'Outcome',
+  'methodology.recordsColumn': 'Records',
+  'methodology.outcomeRejected': 'rejected',
+  'methodology.outcomeDuplicate': 'duplicate, not published',
+  'methodology.outcomeWarning': 'accepted with a warning',
   'methodology.period': 'Period (creation of appeals)',
   'methodology.asOf': "Source's as-of time",
   'methodology.licence': 'Licence',
@@ -464,6 +483,15 @@ export function translate(locale: Locale, key: MessageKey, params: Record<string
 
 export function statusLabel(locale: Locale, status: AppealStatus): string {
   return DICTIONARY[locale][`status.${status}`];
+}
+
+/**
+ * Explains a reason code of rejects.csv or of a manifest's warnings. The texts are the ETL's own
+ * (etl/reason-text.ts), so the site and the run's log explain a reason alike. An unknown code is
+ * shown as it is.
+ */
+export function reasonLabel(locale: Locale, reason: string): string {
+  return REASON_TEXT[reason]?.[locale] ?? reason;
 }
 
 export function metricLabel(locale: Locale, metric: keyof AppealMetrics): string {
