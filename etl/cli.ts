@@ -149,8 +149,8 @@ function checkCommandArguments(command: string, rest: readonly string[], values:
     if (name === 'help' || allowed.includes(name) || value === undefined || value === false || (name === 'config' && value === DEFAULT_CONFIG)) continue;
     const users = Object.keys(COMMAND_OPTIONS).filter((other) => COMMAND_OPTIONS[other].includes(name));
     throw new UsageError({
-      ru: `--${name} не используется командой ${command}: этот параметр есть только у ${users.join(', ')}; уберите --${name}.${name === 'dry-run' ? ' Проверить файл без снимка можно командой check.' : ''}`,
-      en: `--${name} is not used by ${command}: only ${users.join(' and ')} take${users.length === 1 ? 's' : ''} it; remove --${name}.${name === 'dry-run' ? ' To validate a file without writing a snapshot, use check.' : ''}`,
+      ru: `--${name} не используется командой ${command}: этот параметр есть только у ${new Intl.ListFormat('ru', { type: 'conjunction' }).format(users)}; уберите --${name}.${name === 'dry-run' ? ' Проверить файл без снимка можно командой check.' : ''}`,
+      en: `--${name} is not used by ${command}: only ${new Intl.ListFormat('en-GB', { type: 'conjunction' }).format(users)} take${users.length === 1 ? 's' : ''} it; remove --${name}.${name === 'dry-run' ? ' To validate a file without writing a snapshot, use check.' : ''}`,
     });
   }
   const extra = rest.slice(COMMAND_ARGUMENTS[command]);
