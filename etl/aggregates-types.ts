@@ -119,6 +119,8 @@ export interface ManifestSource {
   districtFlags: Record<string, number>;
   /** Warnings about accepted records by reason, e.g. duplicate_key. */
   warnings: Record<string, number>;
+  /** Duplicates that differ from the kept first record with their id; absent in older snapshots. */
+  differingDuplicates?: number;
   /** ok: read in this run; stale: this run failed, rows kept from an earlier snapshot; failed: no data. */
   status: 'ok' | 'stale' | 'failed';
   staleReason: string | null;

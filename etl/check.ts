@@ -10,7 +10,7 @@ import { sqlString } from './lib/duckdb.ts';
 import { en, ru, type Logger, type Message } from './lib/log.ts';
 import { DEFAULT_EFFECTS, runSource, type SourceResult } from './pipeline.ts';
 import { POINT_REJECT_REASONS } from './privacy.ts';
-import { DUPLICATE_REASON, hasOtherContent, REASON_TEXT } from './reasons.ts';
+import { DUPLICATE_REASON, REASON_TEXT } from './reasons.ts';
 
 export interface CheckSummary {
   file: string;
@@ -20,8 +20,8 @@ export interface CheckSummary {
   accepted: number;
   rejected: number;
   duplicates: number;
-  /** Duplicates whose values differ from the first record with their id, which is the one kept. */
-  duplicatesWithOtherValues: number;
+  /** Duplicates that differ from the first record with their id, which is the one kept. */
+  differingDuplicates: number;
   reasons: Record<string, number>;
   districts: Record<string, number>;
   districtRules: Record<string, number>;
@@ -101,7 +101,7 @@ async function summarize(file: string, format: SourceFormat, region: string, res
     accepted: result.counts.accepted,
     rejected: result.counts.rejected,
     duplicates: result.counts.duplicates,
-    duplicatesWithOtherValues: result.rejects.filter((reject) => reject.reason === DUPLICATE_REASON && hasOtherContent(reject.message)).length,
+    differingDuplicates: result.differingDuplicates,
     reasons: result.reasons,
     districts,
     districtRules: result.districtRules,
@@ -157,10 +157,10 @@ export function checkReport(summary: CheckSummary, file: string, format: SourceF
     ru: `Прочитано записей: ${ru(summary.read)}; принято: ${ru(summary.accepted)}, отклонено: ${ru(summary.rejected)}, повторов: ${ru(summary.duplicates)}`,
     en: `Records read: ${en(summary.read)}; accepted: ${en(summary.accepted)}, rejected: ${en(summary.rejected)}, duplicates: ${en(summary.duplicates)}`,
   }));
-  if (summary.duplicatesWithOtherValues > 0) {
+  if (summary.differingDuplicates > 0) {
     lines.push(line({
-      ru: `Повторов с другими значениями полей, чем у первой записи с тем же номером: ${ru(summary.duplicatesWithOtherValues)}; остаётся первая запись, так что если это более поздние версии обращений, выгрузите только последние`,
-      en: `Duplicates with other values than the first record with their id: ${en(summary.duplicatesWithOtherValues)}; the first record is kept, so if they are later versions of the appeals, export only the latest`,
+      ru: `Повторов, которые отличаются от первой записи с тем же номером: ${ru(summary.differingDuplicates)}; остаётся первая запись, так что если это более поздние версии обращений, оставьте в выгрузке только последние`,
+      en: `Duplicates that differ from the first record with their id: ${en(summary.differingDuplicates)}; the first record is kept, so if they are later versions of the appeals, keep only the latest in the export`,
     }));
   }
   if (summary.period) {
@@ -194,23 +194,32 @@ export function checkReport(summary: CheckSummary, file: string, format: SourceF
     const text = REASON_TEXT[reason];
     lines.push(`  ${reason} — ${line({ ru: `${text?.ru ?? reason}: ${ru(count)}`, en: `${text?.en ?? reason}: ${en(count)}` })}`);
   }
+  if (summary.duplicates > 0) {
+    const text = REASON_TEXT[DUPLICATE_REASON];
+    lines.push(`  ${DUPLICATE_REASON} — ${line({ ru: `${text.ru}: ${ru(summary.duplicates)} (повторы не публикуются)`, en: `${text.en}: ${en(summary.duplicates)} (duplicates are not published)` })}`);
+  }
+  for (const [reason, count] of Object.entries(summary.warnings)) {
+    const text = REASON_TEXT[reason];
+    lines.push(`  ${reason} — ${line({ ru: `${text?.ru ?? reason}: ${ru(count)} (записи приняты с предупреждением)`, en: `${text?.en ?? reason}: ${en(count)} (records accepted with a warning)` })}`);
+  }
   const listed = summary.rejected + summary.duplicates;
-  if (listed > summary.examples.length) {
+  if (summary.examples.length > 0) {
     lines.push(line({
-      ru: `Показано примеров: ${summary.examples.length} из ${ru(listed)} (отклонённые и повторы), по каждой причине хотя бы один`,
-      en: `Examples shown: ${summary.examples.length} of ${en(listed)} (rejects and duplicates), at least one per reason`,
+      ru: `Примеры: ${summary.examples.length} из ${ru(listed)} (отклонённые и повторы), по каждой причине хотя бы один; все они попадают в rejects.csv снимка`,
+      en: `Examples: ${summary.examples.length} of ${en(listed)} (rejects and duplicates), at least one per reason; a snapshot's rejects.csv lists them all`,
     }));
   }
   // "Row" as in rejects.csv, whose row of an Open311 request is its position in the file.
   const unit = { ru: 'строка', en: 'row' };
   for (const example of summary.examples) {
     const id = example.record_id === null ? null : { ru: `, номер ${example.record_id}`, en: `, id ${example.record_id}` };
-    const value = example.value ?? '—';
     // Points in rejects are snapped to the privacy grid, so the file's own digits differ.
     const rounded = example.value !== null && POINT_REJECT_REASONS.includes(example.reason);
+    // A duplicate's value is its id, which the line gives already.
+    const value = example.reason === DUPLICATE_REASON ? { ru: '', en: '' } : { ru: ` = ${example.value ?? '—'}`, en: ` = ${example.value ?? '—'}` };
     lines.push(`  ${line({
-      ru: `${file}, ${unit.ru} ${example.row}${id?.ru ?? ''}, поле «${example.field}» = ${value}${rounded ? ' (точка округлена до сетки публикации)' : ''}`,
-      en: `${file}, ${unit.en} ${example.row}${id?.en ?? ''}, field "${example.field}" = ${value}${rounded ? ' (the point is rounded to the publication grid)' : ''}`,
+      ru: `${file}, ${unit.ru} ${example.row}${id?.ru ?? ''}, поле «${example.field}»${value.ru}${rounded ? ' (точка округлена до сетки публикации)' : ''}`,
+      en: `${file}, ${unit.en} ${example.row}${id?.en ?? ''}, field "${example.field}"${value.en}${rounded ? ' (the point is rounded to the publication grid)' : ''}`,
     })}`);
     lines.push(`    ${example.reason}: ${example.message}`);
   }

@@ -27,7 +27,7 @@ const USAGE = `Использование · Usage:
   npm run etl -- rollback SNAPSHOT [--config FILE]
       снова опубликовать прежний снимок · publish an earlier snapshot again
   npm run etl -- check FILE --format ${SOURCE_FORMATS.join('|')} [--mapping M] [--services S]
-                   [--region ID] [--time-zone TZ] [--config FILE] [--json]
+                   [--region ID] [--time-zone TZ] [--config FILE] [--json] [--quiet]
       проверить файл без публикации · validate a file without publishing
       (--mapping: файл сопоставления столбцов для table · column mapping for table;
        --services: список услуг Open311 · Open311 service list)
@@ -47,7 +47,7 @@ const OPTIONS = {
   quiet: { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },
   now: { type: 'string' },
-  help: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 const OPTION_NAMES = Object.keys(OPTIONS).map((name) => `--${name}`);
@@ -105,9 +105,14 @@ export async function main(argv: string[], write: WriteLine = writeOutput, write
 
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
-  if (values.help || !command) {
-    (command ? write : writeError)(USAGE);
-    return values.help ? EXIT_CODES.ok : EXIT_CODES.usage;
+  // Help that was asked for goes to stdout, so that it pages; a missing command is a usage error.
+  if (values.help || command === 'help') {
+    write(USAGE);
+    return EXIT_CODES.ok;
+  }
+  if (!command) {
+    writeError(USAGE);
+    return EXIT_CODES.usage;
   }
 
   const logger = createConsoleLogger({
@@ -142,6 +147,14 @@ export async function main(argv: string[], write: WriteLine = writeOutput, write
  * command line (`run --dry-run`, `run FILE`) stops instead of doing something else.
  */
 function checkCommandArguments(command: string, rest: readonly string[], values: Record<string, unknown>): void {
+  // `npm run publish --dry-run`, without `--`, gives --dry-run to npm, which only sets this
+  // variable, and the command would then publish for real.
+  if (process.env.npm_config_dry_run === 'true' && values['dry-run'] !== true) {
+    throw new UsageError({
+      ru: 'npm принял --dry-run за свой параметр, и до ETL он не дошёл; поставьте его после --: npm run publish -- --dry-run. Ничего не опубликовано.',
+      en: 'npm took --dry-run as its own option, so it did not reach the ETL; put it after --: npm run publish -- --dry-run. Nothing was published.',
+    });
+  }
   const allowed = COMMAND_OPTIONS[command];
   if (!allowed) return;
   for (const name of Object.keys(OPTIONS) as OptionName[]) {
@@ -163,6 +176,30 @@ function checkCommandArguments(command: string, rest: readonly string[], values:
 }
 
 /**
+ * Returns the option one or two edits away from a mistyped one (a letter missed, added, changed or
+ * two letters swapped), or null when none or several are that close.
+ */
+function closestOption(option: string): string | null {
+  const near = OPTION_NAMES.filter((name) => editDistance(option, name) <= 2);
+  return near.length === 1 ? near[0] : null;
+}
+
+/** Counts the edits (insert, delete, change, swap of neighbours) that turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = 0; i <= a.length; i += 1) rows[i][0] = i;
+  for (let j = 0; j <= b.length; j += 1) rows[0][j] = j;
+  for (let i = 1; i <= a.length; i += 1) {
+    for (let j = 1; j <= b.length; j += 1) {
+      const change = a[i - 1] === b[j - 1] ? 0 : 1;
+      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + change);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+    }
+  }
+  return rows[a.length][b.length];
+}
+
+/**
  * Explains an error of the argument parser in both languages: an unknown option, or an option given
  * without its value. Node's own message is English only.
  */
@@ -171,6 +208,8 @@ function argumentMessage(error: unknown): Message {
   const text = (error as Error).message;
   const option = /'(-[^' ]+)/.exec(text)?.[1] ?? '';
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const closest = closestOption(option);
+    if (closest) return { ru: `Неизвестный параметр «${option}»; может быть, ${closest}?`, en: `Unknown option "${option}"; did you mean ${closest}?` };
     return { ru: `Неизвестный параметр «${option}»; допустимы: ${OPTION_NAMES.join(', ')}`, en: `Unknown option "${option}"; the options are ${OPTION_NAMES.join(', ')}` };
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /argument missing/.test(text)) {
@@ -238,14 +277,14 @@ async function publishCommand(config: Config, logger: Logger, options: Options, 
 
 async function rollbackCommand(config: Config, logger: Logger, rest: string[]): Promise<number> {
   const [id] = rest;
-  if (!id) throw new UsageError({ ru: 'Укажите снимок: rollback ДАТА.', en: 'Name a snapshot: rollback DATE.' });
+  if (!id) throw new UsageError({ ru: 'Укажите снимок: rollback СНИМОК, например 2026-12-04 или 2026-12-04-2.', en: 'Name a snapshot: rollback SNAPSHOT, e.g. 2026-12-04 or 2026-12-04-2.' });
   await rollback(config, id, logger);
   return EXIT_CODES.ok;
 }
 
 function sourceSummary(source: ManifestSource) {
-  const { id, status, staleReason, staleSince, counts, reasons, districtRules, asOf } = source;
-  return { id, status, staleReason, staleSince, asOf, counts, reasons, districtRules };
+  const { id, status, staleReason, staleSince, counts, reasons, districtRules, asOf, warnings, differingDuplicates } = source;
+  return { id, status, staleReason, staleSince, asOf, counts, reasons, differingDuplicates: differingDuplicates ?? 0, warnings, districtRules };
 }
 
 function logSources(logger: Logger, manifest: Manifest): void {
@@ -290,8 +329,8 @@ async function checkCommand(config: Config, rest: string[], values: Options, log
   if (!file) throw new UsageError({ ru: 'Укажите файл: check ФАЙЛ --format ФОРМАТ.', en: 'Name a file: check FILE --format FORMAT.' });
   if (!values.format || !(SOURCE_FORMATS as readonly string[]).includes(values.format)) {
     throw new UsageError({
-      ru: `Укажите --format: ${SOURCE_FORMATS.join(', ')} (получено: ${values.format ?? 'ничего'}).`,
-      en: `Pass --format: ${SOURCE_FORMATS.join(', ')} (got: ${values.format ?? 'nothing'}).`,
+      ru: `Укажите --format: ${SOURCE_FORMATS.join(', ')} (${values.format === undefined ? 'параметр не указан' : `указано: ${values.format}`}).`,
+      en: `Pass --format: ${SOURCE_FORMATS.join(', ')} (${values.format === undefined ? 'the option is missing' : `got: ${values.format}`}).`,
     });
   }
   const format = values.format as SourceFormat;
@@ -316,6 +355,12 @@ async function checkCommand(config: Config, rest: string[], values: Options, log
     });
   }
 
+  if (format !== 'open311' && values.services) {
+    throw new UsageError({
+      ru: `--services нужен только для --format open311: это список услуг Open311, а у формата ${format} его нет.`,
+      en: `--services is only for --format open311: it is an Open311 service list, which the ${format} format does not have.`,
+    });
+  }
   if (format !== 'table' && values.mapping) {
     throw new UsageError({
       ru: `--mapping нужен только для --format table; у формата ${format} сопоставление встроено.`,

@@ -21,7 +21,7 @@ import { parseSpbPortal } from './sources/spb-portal.ts';
 import { parseTable, placementFieldName } from './sources/table.ts';
 import { mappingGaps, readTableMapping, type TableMapping } from './sources/table-mapping.ts';
 import { boundsOverlap } from './sources/row-helpers.ts';
-import type { AdapterContext, AppealDraft, ParsedAppeal, ParsedRow, RowReject, RowWarning } from './sources/types.ts';
+import type { AdapterContext, AppealDraft, FirstRecords, ParsedAppeal, ParsedRow, RowReject, RowWarning } from './sources/types.ts';
 import type { DistrictRule } from './schema.ts';
 
 export interface SourceCounts {
@@ -46,6 +46,8 @@ export interface SourceResult {
   districtNamesUnmatched: number;
   /** Accepted appeals by district flag; "none" counts those with no flag. */
   districtFlags: Record<string, number>;
+  /** Duplicates that differ from the first record with their id, which is the one kept. */
+  differingDuplicates: number;
   /** Warnings about accepted records by reason, e.g. duplicate_key. */
   warnings: Record<string, number>;
   asOf: number | null;
@@ -142,8 +144,8 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
   for (const gap of mapping ? mappingGaps(mapping) : []) logger.warn('read', { ru: `${source.id}: ${gap.ru}`, en: `${source.id}: ${gap.en}` });
   if (mapping?.bounds && !boundsOverlap(mapping.bounds, regionBounds(region))) {
     logger.warn('read', {
-      ru: `${source.id}: рамка bounds из ${basename(mapping.file)} не пересекается с регионом ${region.config.id}: похоже, это данные другого региона; выберите регион параметром --region или в sources[].region`,
-      en: `${source.id}: the bounds of ${basename(mapping.file)} do not overlap region ${region.config.id}: the data seem to be another region's; choose the region with --region or sources[].region`,
+      ru: `${source.id}: рамка bounds из ${basename(mapping.file)} не пересекается с регионом ${region.config.id}: похоже, это данные другого региона; укажите регион в sources[].region (у check — параметром --region)`,
+      en: `${source.id}: the bounds of ${basename(mapping.file)} do not overlap region ${region.config.id}: the data seem to be another region's; set the region in sources[].region (for check, with --region)`,
     });
   }
   if (mapping && !source.endpoint && options.bulk && options.bulk !== 'never' && options.database) {
@@ -186,9 +188,10 @@ async function readSource({ config, source, region, logger, adapter, sink, mappi
   };
   // Rejected rows and dropped duplicates in reading order. Duplicates carry DUPLICATE_REASON.
   const rejects: Reject[] = [];
-  // Row of the first record with each id, to name it when the id comes again in a later file (or,
-  // for adapters that keep no ids of their own, in the same file).
-  const seen = new Map<string, { file: string; row: number; content: number | undefined }>();
+  // Row of the accepted record with each id, to name it when the id comes again in a later file
+  // (or, for adapters that keep no ids of their own, in the same file). A record that the district
+  // step rejects takes no id, so that a later, placeable copy of it is still published.
+  const seen = new Map<string, { file: string; fileIndex: number; row: number; content: number | undefined }>();
   const counts: SourceCounts = { read: 0, accepted: 0, rejected: 0, duplicates: 0 };
   const result = emptyResult(source, counts, warnings);
   const policy = source.districtPolicy ?? DEFAULT_DISTRICT_POLICY;
@@ -200,8 +203,11 @@ async function readSource({ config, source, region, logger, adapter, sink, mappi
   // Listed after the rejects of reading, as the bulk reader lists its two stages.
   const placementRejects: Reject[] = [];
 
-  for (const file of sourceInputs(source)) {
-    const context: AdapterContext = { timeZone: source.timeZone, displayName: source.endpoint ? file : basename(file), warn, bounds: regionBounds(region), now };
+  for (const [fileIndex, file] of sourceInputs(source).entries()) {
+    // The adapter's own ids of this file: it adds a record that passes its checks, and a record
+    // that is not accepted after all (a duplicate of another file, or not placed) is taken out.
+    const firstRecords: FirstRecords = new Map();
+    const context: AdapterContext = { timeZone: source.timeZone, displayName: source.endpoint ? file : basename(file), warn, bounds: regionBounds(region), now, firstRecords };
     for await (const parsed of adapter(file, context)) {
       counts.read += 1;
       logger.progress(source.id, counts.read, null);
@@ -214,20 +220,25 @@ async function readSource({ config, source, region, logger, adapter, sink, mappi
       const earlier = seen.get(draft.appeal_id);
       if (earlier) {
         counts.duplicates += 1;
-        let content: DuplicateContent = null;
-        if (earlier.content !== undefined && parsed.content !== undefined) content = earlier.content === parsed.content ? 'same' : 'other';
-        rejects.push(duplicateReject(config, source, context.displayName, row, draft.appeal_id, earlier, content));
+        let compared: DuplicateContent = null;
+        if (earlier.content !== undefined && parsed.content !== undefined) {
+          // Tables fingerprint the text of the mapped cells, the JSON formats the values read.
+          compared = { content: earlier.content === parsed.content ? 'same' : 'other', basis: source.format === 'table' ? 'text' : 'values' };
+        }
+        rejects.push(duplicateReject(config, source, context.displayName, row, draft.appeal_id, earlier, compared, earlier.fileIndex !== fileIndex));
+        firstRecords.delete(draft.appeal_id);
         continue;
       }
-      seen.set(draft.appeal_id, { file: context.displayName, row, content: parsed.content });
       // The as-of time includes records that the district step rejects, as in the bulk reader.
       latestEvent = Math.max(latestEvent, draft.last_event_at);
 
       const placement = placeRecord(region, parsed, policy);
       if ('reason' in placement) {
         placementRejects.push({ source: source.id, file: context.displayName, row, record_id: draft.appeal_id, ...placement, field: fieldName(placement.field), value: generaliseRejectPoint(placement.reason, placement.value, config.privacy) });
+        firstRecords.delete(draft.appeal_id);
         continue;
       }
+      seen.set(draft.appeal_id, { file: context.displayName, fileIndex, row, content: parsed.content });
       countPlacement(result, parsed, placement);
       sink.add(toAppeal(config, source, region, parsed, placement, result, scrubbed), toEvents(source, draft));
       counts.accepted += 1;
@@ -242,7 +253,8 @@ async function readSource({ config, source, region, logger, adapter, sink, mappi
     en: `${source.id}: read ${en(counts.read)}, rejected on reading ${en(rejectedOnReading)}, duplicates ${en(counts.duplicates)}`,
   }, { read: counts.read, parseErrors: rejectedOnReading, duplicates: counts.duplicates });
   const duplicates = counts.duplicates > 0 ? rejects.filter((reject) => reject.reason === DUPLICATE_REASON) : [];
-  if (duplicates.length > 0) logDuplicates(logger, source.id, counts.duplicates, duplicates.filter((reject) => hasOtherContent(reject.message)).length, duplicates[0]);
+  result.differingDuplicates = duplicates.filter((reject) => hasOtherContent(reject.message)).length;
+  if (duplicates.length > 0) logDuplicates(logger, source.id, counts.duplicates, result.differingDuplicates, duplicates[0]);
   for (const warning of firstWarnings) logWarning(logger, source.id, warnings[warning.reason], warning);
 
   const asOf = source.asOf ? Date.parse(source.asOf) : latestEvent;
@@ -276,6 +288,7 @@ function emptyResult(source: SourceConfig, counts: SourceCounts, warnings: Recor
     scrubbed: 0,
     districtsInferred: 0,
     districtNamesUnmatched: 0,
+    differingDuplicates: 0,
     districtFlags: {},
     warnings,
     asOf: null,
@@ -303,8 +316,8 @@ function countPlacement(result: SourceResult, parsed: ParsedAppeal, placement: P
  * Lists a record whose id an earlier record of the source already had. It is counted as a duplicate,
  * not as a reject, and goes to rejects.csv so that no dropped row goes unnamed.
  */
-export function duplicateReject(config: Config, source: SourceConfig, file: string, row: number, id: string, earlier: { file: string; row: number }, content: DuplicateContent): Reject {
-  return toReject(config, source, { file, row, record_id: id, field: 'appeal_id', value: null, reason: DUPLICATE_REASON, message: rejectMessage(duplicateMessage(earlier.file, earlier.row, content)) });
+export function duplicateReject(config: Config, source: SourceConfig, file: string, row: number, id: string, earlier: { file: string; row: number }, compared: DuplicateContent, acrossFiles: boolean): Reject {
+  return toReject(config, source, { file, row, record_id: id, field: 'appeal_id', value: null, reason: DUPLICATE_REASON, message: rejectMessage(duplicateMessage(earlier.file, earlier.row, compared, acrossFiles)) });
 }
 
 /** Places a record in a district and applies the source's policy to doubtful cases. */
@@ -443,20 +456,23 @@ export function emptyFailure(result: SourceResult): Message | null {
       en: 'the input contains no record (an empty file or an empty server response); check the export',
     };
   }
-  // A bulk-read source keeps its rejects in DuckDB, so its reasons replace the first reject.
-  const first = result.rejects[0];
+  // The most frequent reasons explain a failure better than a duplicate that happens to come
+  // first. A bulk-read source keeps its rejects in DuckDB, so it names no example row.
   const reasons = Object.entries(result.reasons).sort(([, a], [, b]) => b - a).slice(0, 3);
-  let example = { ru: '', en: '' };
-  if (first) example = { ru: `; первая: ${first.file}, строка ${first.row}, ${first.reason}`, en: `; the first: ${first.file}, row ${first.row}, ${first.reason}` };
-  else if (reasons.length) {
-    example = {
+  let because = { ru: '', en: '' };
+  if (reasons.length) {
+    because = {
       ru: `; причины: ${reasons.map(([reason, count]) => `${reason} ${ru(count)}`).join(', ')}`,
       en: `; reasons: ${reasons.map(([reason, count]) => `${reason} ${en(count)}`).join(', ')}`,
     };
   }
+  const first = result.rejects.find((reject) => reject.reason !== DUPLICATE_REASON);
+  const example = first
+    ? { ru: `; например: ${first.file}, строка ${first.row}, ${first.reason}`, en: `; for example: ${first.file}, row ${first.row}, ${first.reason}` }
+    : { ru: '', en: '' };
   return {
-    ru: `не принята ни одна запись из ${ru(read)}: отклонено ${ru(rejected)}, повторов ${ru(duplicates)}${example.ru}; проверьте формат, сопоставление и регион источника`,
-    en: `none of ${en(read)} records was accepted: ${en(rejected)} rejected, ${en(duplicates)} duplicates${example.en}; check the source's format, mapping and region`,
+    ru: `не принята ни одна запись из ${ru(read)}: отклонено ${ru(rejected)}, повторов ${ru(duplicates)}${because.ru}${example.ru}; проверьте формат, сопоставление и регион источника`,
+    en: `none of ${en(read)} records was accepted: rejected ${en(rejected)}, duplicates ${en(duplicates)}${because.en}${example.en}; check the source's format, mapping and region`,
   };
 }
 
@@ -476,6 +492,7 @@ export function failedResult(source: SourceConfig, failure: Message): SourceResu
     scrubbed: 0,
     districtsInferred: 0,
     districtNamesUnmatched: 0,
+    differingDuplicates: 0,
     districtFlags: {},
     warnings: {},
     asOf: null,

@@ -10,7 +10,7 @@ export const REASON_TEXT: Readonly<Record<string, Message>> = {
   malformed_csv: { ru: 'строка CSV разобрана с ошибкой: лишняя или незакрытая кавычка', en: 'the CSV row could not be parsed: a stray or unclosed quote' },
   wrong_field_count: { ru: 'в строке не столько полей, сколько в заголовке', en: 'the row has a different number of fields than the header' },
   missing_id: { ru: 'у записи нет номера', en: 'the record has no id' },
-  duplicate_id: { ru: 'номер уже встречался в этом источнике; оставлена первая запись с этим номером', en: 'the id already appeared in this source; the first record with it is kept' },
+  duplicate_id: { ru: 'номер уже встречался в этом источнике; оставлена первая принятая запись с этим номером', en: 'the id already appeared in this source; the first accepted record with it is kept' },
   missing_feed: { ru: 'у записи нет ленты событий', en: 'the record has no event feed' },
   missing_petition: { ru: 'нет сообщения заявителя, поэтому неизвестно время создания', en: "no applicant's message, so the creation time is unknown" },
   missing_time: { ru: 'у события нет времени', en: 'an event has no time' },

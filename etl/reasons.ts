@@ -14,44 +14,65 @@ export { REASON_TEXT } from './reason-text.ts';
 export const DUPLICATE_REASON = 'duplicate_id';
 
 /**
- * Values of a duplicate's fields against those of the first record with its id: "same" when every
- * field the reader reads is equal, "other" when one differs, null when the reader did not compare.
+ * Basis of a reader's comparison of a duplicate with the first record with its id: the values of
+ * the fields it reads (JSON formats), or the text of the mapped columns (tables).
  */
-export type DuplicateContent = 'same' | 'other' | null;
+export type DuplicateBasis = 'values' | 'text';
+
+/** Outcome of that comparison; null when the reader did not compare. */
+export type DuplicateContent = { readonly content: 'same' | 'other'; readonly basis: DuplicateBasis } | null;
+
+const COMPARED: Readonly<Record<DuplicateBasis, Record<'same' | 'other', Message>>> = {
+  values: {
+    same: { ru: ', и значения всех прочитанных полей те же', en: ', with the same values in every field read' },
+    other: { ru: ', но значение хотя бы одного прочитанного поля другое', en: ', with another value in at least one field read' },
+  },
+  text: {
+    same: { ru: ', и текст всех сопоставленных столбцов тот же', en: ', with the same text in every mapped column' },
+    other: { ru: ', но текст хотя бы одного сопоставленного столбца другой', en: ', with other text in at least one mapped column' },
+  },
+};
+
+/** Words of the message after the comparison, which earlierRecord and hasOtherContent look for. */
+const KEPT = { ru: '; оставлена только та первая запись, а эта посчитана как повтор', en: '; only that first record is kept, and this one is counted as a duplicate' };
 
 /**
- * Names where the first record with the same id, the one kept, is, and whether this record repeats
- * it exactly: the message of a duplicate.
+ * Names where the first record with the same id, the one kept, is, and whether this record
+ * repeats it exactly: the message of a duplicate. `acrossFiles` is true when the first record is
+ * in an earlier file of the source, which changes the advice for a record that differs.
  */
-export function duplicateMessage(file: string, row: number | string, content: DuplicateContent = null): Message {
-  const compared = {
-    same: { ru: ', и значения всех прочитанных полей те же', en: ', with the same values in every field read' },
-    other: { ru: ', но значения полей другие', en: ', with other values' },
-  };
-  const advice = content === 'other'
-    ? {
-        ru: '; если в выгрузке бывает несколько версий одного обращения, выгрузите только последнюю',
-        en: '; if the export holds several versions of an appeal, export only the latest',
-      }
-    : { ru: '', en: '' };
+export function duplicateMessage(file: string, row: number | string, compared: DuplicateContent = null, acrossFiles = false): Message {
+  const phrase = compared ? COMPARED[compared.basis][compared.content] : { ru: '', en: '' };
+  let advice = { ru: '', en: '' };
+  if (compared?.content === 'other' && acrossFiles) {
+    advice = {
+      ru: '; запись из файла, который стоит раньше в sources[].files, остаётся, так что поставьте самую свежую выгрузку первой или уберите пересечение файлов',
+      en: '; the record of the file listed earlier in sources[].files is kept, so list the newest export first or remove the overlap of the files',
+    };
+  } else if (compared?.content === 'other') {
+    advice = {
+      ru: '; если в выгрузке бывает несколько версий одного обращения, выгрузите только последнюю',
+      en: '; if the export holds several versions of an appeal, export only the latest',
+    };
+  }
   return {
-    ru: `номер уже встречался: ${file}, строка ${row}${content ? compared[content].ru : ''}; оставлена только та первая запись, а эта посчитана как повтор${advice.ru}`,
-    en: `the id already appeared in ${file}, row ${row}${content ? compared[content].en : ''}; only that first record is kept, and this one is counted as a duplicate${advice.en}`,
+    ru: `номер уже встречался: ${file}, строка ${row}${phrase.ru}${KEPT.ru}${advice.ru}`,
+    en: `the id already appeared in ${file}, row ${row}${phrase.en}${KEPT.en}${advice.en}`,
   };
 }
 
 /** Reads the file and row of the first record back from a duplicateMessage. */
 export function earlierRecord(message: string): { file: string; row: string } | null {
-  const match = /the id already appeared in (.+), row (\d+)(?:, with the same values in every field read|, with other values)?; only that first record is kept/.exec(message);
+  const match = /the id already appeared in (.+), row (\d+)(?:, with [^;]*)?; only that first record is kept/.exec(message);
   return match ? { file: match[1], row: match[2] } : null;
 }
 
-/** Text that only the message of a duplicate whose values differ from the first record's has. */
-export const OTHER_VALUES_MARK = ', with other values; only that first record is kept';
+/** Texts that only the message of a duplicate that differs from the first record has. */
+export const OTHER_CONTENT_MARKS: readonly string[] = Object.values(COMPARED).map((phrases) => `${phrases.other.en}${KEPT.en}`);
 
-/** True for the message of a duplicate whose values differ from the first record's. */
+/** True for the message of a duplicate that differs from the first record with its id. */
 export function hasOtherContent(message: string): boolean {
-  return message.includes(OTHER_VALUES_MARK);
+  return OTHER_CONTENT_MARKS.some((mark) => message.includes(mark));
 }
 
 /** Separates the Russian and the English half of a reject's message. */
@@ -81,8 +102,8 @@ export function logDuplicates(logger: Logger, sourceId: string, count: number, o
   const earlier = earlierRecord(first.message);
   const other = otherContent > 0
     ? {
-        ru: ` (со значениями полей, отличными от оставленной записи: ${ru(otherContent)}; если это более поздние версии обращений, выгрузите только последние)`,
-        en: ` (${en(otherContent)} with other values than the record kept; if they are later versions of the appeals, export only the latest)`,
+        ru: ` (из них отличаются от оставленной записи: ${ru(otherContent)}; если это более поздние версии обращений, оставьте в выгрузке только последние)`,
+        en: ` (${en(otherContent)} of them differ from the record kept; if they are later versions of the appeals, keep only the latest in the export)`,
       }
     : { ru: '', en: '' };
   logger.warn('read', {
@@ -95,8 +116,8 @@ export function logDuplicates(logger: Logger, sourceId: string, count: number, o
 export function logWarning(logger: Logger, sourceId: string, count: number, first: RowWarningLine): void {
   const message = splitRejectMessage(first.message);
   logger.warn('validate', {
-    ru: `${sourceId}: ${first.reason} — записей: ${ru(count)}; первая: ${first.file}, строка ${first.row}, поле ${first.field} = ${first.value ?? '—'} — ${message.ru}`,
-    en: `${sourceId}: ${first.reason} in ${en(count)} records; the first: ${first.file}, row ${first.row}, field ${first.field} = ${first.value ?? '—'} — ${message.en}`,
+    ru: `${sourceId}: ${first.reason} — записей: ${ru(count)}; первая: ${first.file}, строка ${first.row}, поле «${first.field}» = ${first.value ?? '—'} — ${message.ru}`,
+    en: `${sourceId}: ${first.reason} in ${en(count)} records; the first: ${first.file}, row ${first.row}, field "${first.field}" = ${first.value ?? '—'} — ${message.en}`,
   });
 }
 

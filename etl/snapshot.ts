@@ -331,6 +331,7 @@ function freshSource(config: Config, result: SourceResult, hashes: ReadonlyMap<s
     districtRules: result.districtRules,
     districtFlags: result.districtFlags,
     warnings: result.warnings,
+    differingDuplicates: result.differingDuplicates,
     status: 'ok',
     staleReason: null,
     staleSince: null,

@@ -3,7 +3,7 @@
 // its outcome. Duplicates are marked in it, the reasons of rejects go to a table of their own, and
 // views give the accepted appeals and their status events in the snapshot's column order.
 
-import { DUPLICATE_REASON, type DuplicateContent } from '../reasons.ts';
+import { DUPLICATE_REASON } from '../reasons.ts';
 import { ANSWER_DEADLINE_DAYS } from '../schema.ts';
 import { mappedColumnName, tableProblems } from '../sources/table.ts';
 import { TIME_FIELDS, type TableMapping } from '../sources/table-mapping.ts';
@@ -95,15 +95,17 @@ export async function buildRows(input: RowsInput): Promise<string> {
   await input.database.run(`CREATE TABLE ${table} AS SELECT ${outputs.join(', ')}
     FROM (${checkedSelect(input, null)}) c LEFT JOIN ${input.prefix}_placement pl ON pl.dkey = c.dkey AND pl.pclass = c.pclass
     ORDER BY pl.district, c.created_at, c.id`);
-  await markDuplicateIds(input, table);
+  // Across files first: a row that repeats an accepted row of an earlier file is not accepted, so
+  // it takes no id within its own file, as the pipeline takes it out of the adapter's ids.
   if (input.files.length > 1) await markDuplicatesAcrossFiles(input, table);
+  await markDuplicateIds(input, table);
   return table;
 }
 
 /** Rows whose closing time was dropped beside a status that is not a closing one, with the first. */
 export interface IgnoredClosingTimes {
   readonly count: number;
-  readonly first: { readonly file_index: number; readonly row: number; readonly appeal_id: string; readonly text: string | null } | null;
+  readonly first: { readonly file_index: number; readonly row: number; readonly appeal_id: string; readonly status: string | null; readonly text: string | null } | null;
 }
 
 /**
@@ -112,11 +114,12 @@ export interface IgnoredClosingTimes {
  * staged file, which must still exist.
  */
 export async function findIgnoredClosingTimes(input: RowsInput, rows: string): Promise<IgnoredClosingTimes> {
-  const [summary] = await input.database.rows<{ count: number; file_index: number | null; row: number | null; appeal_id: string | null }>(`SELECT
+  const [summary] = await input.database.rows<{ count: number; file_index: number | null; row: number | null; appeal_id: string | null; status: string | null }>(`SELECT
       count(*)::INTEGER AS count,
       arg_min(file_index, file_index::BIGINT * 4294967296 + row) AS file_index,
       arg_min(row, file_index::BIGINT * 4294967296 + row) AS row,
-      arg_min(appeal_id, file_index::BIGINT * 4294967296 + row)::VARCHAR AS appeal_id
+      arg_min(appeal_id, file_index::BIGINT * 4294967296 + row)::VARCHAR AS appeal_id,
+      arg_min(status_original, file_index::BIGINT * 4294967296 + row)::VARCHAR AS status
     FROM ${rows} WHERE problem = ${Problem.None} AND closed_at_ignored`);
   if (summary.count === 0 || summary.file_index === null || summary.row === null || summary.appeal_id === null) return { count: 0, first: null };
 
@@ -125,7 +128,7 @@ export async function findIgnoredClosingTimes(input: RowsInput, rows: string): P
   const [{ text }] = await input.database.rows<{ text: string | null }>(
     `SELECT coalesce(s_closed_at, strftime(w_closed_at, ${format})) AS text FROM ${file.table} WHERE rowid = ${summary.row - file.firstRow}`,
   );
-  return { count: summary.count, first: { file_index: summary.file_index, row: summary.row, appeal_id: summary.appeal_id, text } };
+  return { count: summary.count, first: { file_index: summary.file_index, row: summary.row, appeal_id: summary.appeal_id, status: summary.status, text } };
 }
 
 /** Text columns of an appeal that come from a lookup and are absent when the mapping has no column. */
@@ -251,18 +254,18 @@ function constantColumns(problem: RecordProblem): RejectColumns {
 }
 
 /**
- * Marks repeated ids within a file: from the second time on, a row with an id is a duplicate,
- * counted from the first row that passed the adapter's checks, as TableConverter's seen-ids map
- * works. The repeat check comes right after the missing-id check, so it overrides any later
- * problem of the repeated row. The repeats and the rows they repeat go to `<prefix>_repeats` for
- * their lines in rejects.csv.
+ * Marks repeated ids within a file: every row after the first accepted row with an id is a
+ * duplicate. TableConverter's map of first records works so, because the pipeline takes a row
+ * that the district step rejects out of it. The repeat check comes right after the missing-id
+ * check, so it overrides any later problem of the repeated row. The repeats and the rows they
+ * repeat go to `<prefix>_repeats` for their lines in rejects.csv.
  */
 async function markDuplicateIds(input: RowsInput, table: string): Promise<void> {
   const repeats = `${input.prefix}_repeats`;
   await input.database.run(`CREATE TABLE ${repeats} AS
     SELECT later.file_index, later.row, later.appeal_id, firsts.first_row
     FROM ${table} later JOIN (
-      SELECT t.file_index, t.appeal_id, min(t.row) FILTER (WHERE t.problem = ${Problem.None}) AS first_row
+      SELECT t.file_index, t.appeal_id, min(t.row) FILTER (WHERE t.outcome = ${Outcome.Accepted}) AS first_row
       FROM ${table} t JOIN (
         SELECT file_index, appeal_id FROM ${table} WHERE appeal_id IS NOT NULL GROUP BY file_index, appeal_id HAVING count(*) > 1
       ) repeated_ids USING (file_index, appeal_id)
@@ -274,9 +277,9 @@ async function markDuplicateIds(input: RowsInput, table: string): Promise<void> 
 }
 
 /**
- * Marks rows whose id passed the adapter's checks in an earlier file as duplicates, which the
- * pipeline counts apart from rejects and does not place. They and the first row with their id go
- * to `<prefix>_repeats_across` for their lines in rejects.csv.
+ * Marks the rows that pass the adapter's checks in a file after the one of the first accepted row
+ * with their id as duplicates, which the pipeline counts apart from rejects and does not place.
+ * They and the accepted row go to `<prefix>_repeats_across` for their lines in rejects.csv.
  */
 async function markDuplicatesAcrossFiles(input: RowsInput, table: string): Promise<void> {
   const across = `${input.prefix}_repeats_across`;
@@ -285,8 +288,8 @@ async function markDuplicatesAcrossFiles(input: RowsInput, table: string): Promi
     FROM ${table} later JOIN (
       SELECT appeal_id, arg_min(file_index, file_index::BIGINT * 4294967296 + row) AS first_file,
              arg_min(row, file_index::BIGINT * 4294967296 + row) AS first_row
-      FROM ${table} WHERE problem = ${Problem.None}
-      GROUP BY appeal_id HAVING count(DISTINCT file_index) > 1
+      FROM ${table} WHERE outcome = ${Outcome.Accepted}
+      GROUP BY appeal_id
     ) earlier USING (appeal_id)
     WHERE later.problem = ${Problem.None} AND later.file_index > earlier.first_file`);
   await input.database.run(`UPDATE ${table} SET outcome = ${Outcome.Duplicate}
@@ -310,23 +313,24 @@ export async function buildRejects(input: RowsInput, rows: string, sourceId: str
   const reject = (part: keyof RejectColumns) => `CASE ${branches.map(([condition, columns]) => `WHEN ${condition} THEN ${columns[part]}`).join(' ')} END AS ${part}`;
   const fileNameOf = (column: string) => `CASE ${column} ${input.files.map((file) => `WHEN ${file.index} THEN ${sqlText(file.displayName)}`).join(' ')} END`;
   // The message is built with a marker for the file and one for the row, which SQL fills in, in
-  // two versions: the duplicate's values are the same as the first record's, or other.
+  // two versions: the duplicate's mapped cells have the same text as the first record's, or other.
   const contents = await buildDuplicateContents(input);
-  const duplicate = tableProblems.duplicateId(input.mapping, '', '\u0000', '\u0001', 'same');
-  const duplicateText = (fileColumn: string) => {
+  const duplicate = tableProblems.duplicateId(input.mapping, '', '\u0000', '\u0001', null);
+  const duplicateText = (fileColumn: string, acrossFiles: boolean) => {
     const sqlPart = (part: string) => {
       if (part === '\u0000') return fileNameOf(fileColumn);
       if (part === '\u0001') return 'first_row';
       return sqlText(part);
     };
-    const text = (content: DuplicateContent) => tableProblems.duplicateId(input.mapping, '', '\u0000', '\u0001', content).hint.split(/([\u0000\u0001])/).map(sqlPart).join(' || ');
+    const text = (content: 'same' | 'other') =>
+      tableProblems.duplicateId(input.mapping, '', '\u0000', '\u0001', { content, basis: 'text' }, acrossFiles).hint.split(/([\u0000\u0001])/).map(sqlPart).join(' || ');
     const same = `(SELECT content FROM ${contents} k WHERE k.file_index = d.file_index AND k.row = d.row) = (SELECT content FROM ${contents} k WHERE k.file_index = d.${fileColumn} AND k.row = d.first_row)`;
     return `CASE WHEN ${same} THEN ${text('same')} ELSE ${text('other')} END`;
   };
   const acrossFiles = input.files.length > 1
     ? `UNION ALL
       SELECT file_index, row, appeal_id, ${Problem.DuplicateId}, 'appeal_id', NULL, ${sqlText(DUPLICATE_REASON)},
-             ${duplicateText('first_file')}
+             ${duplicateText('first_file', true)}
       FROM ${input.prefix}_repeats_across d`
     : '';
   await input.database.run(`CREATE TABLE ${table} AS
@@ -337,7 +341,7 @@ export async function buildRejects(input: RowsInput, rows: string, sourceId: str
       FROM (${checkedSelect(input, rejected)}) c LEFT JOIN ${input.prefix}_placement pl ON pl.dkey = c.dkey AND pl.pclass = c.pclass
       UNION ALL
       SELECT file_index, row, appeal_id, ${Problem.DuplicateId}, ${sqlText(duplicate.field)}, NULL, ${sqlText(duplicate.reason)},
-             ${duplicateText('file_index')}
+             ${duplicateText('file_index', false)}
       FROM ${repeats} d
       ${acrossFiles}
     )

@@ -13,7 +13,7 @@ import type { Region } from '../districts.ts';
 import { en, ru, type Logger, type Message } from '../lib/log.ts';
 import type { SourceResult } from '../pipeline.ts';
 import { generaliseRejectPoint, POINT_REJECT_REASONS, scrubText } from '../privacy.ts';
-import { DUPLICATE_REASON, logDuplicates, logRejectReasons, logWarning, OTHER_VALUES_MARK, logValidation, type ReasonExample } from '../reasons.ts';
+import { DUPLICATE_REASON, logDuplicates, logRejectReasons, logWarning, OTHER_CONTENT_MARKS, logValidation, type ReasonExample } from '../reasons.ts';
 import { DISTRICT_RULES } from '../schema.ts';
 import { cutValue } from '../sources/row-helpers.ts';
 import { CLOSED_AT_IGNORED, describeLayout, tableProblems } from '../sources/table.ts';
@@ -86,9 +86,11 @@ export async function readTableInBulk(input: BulkInput): Promise<SourceResult | 
   }
   const size = mebibytes(eligibility.bytes);
   if (input.mode === 'auto' && eligibility.bytes < BULK_MIN_BYTES) {
+    // In KiB, since a file just under 1 MiB would round up to it in MiB.
+    const kibibytes = Math.floor((eligibility.bytes / 1024) * 10) / 10;
     logger.info('read', {
-      ru: `${source.id}: файлы читаются построчно, потому что их размер (${size.ru} МиБ) меньше 1 МиБ, с которого включается пакетное чтение DuckDB`,
-      en: `${source.id}: the files are read row by row, because their size (${size.en} MiB) is under the 1 MiB from which DuckDB's bulk reader is used`,
+      ru: `${source.id}: файлы читаются построчно, потому что их размер (${ru(kibibytes)} КиБ) меньше 1 МиБ (1024 КиБ), с которого включается пакетное чтение DuckDB`,
+      en: `${source.id}: the files are read row by row, because their size (${en(kibibytes)} KiB) is under the 1 MiB (1,024 KiB) from which DuckDB's bulk reader is used`,
     });
     return null;
   }
@@ -196,17 +198,19 @@ async function validate(input: BulkInput, prefix: string, files: StagedFile[]): 
   if (counts.accepted + counts.rejected + counts.duplicates !== counts.read) {
     throw new Error(`Accounting failed for ${source.id}: ${JSON.stringify(counts)} does not add up to read`);
   }
+  let differingDuplicates = 0;
   if (counts.duplicates > 0) {
     const [first] = await database.rows<{ file: string; row: number; record_id: string | null; message: string; other: number }>(
-      `SELECT file, row, record_id, message, count(*) FILTER (WHERE contains(message, ${sqlText(OTHER_VALUES_MARK)})) OVER ()::INTEGER AS other
+      `SELECT file, row, record_id, message, count(*) FILTER (WHERE ${OTHER_CONTENT_MARKS.map((mark) => `contains(message, ${sqlText(mark)})`).join(' OR ')}) OVER ()::INTEGER AS other
        FROM ${rejects} WHERE reason = ${sqlText(DUPLICATE_REASON)} ORDER BY stage, file_index, row LIMIT 1`,
     );
-    logDuplicates(logger, source.id, counts.duplicates, first.other, first);
+    differingDuplicates = first.other;
+    logDuplicates(logger, source.id, counts.duplicates, differingDuplicates, first);
   }
   const warnings: Record<string, number> = {};
   if (ignoredClosingTimes.first) {
-    const { file_index: fileIndex, row, text } = ignoredClosingTimes.first;
-    const problem = tableProblems.closedAtIgnored(mapping, text);
+    const { file_index: fileIndex, row, text, status } = ignoredClosingTimes.first;
+    const problem = tableProblems.closedAtIgnored(mapping, text, status);
     warnings[CLOSED_AT_IGNORED] = ignoredClosingTimes.count;
     const file = files.find((candidate) => candidate.index === fileIndex)!.displayName;
     logWarning(logger, source.id, ignoredClosingTimes.count, { reason: problem.reason, file, row, field: problem.field, value: problem.value === null ? null : cutValue(problem.value), message: problem.hint });
@@ -231,6 +235,7 @@ async function validate(input: BulkInput, prefix: string, files: StagedFile[]): 
     scrubbed: totals.scrubbed,
     districtsInferred: totals.inferred,
     districtNamesUnmatched: totals.unmatched,
+    differingDuplicates,
     districtFlags: {},
     warnings,
     asOf,

@@ -24,7 +24,7 @@ import { parseIsoDate } from './dates.ts';
 import { findDuplicateKeys, type DuplicateKey, type JsonPath } from './json-duplicate-keys.ts';
 import { gzipError } from './read-lines.ts';
 import { RecordProblem, cleanText, createdInFuture, cutValue, fileError, readPoint, timelineProblem, toReject, type Bounds, type RowWarning, type TimelineField, type WarningHandler } from './row-helpers.ts';
-import type { AdapterContext, AppealDraft, EventDraft, RowReject } from './types.ts';
+import type { AdapterContext, AppealDraft, EventDraft, FirstRecords, RowReject } from './types.ts';
 
 export const FORMAT = 'open311';
 
@@ -136,14 +136,14 @@ export function readOpen311Document(text: string, displayName: string): Open311D
 
 /** Converts records to rows, tracking ids already seen and service codes already reported. */
 export class Open311Converter {
-  /** Row and content fingerprint of the first accepted request with each id. */
-  private readonly seenIds = new Map<string, { row: number; content: number }>();
+  private readonly seenIds: FirstRecords;
   private readonly statusMap: Readonly<Record<string, AppealStatus>>;
 
   constructor(
     private readonly context: AdapterContext,
     private readonly options: Open311Options = {},
   ) {
+    this.seenIds = context.firstRecords ?? new Map();
     this.statusMap = { ...OPEN311_STATUS_MAP, ...lowerCaseKeys(options.statusMap ?? {}) };
   }
 
@@ -161,8 +161,7 @@ export class Open311Converter {
     const recordId = readRecordId(fields.service_request_id);
     for (const duplicate of record.duplicateKeys) this.warn(duplicateKeyWarning(this.context.displayName, row, recordId, duplicate));
 
-    // The request's fields as parsed, JSON or XML alike, so that key order counts but whitespace does not.
-    const content = contentFingerprint(JSON.stringify(fields));
+    const content = requestFingerprint(fields);
     try {
       const draft = this.toDraft(fields, recordId, row, content);
       this.seenIds.set(draft.appeal_id, { row, content });
@@ -179,7 +178,7 @@ export class Open311Converter {
     }
     const first = this.seenIds.get(recordId);
     if (first !== undefined) {
-      const compared = first.content === content ? 'same' : 'other';
+      const compared = { content: first.content === content ? 'same' : 'other', basis: 'values' } as const;
       throw new RecordProblem('service_request_id', recordId, DUPLICATE_REASON, duplicateMessage(this.context.displayName, first.row, compared));
     }
 
@@ -633,6 +632,16 @@ function duplicateKeyWarning(file: string, row: number, recordId: string | null,
       en: `the key "${duplicate.key}" occurs ${duplicate.values.length} times in one object; ${keptValue.en} is kept, as JSON.parse does; remove the repeated key from the export`,
     }),
   };
+}
+
+/**
+ * Fingerprints the fields of a request that the adapter reads, with vendor extensions, as parsed
+ * from JSON or XML alike. Free text, address parts and media are left out, since they are never
+ * read, and so is expected_datetime.
+ */
+function requestFingerprint(fields: Record<string, unknown>): number {
+  const read = Object.entries(fields).filter(([key]) => !PRIVATE_FIELDS.has(key) && key !== 'expected_datetime');
+  return contentFingerprint(JSON.stringify(read));
 }
 
 function collectExtras(fields: Record<string, unknown>): Record<string, unknown> | null {

@@ -23,7 +23,7 @@ import { gzipError, isGzipError } from './read-lines.ts';
 import { RecordProblem, cleanText, createdInFuture, cutValue, fileError, readPoint, timelineProblem, toReject } from './row-helpers.ts';
 import type { MappableField, TableMapping, TimeField } from './table-mapping.ts';
 import { decodeChunks, scanEncoding, type EncodingScan, type TextEncoding } from './text-encoding.ts';
-import type { AdapterContext, AppealDraft, EventDraft, RowReject } from './types.ts';
+import type { AdapterContext, AppealDraft, EventDraft, FirstRecords, RowReject } from './types.ts';
 import { readXlsxRows, type CellValue } from './xlsx.ts';
 
 export const FORMAT = 'table';
@@ -399,8 +399,7 @@ function missingColumnHint(layout: TableLayout, encoding: EncodingChoice | null)
 
 /** Converts source rows into drafts, remembering ids to reject repeats. */
 class TableConverter {
-  /** Row and content fingerprint of the first accepted row with each id. */
-  private readonly seenIds = new Map<string, { row: number; content: number }>();
+  private readonly seenIds: FirstRecords;
   private readonly timeZone: string;
 
   constructor(
@@ -410,6 +409,7 @@ class TableConverter {
     private readonly header: readonly string[] | null,
   ) {
     this.timeZone = mapping.timeZone ?? context.timeZone;
+    this.seenIds = context.firstRecords ?? new Map();
   }
 
   convert(source: SourceRow): TableRow {
@@ -432,7 +432,7 @@ class TableConverter {
     const first = this.seenIds.get(recordId);
     if (first !== undefined) {
       const content = this.contentOf(cells) === first.content ? 'same' : 'other';
-      throw tableProblems.duplicateId(this.mapping, recordId, this.context.displayName, first.row, content);
+      throw tableProblems.duplicateId(this.mapping, recordId, this.context.displayName, first.row, { content, basis: 'text' });
     }
 
     const created = this.readCreatedAt(cells);
@@ -478,7 +478,7 @@ class TableConverter {
     if (timeline) throw timeline;
 
     if (closing.ignored) {
-      const problem = tableProblems.closedAtIgnored(this.mapping, describeCell(this.cell(cells, 'closed_at')));
+      const problem = tableProblems.closedAtIgnored(this.mapping, describeCell(this.cell(cells, 'closed_at')), statusOriginal);
       this.context.warn?.({ file: this.context.displayName, row: source.index, record_id: recordId, field: problem.field, value: problem.value === null ? null : cutValue(problem.value), reason: problem.reason, message: problem.hint });
     }
     return { kind: 'appeal', row: source.index, draft, district_inferred: district.inferred, created_at_fallback: created.fallback, content: this.contentOf(cells) };
@@ -573,8 +573,8 @@ export const tableProblems = {
     });
   },
   missingId: (mapping: TableMapping) => new RecordProblem(mappedColumnName(mapping, 'appeal_id'), null, 'missing_id', { ru: 'у строки нет номера обращения', en: 'the row has no appeal id' }),
-  duplicateId: (mapping: TableMapping, id: string, file: string, firstRow: number | string, content: DuplicateContent) =>
-    new RecordProblem(mappedColumnName(mapping, 'appeal_id'), id, DUPLICATE_REASON, duplicateMessage(file, firstRow, content)),
+  duplicateId: (mapping: TableMapping, id: string, file: string, firstRow: number | string, compared: DuplicateContent, acrossFiles = false) =>
+    new RecordProblem(mappedColumnName(mapping, 'appeal_id'), id, DUPLICATE_REASON, duplicateMessage(file, firstRow, compared, acrossFiles)),
   noCreatedAtColumn: (mapping: TableMapping) =>
     new RecordProblem(
       'created_at',
@@ -601,10 +601,10 @@ export const tableProblems = {
       ru: 'время закрытия раньше времени создания; проверьте обе даты и их формат',
       en: 'the closing time is earlier than the creation time; check both dates and their format',
     }),
-  closedAtIgnored: (mapping: TableMapping, value: string | null) =>
+  closedAtIgnored: (mapping: TableMapping, value: string | null, status: string | null) =>
     new RecordProblem(mappedColumnName(mapping, 'closed_at'), value, CLOSED_AT_IGNORED, {
-      ru: `статус записи не закрывающий, поэтому время закрытия не используется и обращение считается открытым; если обращение закрыто, сопоставьте его статус закрывающему в status_map файла ${basename(mapping.file)}`,
-      en: `the record's status is not a closing one, so the closing time is not used and the appeal counts as open; if the appeal is closed, map its status to a closing one in status_map of ${basename(mapping.file)}`,
+      ru: `статус${status === null ? ' записи' : ` «${status}»`} не закрывающий, поэтому время закрытия не используется и обращение считается открытым; если обращение закрыто, сопоставьте этот статус закрывающему в status_map файла ${basename(mapping.file)}`,
+      en: `the status${status === null ? '' : ` "${status}"`} is not a closing one, so the closing time is not used and the appeal counts as open; if the appeal is closed, map this status to a closing one in status_map of ${basename(mapping.file)}`,
     }),
 };
 
@@ -720,9 +720,16 @@ function normalizeName(name: string): string {
   return name.replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
+/**
+ * Writes a cell as a message quotes it. An XLSX date cell holds the sheet's wall-clock time in its
+ * UTC fields (readTimeCell), so it is written as that time, without a zone, as the sheet shows it.
+ */
 function describeCell(value: CellValue | undefined): string | null {
   if (value === null || value === undefined) return null;
-  return value instanceof Date ? value.toISOString() : String(value);
+  if (!(value instanceof Date)) return String(value);
+  if (Number.isNaN(value.getTime())) return String(value);
+  const text = value.toISOString().replace('T', ' ').replace('Z', '');
+  return text.endsWith('.000') ? text.slice(0, -4) : text;
 }
 
 async function readMagic(path: string, displayName: string): Promise<Uint8Array> {

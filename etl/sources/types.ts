@@ -63,6 +63,13 @@ export type ParsedRow = ParsedAppeal | { readonly kind: 'reject'; readonly rejec
 /** A problem in an accepted record (a duplicated JSON key, an unknown service code), reported but not rejected. */
 export type RowWarning = RowReject;
 
+/**
+ * Row and content fingerprint of the first accepted record of each id in one file. An adapter that
+ * checks ids adds a record once it passes its checks, and the pipeline removes it again when the
+ * record is not accepted after all.
+ */
+export type FirstRecords = Map<string, { row: number; content: number }>;
+
 export interface AdapterContext {
   /** Time zone of timestamps written without an offset, e.g. "Europe/Moscow". */
   readonly timeZone: string;
@@ -74,4 +81,6 @@ export interface AdapterContext {
   readonly now?: number;
   /** Bounds of every point when the mapping sets none: the region's area with a margin. */
   readonly bounds?: Bounds | null;
+  /** Ids of the file that the pipeline shares with the adapter; an adapter keeps its own without it. */
+  readonly firstRecords?: FirstRecords;
 }

@@ -75,7 +75,7 @@ describe('check of repeated ids', () => {
   });
 
   test('counts the repeat with another status apart', () => {
-    expect(summary.duplicatesWithOtherValues).toBe(1);
+    expect(summary.differingDuplicates).toBe(1);
   });
 });
 

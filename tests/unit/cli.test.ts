@@ -145,6 +145,31 @@ describe('etl check', () => {
     expect([code, errors]).toEqual([2, expect.stringContaining('--format is not used by run: only check takes it')]);
   });
 
+  test('rejects --services outside open311', async () => {
+    const { code, errors } = await runCli(['check', SPB_SLICE, '--format', 'spb-portal', '--services', SPB_SLICE, '--config', CONFIG_PATH]);
+    expect([code, errors]).toEqual([2, expect.stringContaining('--services is only for --format open311')]);
+  });
+
+  test('suggests the option a typo meant', async () => {
+    const { code, errors } = await runCli(['run', '--confg', CONFIG_PATH]);
+    expect([code, errors]).toEqual([2, expect.stringContaining('Unknown option "--confg"; did you mean --config?')]);
+  });
+
+  test('prints help on stdout', async () => {
+    const { code, output } = await runCli(['help']);
+    expect([code, output]).toEqual([0, expect.stringContaining('npm run etl -- check FILE')]);
+  });
+
+  test('stops when npm took --dry-run', async () => {
+    process.env.npm_config_dry_run = 'true';
+    try {
+      const { code, errors } = await runCli(['publish', '--config', CONFIG_PATH]);
+      expect([code, errors]).toEqual([2, expect.stringContaining('npm took --dry-run as its own option')]);
+    } finally {
+      delete process.env.npm_config_dry_run;
+    }
+  });
+
   test('rejects a file given to run', async () => {
     const { code, errors } = await runCli(['run', SPB_SLICE, '--config', CONFIG_PATH]);
     expect([code, errors]).toEqual([2, expect.stringContaining('check FILE --format FORMAT validates a single file')]);

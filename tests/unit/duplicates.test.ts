@@ -92,12 +92,12 @@ describe('portal records repeated with changes', () => {
     expect(english(duplicateLines(result)[0].message)).toContain('row 1, with the same values in every field read;');
   });
 
-  test('calls a changed rubric other values', () => {
-    expect(english(duplicateLines(result)[1].message)).toContain('row 1, with other values;');
+  test('calls a changed rubric another value', () => {
+    expect(english(duplicateLines(result)[1].message)).toContain('row 1, with another value in at least one field read;');
   });
 
-  test('counts the duplicates with other values in the log', () => {
-    expect(logLines).toContainEqual(expect.stringContaining('duplicates: 2 (1 with other values than the record kept;'));
+  test('counts the differing duplicates in the log', () => {
+    expect(logLines).toContainEqual(expect.stringContaining('duplicates: 2 (1 of them differ from the record kept;'));
   });
 });
 
@@ -117,8 +117,8 @@ describe('a table export with a repeated row', () => {
 
   test('names the first row in each duplicate', () => {
     expect(duplicateLines(result).map((reject) => [reject.row, reject.field, english(reject.message)])).toEqual([
-      [2002, 'Номер', 'the id already appeared in converted-cp1251-repeated-row.csv, row 2, with the same values in every field read; only that first record is kept, and this one is counted as a duplicate'],
-      [2003, 'Номер', 'the id already appeared in converted-cp1251-repeated-row.csv, row 2, with the same values in every field read; only that first record is kept, and this one is counted as a duplicate'],
+      [2002, 'Номер', 'the id already appeared in converted-cp1251-repeated-row.csv, row 2, with the same text in every mapped column; only that first record is kept, and this one is counted as a duplicate'],
+      [2003, 'Номер', 'the id already appeared in converted-cp1251-repeated-row.csv, row 2, with the same text in every mapped column; only that first record is kept, and this one is counted as a duplicate'],
     ]);
   });
 });

@@ -251,6 +251,9 @@ const HARD_CASES: string[][] = [
   record('100030', '01.11.2020 10:00:00', { first: '03.11.2020 10:00:00', closed: '03.11.2020 10:00:00', status: RESOLVED }),
   record('100043', '01.11.2020 10:00:00', { closed: '05.11.2020 10:00:00' }),
   record('100044', '01.11.2020 10:00:00', { closed: '06.11.2020' }),
+  record('100050', '01.11.2020 10:00:00', { district: 'Марсианский район', latitude: '', longitude: '' }),
+  record('100050', '02.11.2020 10:00:00'),
+  record('100050', '03.11.2020 10:00:00'),
 ];
 
 function csvText(rows: readonly (readonly string[])[], lineBreak = '\r\n'): string {
@@ -310,15 +313,20 @@ describe('bulk reader on hard cases', () => {
   });
 
   test('counts repeated ids as duplicates', () => {
-    expect(both.bulk.counts.duplicates).toBe(3);
+    expect(both.bulk.counts.duplicates).toBe(4);
+  });
+
+  test('publishes a copy of a record that the district step rejected', () => {
+    expect(both.bulkAppeals.filter((appeal) => appeal.appeal_id === '100050').map((appeal) => appeal.created_at)).toEqual([Date.parse('2020-11-02T07:00:00Z')]);
   });
 
   test('lists repeated ids in the rejects with their first rows', () => {
     const messages = both.bulkRejects.filter((reject) => reject.reason === 'duplicate_id').map((reject) => reject.message);
     expect(messages).toEqual([
-      expect.stringContaining('already appeared in hard-cases.csv, row 2, with other values;'),
-      expect.stringContaining('already appeared in hard-cases.csv, row 8, with other values;'),
-      expect.stringContaining('already appeared in hard-cases.csv, row 32, with the same values in every field read;'),
+      expect.stringContaining('already appeared in hard-cases.csv, row 2, with other text in at least one mapped column;'),
+      expect.stringContaining('already appeared in hard-cases.csv, row 8, with other text in at least one mapped column;'),
+      expect.stringContaining('already appeared in hard-cases.csv, row 32, with the same text in every mapped column;'),
+      expect.stringContaining('already appeared in hard-cases.csv, row 49, with other text in at least one mapped column;'),
     ]);
   });
 
@@ -331,7 +339,7 @@ describe('bulk reader on hard cases', () => {
   });
 
   test('names the first ignored closing time', () => {
-    expect(both.warnings).toContainEqual(expect.stringContaining('closed_at_ignored in 2 records; the first: hard-cases.csv, row 46, field Дата закрытия = 05.11.2020 10:00:00'));
+    expect(both.warnings).toContainEqual(expect.stringContaining('closed_at_ignored in 2 records; the first: hard-cases.csv, row 46, field "Дата закрытия" = 05.11.2020 10:00:00 — the status "Рассмотрение" is not a closing one'));
   });
 
   test('skips the blank record', () => {
@@ -363,6 +371,26 @@ describe('bulk reader on hard cases', () => {
     expectAgreement(both);
   });
 
+  test('keeps an id free across files until a record with it is accepted', async () => {
+    const unplaced = record('300010', '01.11.2020 10:00:00', { district: 'Марсианский район', latitude: '', longitude: '' });
+    const accepted = record('300011', '01.11.2020 10:00:00');
+    const first = writeExport('free-1.csv', csvText([unplaced, accepted]));
+    const second = writeExport('free-2.csv', csvText([
+      record('300010', '02.11.2020 10:00:00'),
+      record('300011', '02.11.2020 10:00:00', { district: 'Марсианский район', latitude: '', longitude: '' }),
+      record('300011', '31.02.2021 10:00:00'),
+      record('300011', '03.11.2020 10:00:00'),
+    ]));
+    const both = await runBoth(tableSource([first, second], SPB_MAPPING));
+    expect(both.bulkRejects.map((reject) => [reject.file, reject.row, reject.reason])).toEqual([
+      ['free-2.csv', 3, 'duplicate_id'],
+      ['free-2.csv', 4, 'impossible_date'],
+      ['free-2.csv', 5, 'duplicate_id'],
+      ['free-1.csv', 2, 'district_unknown'],
+    ]);
+    expectAgreement(both);
+  });
+
   test('tells copies from other values across files', async () => {
     const first = writeExport('versions-1.csv', csvText([record('300001', '01.11.2020 10:00:00'), record('300002', '01.11.2020 10:00:00')]));
     const later = record('300001', '01.11.2020 10:00:00', { first: '02.11.2020 10:00:00', closed: '03.11.2020 10:00:00', status: RESOLVED });
@@ -370,8 +398,8 @@ describe('bulk reader on hard cases', () => {
     const both = await runBoth(tableSource([first, second], SPB_MAPPING));
     const messages = both.bulkRejects.map((reject) => reject.message);
     expect(messages).toEqual([
-      expect.stringContaining('already appeared in versions-1.csv, row 2, with other values;'),
-      expect.stringContaining('already appeared in versions-1.csv, row 3, with the same values in every field read;'),
+      expect.stringContaining('already appeared in versions-1.csv, row 2, with other text in at least one mapped column; only that first record is kept, and this one is counted as a duplicate; the record of the file listed earlier in sources[].files is kept'),
+      expect.stringContaining('already appeared in versions-1.csv, row 3, with the same text in every mapped column;'),
     ]);
     expectAgreement(both);
   });
@@ -543,7 +571,7 @@ describe('the log line of the reader', () => {
 
   test('gives the size of a CSV read row by row', async () => {
     const lines = await readLines(tableSource([SPB_EXPORT], SPB_MAPPING), 'auto');
-    expect(lines).toContain("table-export: the files are read row by row, because their size (0.5 MiB) is under the 1 MiB from which DuckDB's bulk reader is used");
+    expect(lines).toContain("table-export: the files are read row by row, because their size (521.5 KiB) is under the 1 MiB (1,024 KiB) from which DuckDB's bulk reader is used");
   });
 
   test('names the XLSX read row by row', async () => {
