@@ -101,6 +101,28 @@ describe('portal records repeated with changes', () => {
   });
 });
 
+describe('a portal record placed only in its second copy', () => {
+  let result: SourceResult;
+
+  beforeAll(async () => {
+    const record = JSON.parse(lines[0]);
+    const unplaced = { ...record, district_name: 'Марсианский', sidebar: { ...record.sidebar, district: { id: 999, name: 'Марсианский' }, latitude: null, longitude: null } };
+    const path = join(folder, 'extract-unplaced-first.jsonl');
+    writeFileSync(path, [JSON.stringify(unplaced), lines[0]].join('\n'));
+    const config = testConfig([path]);
+    result = await runSource(config, config.sources[0], loadRegion(config.regions[0]), createMemoryLogger());
+    config.cleanup();
+  });
+
+  test('publishes the copy the district step can place', () => {
+    expect(result.counts).toEqual({ read: 2, accepted: 1, rejected: 1, duplicates: 0 });
+  });
+
+  test('rejects the unplaced copy for its district', () => {
+    expect(result.rejects.map((reject) => [reject.row, reject.reason])).toEqual([[1, 'district_unknown']]);
+  });
+});
+
 describe('a table export with a repeated row', () => {
   let result: SourceResult;
 
