@@ -19,8 +19,8 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 /**
  * Writes the export's first 20 records with an impossible creation day (row 3 and row 4), an
- * unknown status (row 5), an open status beside a closing time (row 6) and the second record
- * written again (row 22).
+ * unknown status (row 5) and an open status beside a closing time (row 6). The second record is
+ * written again as it is (row 22), and the seventh with another status (row 23).
  */
 function editedExport(): string {
   const lines = new TextDecoder('windows-1251').decode(readFileSync(join(ROOT, 'tests/fixtures/table/spb-portal-converted-cp1251-semicolon.csv'))).split('\r\n').slice(0, 21);
@@ -33,8 +33,10 @@ function editedExport(): string {
   edit(3, 1, '30.02.2021 10:00:00');
   edit(4, 4, 'Неизвестный статус');
   edit(5, 4, 'Рассмотрение');
+  const changed = lines[7].split(';');
+  changed[4] = 'Рассмотрение';
   const path = join(folder, 'edited-export.csv');
-  writeFileSync(path, [...lines, lines[1]].join('\r\n') + '\r\n');
+  writeFileSync(path, [...lines, lines[1], changed.join(';')].join('\r\n') + '\r\n');
   return path;
 }
 
@@ -56,9 +58,13 @@ describe('sourceReasonRows', () => {
     expect(sourceReasonRows(result).map((row) => [row.reason, row.count])).toEqual([
       ['impossible_date', 2],
       ['unknown_status', 1],
-      ['duplicate_id', 1],
+      ['duplicate_id', 2],
       ['closed_at_ignored', 1],
     ]);
+  });
+
+  test('counts the duplicates that differ', () => {
+    expect(sourceReasonRows(result).find((row) => row.outcome === 'duplicate')?.differing).toBe(1);
   });
 
   test('lists nothing for a clean source', () => {

@@ -10,6 +10,8 @@ export interface ReasonRow {
   readonly reason: string;
   readonly outcome: ReasonOutcome;
   readonly count: number;
+  /** For the duplicates: how many differ from the kept first record with their id. */
+  readonly differing?: number;
 }
 
 /** The reason code of duplicates in rejects.csv (etl/reasons.ts), which the manifest counts apart. */
@@ -19,12 +21,13 @@ const DUPLICATE_REASON = 'duplicate_id';
  * Lists a source's reasons: rejects, then duplicates, then warnings, each group with the most
  * frequent reason first and ties by code.
  */
-export function sourceReasonRows(source: Pick<ManifestSource, 'reasons' | 'counts' | 'warnings'>): ReasonRow[] {
+export function sourceReasonRows(source: Pick<ManifestSource, 'reasons' | 'counts' | 'warnings' | 'differingDuplicates'>): ReasonRow[] {
   const group = (counts: Record<string, number> | undefined, outcome: ReasonOutcome): ReasonRow[] =>
     Object.entries(counts ?? {})
       .filter(([, count]) => count > 0)
       .sort(([reasonA, countA], [reasonB, countB]) => countB - countA || reasonA.localeCompare(reasonB))
       .map(([reason, count]) => ({ reason, outcome, count }));
 
-  return [...group(source.reasons, 'rejected'), ...group({ [DUPLICATE_REASON]: source.counts.duplicates }, 'duplicate'), ...group(source.warnings, 'warning')];
+  const duplicates = group({ [DUPLICATE_REASON]: source.counts.duplicates }, 'duplicate').map((row) => ({ ...row, differing: source.differingDuplicates ?? 0 }));
+  return [...group(source.reasons, 'rejected'), ...duplicates, ...group(source.warnings, 'warning')];
 }
