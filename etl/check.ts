@@ -1,7 +1,7 @@
 // `check`: validates one file with an adapter and a region, without publishing anything, and
 // summarises it in one JSON-friendly object for people, cron jobs and monitoring.
 
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 
 import { BulkDatabase } from './bulk/database.ts';
 import type { Config, SourceConfig, SourceFormat } from './config.ts';
@@ -56,6 +56,13 @@ export interface CheckOptions {
 
 export async function checkFile(config: Config, file: string, format: SourceFormat, regionId: string, logger: Logger, options: CheckOptions = {}): Promise<CheckSummary> {
   const regionConfig = config.regions.find((region) => region.id === regionId)!;
+  const configured = configuredSource(config, file, format, regionId);
+  if (configured?.districtPolicy) {
+    logger.info('read', {
+      ru: `check применяет правила районов (districtPolicy) источника ${configured.id} из конфигурации, как их применит run`,
+      en: `check applies the district policy (districtPolicy) of source ${configured.id} of the configuration, as run will`,
+    });
+  }
   const source: SourceConfig = {
     id: basename(file),
     format,
@@ -64,6 +71,7 @@ export async function checkFile(config: Config, file: string, format: SourceForm
     mapping: options.mapping,
     services: options.services,
     timeZone: options.timeZone ?? regionConfig.timeZone,
+    districtPolicy: configured?.districtPolicy,
     asOf: null,
     title: { ru: file, en: file },
     url: null,
@@ -78,6 +86,16 @@ export async function checkFile(config: Config, file: string, format: SourceForm
   } finally {
     database.close();
   }
+}
+
+/**
+ * Finds the configured source whose settings a check of `file` should follow: the one of this
+ * format and region that lists the file, or else the only one of this format and region.
+ */
+function configuredSource(config: Config, file: string, format: SourceFormat, regionId: string): SourceConfig | undefined {
+  const candidates = config.sources.filter((source) => source.format === format && source.region === regionId);
+  const listing = candidates.find((source) => source.files.some((path) => resolve(path) === resolve(file)));
+  return listing ?? (candidates.length === 1 ? candidates[0] : undefined);
 }
 
 async function summarize(file: string, format: SourceFormat, region: string, result: SourceResult, database: BulkDatabase): Promise<CheckSummary> {

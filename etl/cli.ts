@@ -304,7 +304,7 @@ function logSources(logger: Logger, manifest: Manifest): void {
           en: `${source.id}: stale, the snapshot keeps its earlier data (${en(accepted)} accepted); ${reason.en}`,
         }
       : {
-          ru: `${source.id}: не прочитан, прошлых данных нет; ${reason.ru}`,
+          ru: `${source.id}: сбой, а прошлых данных нет; ${reason.ru}`,
           en: `${source.id}: failed, with no earlier data; ${reason.en}`,
         });
   }

@@ -18,7 +18,7 @@ import type { Appeal, Reject, StatusEvent } from './schema.ts';
 import { parseOpen311, readOpen311Services } from './sources/open311.ts';
 import { fetchOpen311Requests } from './sources/open311-fetch.ts';
 import { parseSpbPortal } from './sources/spb-portal.ts';
-import { parseTable, placementFieldName } from './sources/table.ts';
+import { firstDifferingColumn, mappedColumnName, parseTable, placementFieldName } from './sources/table.ts';
 import { mappingGaps, readTableMapping, type TableMapping } from './sources/table-mapping.ts';
 import { boundsOverlap } from './sources/row-helpers.ts';
 import type { AdapterContext, AppealDraft, FirstRecords, ParsedAppeal, ParsedRow, RowReject, RowWarning } from './sources/types.ts';
@@ -191,11 +191,11 @@ async function readSource({ config, source, region, logger, adapter, sink, mappi
   // Row of the accepted record with each id, to name it when the id comes again in a later file
   // (or, for adapters that keep no ids of their own, in the same file). A record that the district
   // step rejects takes no id, so that a later, placeable copy of it is still published.
-  const seen = new Map<string, { file: string; fileIndex: number; row: number; content: number | undefined }>();
+  const seen = new Map<string, { file: string; fileIndex: number; row: number; content: number | undefined; columns: readonly number[] | undefined }>();
   const counts: SourceCounts = { read: 0, accepted: 0, rejected: 0, duplicates: 0 };
   const result = emptyResult(source, counts, warnings);
   const policy = source.districtPolicy ?? DEFAULT_DISTRICT_POLICY;
-  const fieldName = (field: string) => (mapping ? placementFieldName(mapping, field) : field);
+  const fieldName = (field: string) => sourceFieldName(source.format, mapping, field);
   // Categories, rubrics, agencies and statuses repeat from record to record, so each distinct text
   // is scrubbed once and its appeals share one string.
   const scrubbed = new Map<string, ScrubResult>();
@@ -221,11 +221,14 @@ async function readSource({ config, source, region, logger, adapter, sink, mappi
       if (earlier) {
         counts.duplicates += 1;
         let compared: DuplicateContent = null;
-        if (earlier.content !== undefined && parsed.content !== undefined) {
-          // Tables fingerprint the text of the mapped cells, the JSON formats the values read.
-          compared = { content: earlier.content === parsed.content ? 'same' : 'other', basis: source.format === 'table' ? 'text' : 'values' };
+        if (earlier.columns && parsed.columnContents && mapping) {
+          // Tables fingerprint the text of each mapped cell, the JSON formats the values read.
+          const column = firstDifferingColumn(mapping, earlier.columns, parsed.columnContents);
+          compared = { content: column === undefined ? 'same' : 'other', basis: 'text', column };
+        } else if (earlier.content !== undefined && parsed.content !== undefined) {
+          compared = { content: earlier.content === parsed.content ? 'same' : 'other', basis: 'values' };
         }
-        rejects.push(duplicateReject(config, source, context.displayName, row, draft.appeal_id, earlier, compared, earlier.fileIndex !== fileIndex));
+        rejects.push({ ...duplicateReject(config, source, context.displayName, row, draft.appeal_id, earlier, compared, earlier.fileIndex !== fileIndex), field: fieldName('appeal_id') });
         firstRecords.delete(draft.appeal_id);
         continue;
       }
@@ -238,7 +241,7 @@ async function readSource({ config, source, region, logger, adapter, sink, mappi
         firstRecords.delete(draft.appeal_id);
         continue;
       }
-      seen.set(draft.appeal_id, { file: context.displayName, fileIndex, row, content: parsed.content });
+      seen.set(draft.appeal_id, { file: context.displayName, fileIndex, row, content: parsed.content, columns: parsed.columnContents });
       countPlacement(result, parsed, placement);
       sink.add(toAppeal(config, source, region, parsed, placement, result, scrubbed), toEvents(source, draft));
       counts.accepted += 1;
@@ -310,6 +313,19 @@ function countPlacement(result: SourceResult, parsed: ParsedAppeal, placement: P
   if (parsed.district_inferred) result.districtsInferred += 1;
   if (placement.rule === 'point' && (draft.district_name || draft.district_code)) result.districtNamesUnmatched += 1;
   result.districtFlags[placement.flag ?? 'none'] = (result.districtFlags[placement.flag ?? 'none'] ?? 0) + 1;
+}
+
+/** Names of canonical fields in the records of the JSON formats, for the field column of rejects. */
+const FORMAT_FIELD_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  // An Open311 request has no district field, so a record with no place lacks its point.
+  open311: { appeal_id: 'service_request_id', 'latitude/longitude': 'lat,long', district_name: 'lat,long', district_code: 'lat,long' },
+  'spb-portal': { appeal_id: 'id', 'latitude/longitude': 'sidebar.latitude,sidebar.longitude', district_code: 'sidebar.district.id' },
+};
+
+/** Returns the name a source's own records give a canonical field: a table's column, a JSON key. */
+function sourceFieldName(format: string, mapping: TableMapping | null, field: string): string {
+  if (mapping) return field === 'appeal_id' ? mappedColumnName(mapping, 'appeal_id') : placementFieldName(mapping, field);
+  return FORMAT_FIELD_NAMES[format]?.[field] ?? field;
 }
 
 /**
@@ -466,7 +482,7 @@ export function emptyFailure(result: SourceResult): Message | null {
       en: `; reasons: ${reasons.map(([reason, count]) => `${reason} ${en(count)}`).join(', ')}`,
     };
   }
-  const first = result.rejects.find((reject) => reject.reason !== DUPLICATE_REASON);
+  const first = reasons.length > 0 ? result.rejects.find((reject) => reject.reason === reasons[0][0]) : undefined;
   const example = first
     ? { ru: `; например: ${first.file}, строка ${first.row}, ${first.reason}`, en: `; for example: ${first.file}, row ${first.row}, ${first.reason}` }
     : { ru: '', en: '' };

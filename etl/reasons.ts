@@ -19,22 +19,38 @@ export const DUPLICATE_REASON = 'duplicate_id';
  */
 export type DuplicateBasis = 'values' | 'text';
 
-/** Outcome of that comparison; null when the reader did not compare. */
-export type DuplicateContent = { readonly content: 'same' | 'other'; readonly basis: DuplicateBasis } | null;
+/**
+ * Outcome of that comparison, with the first column that differs when a table reader knows it;
+ * null when the reader did not compare.
+ */
+export type DuplicateContent = { readonly content: 'same' | 'other'; readonly basis: DuplicateBasis; readonly column?: string } | null;
 
-const COMPARED: Readonly<Record<DuplicateBasis, Record<'same' | 'other', Message>>> = {
-  values: {
-    same: { ru: ', и значения всех прочитанных полей те же', en: ', with the same values in every field read' },
-    other: { ru: ', но значение хотя бы одного прочитанного поля другое', en: ', with another value in at least one field read' },
-  },
-  text: {
-    same: { ru: ', и текст всех сопоставленных столбцов тот же', en: ', with the same text in every mapped column' },
-    other: { ru: ', но текст хотя бы одного сопоставленного столбца другой', en: ', with other text in at least one mapped column' },
-  },
-};
+/** Words that tell how the duplicate compares with the first record. */
+function comparedPhrase(compared: NonNullable<DuplicateContent>): Message {
+  if (compared.basis === 'values') {
+    return compared.content === 'same'
+      ? { ru: ', и значения всех прочитанных полей те же', en: ', with the same values in every field read' }
+      : { ru: ', но значение хотя бы одного прочитанного поля другое', en: ', with another value in at least one field read' };
+  }
+  if (compared.content === 'same') return { ru: ', и текст всех сопоставленных столбцов тот же', en: ', with the same text in every mapped column' };
+  if (compared.column !== undefined) return { ru: `, но текст столбца «${compared.column}» другой`, en: `, with other text in the column "${compared.column}"` };
+  return { ru: ', но текст хотя бы одного сопоставленного столбца другой', en: ', with other text in at least one mapped column' };
+}
 
 /** Words of the message after the comparison, which earlierRecord and hasOtherContent look for. */
 const KEPT = { ru: '; оставлена только та первая запись, а эта посчитана как повтор', en: '; only that first record is kept, and this one is counted as a duplicate' };
+
+/** Advice for a duplicate that differs, by whether the first record is in an earlier file. */
+const ADVICE = {
+  withinFile: {
+    ru: '; если в выгрузке бывает несколько версий одного обращения, выгрузите только последнюю',
+    en: '; if the export holds several versions of an appeal, export only the latest',
+  },
+  acrossFiles: {
+    ru: '; запись из файла, который стоит раньше в sources[].files, остаётся, так что поставьте самую свежую выгрузку первой или уберите пересечение файлов',
+    en: '; the record of the file listed earlier in sources[].files is kept, so list the newest export first or remove the overlap of the files',
+  },
+};
 
 /**
  * Names where the first record with the same id, the one kept, is, and whether this record
@@ -42,19 +58,9 @@ const KEPT = { ru: '; оставлена только та первая запи
  * in an earlier file of the source, which changes the advice for a record that differs.
  */
 export function duplicateMessage(file: string, row: number | string, compared: DuplicateContent = null, acrossFiles = false): Message {
-  const phrase = compared ? COMPARED[compared.basis][compared.content] : { ru: '', en: '' };
+  const phrase = compared ? comparedPhrase(compared) : { ru: '', en: '' };
   let advice = { ru: '', en: '' };
-  if (compared?.content === 'other' && acrossFiles) {
-    advice = {
-      ru: '; запись из файла, который стоит раньше в sources[].files, остаётся, так что поставьте самую свежую выгрузку первой или уберите пересечение файлов',
-      en: '; the record of the file listed earlier in sources[].files is kept, so list the newest export first or remove the overlap of the files',
-    };
-  } else if (compared?.content === 'other') {
-    advice = {
-      ru: '; если в выгрузке бывает несколько версий одного обращения, выгрузите только последнюю',
-      en: '; if the export holds several versions of an appeal, export only the latest',
-    };
-  }
+  if (compared?.content === 'other') advice = acrossFiles ? ADVICE.acrossFiles : ADVICE.withinFile;
   return {
     ru: `номер уже встречался: ${file}, строка ${row}${phrase.ru}${KEPT.ru}${advice.ru}`,
     en: `the id already appeared in ${file}, row ${row}${phrase.en}${KEPT.en}${advice.en}`,
@@ -68,7 +74,7 @@ export function earlierRecord(message: string): { file: string; row: string } | 
 }
 
 /** Texts that only the message of a duplicate that differs from the first record has. */
-export const OTHER_CONTENT_MARKS: readonly string[] = Object.values(COMPARED).map((phrases) => `${phrases.other.en}${KEPT.en}`);
+export const OTHER_CONTENT_MARKS: readonly string[] = Object.values(ADVICE).map((advice) => `${KEPT.en}${advice.en}`);
 
 /** True for the message of a duplicate that differs from the first record with its id. */
 export function hasOtherContent(message: string): boolean {
@@ -102,8 +108,8 @@ export function logDuplicates(logger: Logger, sourceId: string, count: number, o
   const earlier = earlierRecord(first.message);
   const other = otherContent > 0
     ? {
-        ru: ` (из них отличаются от оставленной записи: ${ru(otherContent)}; если это более поздние версии обращений, оставьте в выгрузке только последние)`,
-        en: ` (${en(otherContent)} of them differ from the record kept; if they are later versions of the appeals, keep only the latest in the export)`,
+        ru: ` (из них отличаются от оставленной записи: ${ru(otherContent)}; что делать, если это более поздние версии обращений, говорит сообщение каждого повтора в rejects.csv)`,
+        en: ` (${en(otherContent)} of them ${otherContent === 1 ? 'differs' : 'differ'} from the record kept; if they are later versions of the appeals, the message of each duplicate in rejects.csv says what to do)`,
       }
     : { ru: '', en: '' };
   logger.warn('read', {
@@ -117,7 +123,7 @@ export function logWarning(logger: Logger, sourceId: string, count: number, firs
   const message = splitRejectMessage(first.message);
   logger.warn('validate', {
     ru: `${sourceId}: ${first.reason} — записей: ${ru(count)}; первая: ${first.file}, строка ${first.row}, поле «${first.field}» = ${first.value ?? '—'} — ${message.ru}`,
-    en: `${sourceId}: ${first.reason} in ${en(count)} records; the first: ${first.file}, row ${first.row}, field "${first.field}" = ${first.value ?? '—'} — ${message.en}`,
+    en: `${sourceId}: ${first.reason} in ${en(count)} ${count === 1 ? 'record' : 'records'}; the first: ${first.file}, row ${first.row}, field "${first.field}" = ${first.value ?? '—'} — ${message.en}`,
   });
 }
 

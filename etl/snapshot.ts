@@ -4,7 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 
 import type { DuckDBConnection } from '@duckdb/node-api';
 
@@ -290,8 +290,8 @@ function buildManifest(
 
   const regionsWithSources = new Set(results.map((result) => result.source.region));
   const references = config.regions.filter((region) => regionsWithSources.has(region.id)).flatMap((region) => [
-    { path: relative(config.root, region.boundaries.file), licence: region.boundaries.licence, attribution: region.boundaries.attribution },
-    ...(region.population?.file ? [{ path: relative(config.root, region.population.file), licence: region.population.licence, attribution: region.population.attribution }] : []),
+    { path: publishedPath(config.root, region.boundaries.file), licence: region.boundaries.licence, attribution: region.boundaries.attribution },
+    ...(region.population?.file ? [{ path: publishedPath(config.root, region.population.file), licence: region.population.licence, attribution: region.population.attribution }] : []),
   ]);
 
   return {
@@ -322,7 +322,7 @@ function freshSource(config: Config, result: SourceResult, hashes: ReadonlyMap<s
     coverage: result.source.coverage ?? null,
     files: result.source.files
       .filter((path) => existsSync(path))
-      .map((path) => ({ path: relative(config.root, path), sha256: hashes.get(path) ?? sha256(path), bytes: statSync(path).size })),
+      .map((path) => ({ path: publishedPath(config.root, path), sha256: hashes.get(path) ?? sha256(path), bytes: statSync(path).size })),
     asOf: result.asOf === null ? null : new Date(result.asOf).toISOString(),
     asOfRule: result.asOfRule,
     period: result.period ? { from: new Date(result.period.from).toISOString(), to: new Date(result.period.to).toISOString() } : null,
@@ -336,6 +336,15 @@ function freshSource(config: Config, result: SourceResult, hashes: ReadonlyMap<s
     staleReason: null,
     staleSince: null,
   };
+}
+
+/**
+ * Names an input file in the manifest: its path inside the project, or only its name when it lies
+ * elsewhere, so that a published manifest does not show the server's folders.
+ */
+export function publishedPath(root: string, path: string): string {
+  const inside = relative(root, path);
+  return inside.startsWith('..') || isAbsolute(inside) ? basename(path) : inside;
 }
 
 function listFiles(directory: string, prefix = ''): string[] {

@@ -3,7 +3,7 @@
 // its outcome. Duplicates are marked in it, the reasons of rejects go to a table of their own, and
 // views give the accepted appeals and their status events in the snapshot's column order.
 
-import { DUPLICATE_REASON } from '../reasons.ts';
+import { DUPLICATE_REASON, type DuplicateContent } from '../reasons.ts';
 import { ANSWER_DEADLINE_DAYS } from '../schema.ts';
 import { mappedColumnName, tableProblems } from '../sources/table.ts';
 import { TIME_FIELDS, type TableMapping } from '../sources/table-mapping.ts';
@@ -312,26 +312,31 @@ export async function buildRejects(input: RowsInput, rows: string, sourceId: str
   const branches = rejectBranches(input.mapping, input.lookups, input.now);
   const reject = (part: keyof RejectColumns) => `CASE ${branches.map(([condition, columns]) => `WHEN ${condition} THEN ${columns[part]}`).join(' ')} END AS ${part}`;
   const fileNameOf = (column: string) => `CASE ${column} ${input.files.map((file) => `WHEN ${file.index} THEN ${sqlText(file.displayName)}`).join(' ')} END`;
-  // The message is built with a marker for the file and one for the row, which SQL fills in, in
-  // two versions: the duplicate's mapped cells have the same text as the first record's, or other.
+  // The message is built with a marker for the file and one for the row, which SQL fills in: one
+  // version names each mapped column that can differ first, and one says that none differs.
   const contents = await buildDuplicateContents(input);
   const duplicate = tableProblems.duplicateId(input.mapping, '', '\u0000', '\u0001', null);
+  const columns = [...input.files[0].columns.keys()].map((field) => mappedColumnName(input.mapping, field));
   const duplicateText = (fileColumn: string, acrossFiles: boolean) => {
     const sqlPart = (part: string) => {
-      if (part === '\u0000') return fileNameOf(fileColumn);
-      if (part === '\u0001') return 'first_row';
+      if (part === '\u0000') return fileNameOf(`d.${fileColumn}`);
+      if (part === '\u0001') return 'd.first_row';
       return sqlText(part);
     };
-    const text = (content: 'same' | 'other') =>
-      tableProblems.duplicateId(input.mapping, '', '\u0000', '\u0001', { content, basis: 'text' }, acrossFiles).hint.split(/([\u0000\u0001])/).map(sqlPart).join(' || ');
-    const same = `(SELECT content FROM ${contents} k WHERE k.file_index = d.file_index AND k.row = d.row) = (SELECT content FROM ${contents} k WHERE k.file_index = d.${fileColumn} AND k.row = d.first_row)`;
-    return `CASE WHEN ${same} THEN ${text('same')} ELSE ${text('other')} END`;
+    const text = (compared: DuplicateContent) =>
+      tableProblems.duplicateId(input.mapping, '', '\u0000', '\u0001', compared, acrossFiles).hint.split(/([\u0000\u0001])/).map(sqlPart).join(' || ');
+    // The first mapped column whose cell differs names the difference, as firstDifferingColumn does.
+    const branches = columns.map((column, position) => `WHEN l.k${position} IS DISTINCT FROM f.k${position} THEN ${text({ content: 'other', basis: 'text', column })}`);
+    return `CASE ${branches.join(' ')} ELSE ${text({ content: 'same', basis: 'text' })} END`;
   };
+  // The duplicate's cells (l) and those of the first record (f).
+  const compared = (fileColumn: string) =>
+    `LEFT JOIN ${contents} l ON l.file_index = d.file_index AND l.row = d.row LEFT JOIN ${contents} f ON f.file_index = d.${fileColumn} AND f.row = d.first_row`;
   const acrossFiles = input.files.length > 1
     ? `UNION ALL
-      SELECT file_index, row, appeal_id, ${Problem.DuplicateId}, 'appeal_id', NULL, ${sqlText(DUPLICATE_REASON)},
+      SELECT d.file_index, d.row, d.appeal_id, ${Problem.DuplicateId}, ${sqlText(duplicate.field)}, NULL, ${sqlText(DUPLICATE_REASON)},
              ${duplicateText('first_file', true)}
-      FROM ${input.prefix}_repeats_across d`
+      FROM ${input.prefix}_repeats_across d ${compared('first_file')}`
     : '';
   await input.database.run(`CREATE TABLE ${table} AS
     SELECT (problem = ${Problem.None})::INTEGER AS stage,
@@ -340,9 +345,9 @@ export async function buildRejects(input: RowsInput, rows: string, sourceId: str
       SELECT c.file_index, c.row, c.id AS record_id, c.problem, ${(['field', 'value', 'reason', 'message'] as const).map(reject).join(', ')}
       FROM (${checkedSelect(input, rejected)}) c LEFT JOIN ${input.prefix}_placement pl ON pl.dkey = c.dkey AND pl.pclass = c.pclass
       UNION ALL
-      SELECT file_index, row, appeal_id, ${Problem.DuplicateId}, ${sqlText(duplicate.field)}, NULL, ${sqlText(duplicate.reason)},
+      SELECT d.file_index, d.row, d.appeal_id, ${Problem.DuplicateId}, ${sqlText(duplicate.field)}, NULL, ${sqlText(duplicate.reason)},
              ${duplicateText('file_index', false)}
-      FROM ${repeats} d
+      FROM ${repeats} d ${compared('file_index')}
       ${acrossFiles}
     )
     ORDER BY stage, file_index, row`);
@@ -350,8 +355,8 @@ export async function buildRejects(input: RowsInput, rows: string, sourceId: str
 }
 
 /**
- * Creates `<prefix>_contents`: a hash of the mapped cells of each duplicate and of the first record
- * it repeats, as TableConverter's contentOf fingerprints them. An empty cell is NULL or '' in
+ * Creates `<prefix>_contents`: a hash of each mapped cell (k0, k1… in the mapping's order) of each
+ * duplicate and of the first record it repeats, as TableConverter's contentOf fingerprints them. An empty cell is NULL or '' in
  * DuckDB and '' in the adapter, so it is hashed as ''. A time cell whose text the first date
  * format prints back is kept only as its parsed value (stage.ts), which then stands for the text.
  */
@@ -360,11 +365,12 @@ async function buildDuplicateContents(input: RowsInput): Promise<string> {
   const needed = [`SELECT file_index, row FROM ${input.prefix}_repeats`, `SELECT file_index, first_row FROM ${input.prefix}_repeats`];
   if (input.files.length > 1) needed.push(`SELECT file_index, row FROM ${input.prefix}_repeats_across`, `SELECT first_file, first_row FROM ${input.prefix}_repeats_across`);
   const parts = input.files.map((file) => {
-    const values = [...file.columns.keys()].flatMap((field) =>
-      (TIME_FIELDS as readonly string[]).includes(field) ? [`coalesce(s_${field}, '')`, `w_${field}`] : [`coalesce(s_${field}, '')`],
-    );
+    const keys = [...file.columns.keys()].map((field, position) => {
+      const values = (TIME_FIELDS as readonly string[]).includes(field) ? `coalesce(s_${field}, ''), w_${field}` : `coalesce(s_${field}, '')`;
+      return `hash(${values}) AS k${position}`;
+    });
     const row = `(rowid + ${file.firstRow})::INTEGER`;
-    return `SELECT ${file.index} AS file_index, ${row} AS row, hash(${values.join(', ')}) AS content
+    return `SELECT ${file.index} AS file_index, ${row} AS row, ${keys.join(', ')}
       FROM ${file.table} WHERE ${row} IN (SELECT row FROM needed WHERE file_index = ${file.index})`;
   });
   await input.database.run(`CREATE TABLE ${table} AS

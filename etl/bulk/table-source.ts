@@ -77,10 +77,12 @@ export async function readTableInBulk(input: BulkInput): Promise<SourceResult | 
   const { source, logger, database } = input;
   if (input.mode === 'never' || source.endpoint || source.files.length === 0) return null;
   const eligibility = await checkFiles(source.files);
+  const one = source.files.length === 1;
+  const files = { ru: one ? 'файл читается' : 'файлы читаются', en: one ? 'the file is read' : 'the files are read' };
   if (typeof eligibility === 'string') {
     logger.info('read', {
-      ru: `${source.id}: файлы читаются построчно, потому что пакетное чтение DuckDB берёт только несжатый CSV (здесь: ${eligibility})`,
-      en: `${source.id}: the files are read row by row, because DuckDB's bulk reader takes only uncompressed CSV (here: ${eligibility})`,
+      ru: `${source.id}: ${files.ru} построчно, потому что пакетное чтение DuckDB берёт только несжатый CSV (здесь: ${eligibility})`,
+      en: `${source.id}: ${files.en} row by row, because DuckDB's bulk reader takes only uncompressed CSV (here: ${eligibility})`,
     });
     return null;
   }
@@ -89,14 +91,14 @@ export async function readTableInBulk(input: BulkInput): Promise<SourceResult | 
     // In KiB, since a file just under 1 MiB would round up to it in MiB.
     const kibibytes = Math.floor((eligibility.bytes / 1024) * 10) / 10;
     logger.info('read', {
-      ru: `${source.id}: файлы читаются построчно, потому что их размер (${ru(kibibytes)} КиБ) меньше 1 МиБ (1024 КиБ), с которого включается пакетное чтение DuckDB`,
-      en: `${source.id}: the files are read row by row, because their size (${en(kibibytes)} KiB) is under the 1 MiB (1,024 KiB) from which DuckDB's bulk reader is used`,
+      ru: `${source.id}: ${files.ru} построчно, потому что ${one ? 'его' : 'их'} размер (${ru(kibibytes)} КиБ) меньше 1 МиБ (${ru(1024)} КиБ), с которого включается пакетное чтение DuckDB`,
+      en: `${source.id}: ${files.en} row by row, because ${one ? 'its' : 'their'} size (${en(kibibytes)} KiB) is under the 1 MiB (1,024 KiB) from which DuckDB's bulk reader is used`,
     });
     return null;
   }
   logger.info('read', {
-    ru: `${source.id}: файлы (${size.ru} МиБ) читает пакетно DuckDB`,
-    en: `${source.id}: DuckDB reads the files (${size.en} MiB) in bulk`,
+    ru: `${source.id}: ${one ? 'файл' : 'файлы'} (${size.ru} МиБ) читает пакетно DuckDB`,
+    en: `${source.id}: DuckDB reads ${one ? 'the file' : 'the files'} (${size.en} MiB) in bulk`,
   });
 
   const prefix = database.nextPrefix();

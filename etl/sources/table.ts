@@ -13,12 +13,12 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 import { InputError } from '../lib/errors.ts';
-import { fieldsFingerprint } from '../lib/fingerprint.ts';
+import { contentFingerprint, fieldsFingerprint } from '../lib/fingerprint.ts';
 import type { Logger, Message } from '../lib/log.ts';
 import { DUPLICATE_REASON, duplicateMessage, type DuplicateContent } from '../reasons.ts';
 import type { AppealStatus } from '../schema.ts';
 import { CsvParser, DELIMITERS, UnclosedQuoteError, countDelimiters, findHeaderLine, type Delimiter } from './csv.ts';
-import { parseDateText, wallClockDateToInstant } from './dates.ts';
+import { parseDateText, wallClockDateToInstant, type DateFormat } from './dates.ts';
 import { gzipError, isGzipError } from './read-lines.ts';
 import { RecordProblem, cleanText, createdInFuture, cutValue, fileError, readPoint, timelineProblem, toReject } from './row-helpers.ts';
 import type { MappableField, TableMapping, TimeField } from './table-mapping.ts';
@@ -45,6 +45,8 @@ export type TableRow =
       readonly created_at_fallback: boolean;
       /** Fingerprint of the row's mapped cells, to tell a repeated id's copy from other content. */
       readonly content: number;
+      /** Fingerprint of each mapped cell, to name the first column in which a repeat differs. */
+      readonly columnContents: readonly number[];
     }
   | { readonly kind: 'reject'; readonly reject: RowReject };
 
@@ -418,7 +420,7 @@ class TableConverter {
       if (source.textAfterQuote) throw tableProblems.textAfterQuote(source.textAfterQuote, this.header, source.lines);
       if (this.header !== null && source.cells.length !== this.header.length) throw tableProblems.wrongFieldCount(source.cells.length, this.header.length, source.lines);
       const row = this.toRow(source, recordId);
-      this.seenIds.set(row.draft.appeal_id, { row: source.index, content: row.content });
+      this.seenIds.set(row.draft.appeal_id, { row: source.index, content: fieldsFingerprint(row.columnContents.map(String)), columns: row.columnContents });
       return row;
     } catch (error) {
       if (error instanceof RecordProblem) return toReject(this.context.displayName, source.index, recordId, error) as TableRow;
@@ -431,8 +433,9 @@ class TableConverter {
     if (recordId === null) throw tableProblems.missingId(this.mapping);
     const first = this.seenIds.get(recordId);
     if (first !== undefined) {
-      const content = this.contentOf(cells) === first.content ? 'same' : 'other';
-      throw tableProblems.duplicateId(this.mapping, recordId, this.context.displayName, first.row, { content, basis: 'text' });
+      const column = firstDifferingColumn(this.mapping, first.columns ?? [], this.contentOf(cells));
+      const compared = { content: column === undefined ? 'same' : 'other', basis: 'text', column } as const;
+      throw tableProblems.duplicateId(this.mapping, recordId, this.context.displayName, first.row, compared);
     }
 
     const created = this.readCreatedAt(cells);
@@ -481,23 +484,28 @@ class TableConverter {
       const problem = tableProblems.closedAtIgnored(this.mapping, describeCell(this.cell(cells, 'closed_at')), statusOriginal);
       this.context.warn?.({ file: this.context.displayName, row: source.index, record_id: recordId, field: problem.field, value: problem.value === null ? null : cutValue(problem.value), reason: problem.reason, message: problem.hint });
     }
-    return { kind: 'appeal', row: source.index, draft, district_inferred: district.inferred, created_at_fallback: created.fallback, content: this.contentOf(cells) };
+    const columnContents = this.contentOf(cells);
+    return { kind: 'appeal', row: source.index, draft, district_inferred: district.inferred, created_at_fallback: created.fallback, content: fieldsFingerprint(columnContents.map(String)), columnContents };
   }
 
   /**
-   * Fingerprints the mapped cells as written, in the mapping's order of fields, so that rows of
+   * Fingerprints each mapped cell as written, in the mapping's order of fields, so that rows of
    * files with other column orders compare alike. Unmapped columns are never published, so they
-   * do not count.
+   * do not count. An XLSX date cell is written in the mapping's first date format, as a CSV export
+   * of the same sheet would most likely write it.
    */
-  private contentOf(cells: readonly CellValue[]): number {
-    const values: string[] = [];
+  private contentOf(cells: readonly CellValue[]): number[] {
+    const fingerprints: number[] = [];
     for (const index of this.columns.values()) {
       const value = cells[index];
-      if (value === null || value === undefined) values.push('');
-      else values.push(value instanceof Date ? value.toISOString() : String(value));
+      let text = '';
+      if (value instanceof Date) text = formatWallClock(value, this.mapping.dateFormats[0]);
+      else if (value !== null && value !== undefined) text = String(value);
+      fingerprints.push(contentFingerprint(text));
     }
-    return fieldsFingerprint(values);
+    return fingerprints;
   }
+
 
   private readCreatedAt(cells: readonly CellValue[]): { at: number; fallback: boolean } {
     if (this.mapping.columns.created_at === null) {
@@ -718,6 +726,31 @@ function mappedColumnNames(mapping: TableMapping): string[] {
 /** Folds case and runs of whitespace, for matching names that differ only in those. */
 function normalizeName(name: string): string {
   return name.replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/**
+ * Returns the mapped column of the first cell whose fingerprint differs between two rows, in the
+ * mapping's order of fields (TableConverter's contentOf), or undefined when none differs.
+ */
+export function firstDifferingColumn(mapping: TableMapping, first: readonly number[], later: readonly number[]): string | undefined {
+  const fields = (Object.entries(mapping.columns) as [MappableField, string | null][]).filter(([, name]) => name !== null).map(([field]) => field);
+  const index = first.findIndex((fingerprint, position) => fingerprint !== later[position]);
+  return index < 0 ? undefined : mappedColumnName(mapping, fields[index]);
+}
+
+/**
+ * Writes the wall-clock time that an XLSX date cell holds in its UTC fields (readTimeCell) in a
+ * date format of the mapping, with seconds: 18.10.2020 14:50:40, 2020-10-18T14:50:40 or
+ * 10/18/2020 02:50:40 PM.
+ */
+function formatWallClock(value: Date, format: DateFormat): string {
+  if (Number.isNaN(value.getTime())) return String(value);
+  const two = (number: number) => String(number).padStart(2, '0');
+  const [year, month, day] = [value.getUTCFullYear(), two(value.getUTCMonth() + 1), two(value.getUTCDate())];
+  const [hours, minutes, seconds] = [value.getUTCHours(), two(value.getUTCMinutes()), two(value.getUTCSeconds())];
+  if (format === 'dd.mm.yyyy') return `${day}.${month}.${year} ${two(hours)}:${minutes}:${seconds}`;
+  if (format === 'mm/dd/yyyy') return `${month}/${day}/${year} ${two(hours % 12 === 0 ? 12 : hours % 12)}:${minutes}:${seconds} ${hours < 12 ? 'AM' : 'PM'}`;
+  return `${year}-${month}-${day}T${two(hours)}:${minutes}:${seconds}`;
 }
 
 /**

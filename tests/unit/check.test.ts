@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkFile, chooseExamples, type CheckSummary } from '../../etl/check.ts';
 import { loadConfig } from '../../etl/config.ts';
 import { createMemoryLogger } from '../../etl/lib/log.ts';
-import { CONFIG_PATH, ROOT } from '../helpers/fixtures.ts';
+import { CONFIG_PATH, ROOT, SPB_SLICE } from '../helpers/fixtures.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'open-district-check-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -76,6 +76,25 @@ describe('check of repeated ids', () => {
 
   test('counts the repeat with another status apart', () => {
     expect(summary.differingDuplicates).toBe(1);
+  });
+});
+
+describe('check of a source with a district policy', () => {
+  let summary: CheckSummary;
+
+  beforeAll(async () => {
+    const record = JSON.parse(readFileSync(SPB_SLICE, 'utf8').split('\n')[0]);
+    const unplaced = { ...record, district_name: 'Марсианский', sidebar: { ...record.sidebar, district: { id: 999, name: 'Марсианский' }, latitude: null, longitude: null } };
+    const path = join(folder, 'unplaced.jsonl');
+    writeFileSync(path, JSON.stringify(unplaced) + '\n');
+    const config = loadConfig(CONFIG_PATH, ROOT);
+    const portal = config.sources.find((source) => source.format === 'spb-portal')!;
+    portal.districtPolicy = { conflict: 'reject', pointMismatch: 'keep', unplaced: 'keep' };
+    summary = await checkFile(config, path, 'spb-portal', portal.region, createMemoryLogger());
+  });
+
+  test("keeps an unplaced record as the configured source's policy says", () => {
+    expect([summary.accepted, summary.rejected]).toEqual([1, 0]);
   });
 });
 

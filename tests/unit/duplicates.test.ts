@@ -97,7 +97,7 @@ describe('portal records repeated with changes', () => {
   });
 
   test('counts the differing duplicates in the log', () => {
-    expect(logLines).toContainEqual(expect.stringContaining('duplicates: 2 (1 of them differ from the record kept;'));
+    expect(logLines).toContainEqual(expect.stringContaining('duplicates: 2 (1 of them differs from the record kept;'));
   });
 });
 

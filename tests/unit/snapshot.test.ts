@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { createMemoryLogger } from '../../etl/lib/log.ts';
 import { runAllSources, runSource } from '../../etl/pipeline.ts';
-import { readLatest, sha256, writeSnapshot } from '../../etl/snapshot.ts';
+import { publishedPath, readLatest, sha256, writeSnapshot } from '../../etl/snapshot.ts';
 import { APPEAL_COLUMNS, STATUS_EVENT_COLUMNS } from '../../etl/schema.ts';
 import { openDatabase } from '../../etl/lib/duckdb.ts';
 import type { Manifest } from '../../etl/aggregates-types.ts';
@@ -146,5 +146,15 @@ describe('snapshot without polls', () => {
 
   test('writes an empty okrug layer', () => {
     expect(JSON.parse(readFileSync(join(directory, 'poll_okrugs.geojson'), 'utf8')).features).toEqual([]);
+  });
+});
+
+describe('publishedPath', () => {
+  test('keeps a path inside the project', () => {
+    expect(publishedPath('/srv/open-district', '/srv/open-district/data/appeals.jsonl')).toBe('data/appeals.jsonl');
+  });
+
+  test('gives only the name of a file elsewhere', () => {
+    expect(publishedPath('/srv/open-district', '/home/admin/exports/appeals.csv')).toBe('appeals.csv');
   });
 });

@@ -152,7 +152,7 @@ describe('table bad rows', () => {
 
   test('advises the latest version for a differing repeat', async () => {
     const rows = await read(toCsv([HEADER, FIRST, withCell(FIRST, 'Status', 'Open')]));
-    expect(rows[1]).toMatchObject({ reject: { message: expect.stringContaining('with other text in at least one mapped column; only that first record is kept, and this one is counted as a duplicate; if the export holds several versions of an appeal, export only the latest') } });
+    expect(rows[1]).toMatchObject({ reject: { message: expect.stringContaining('with other text in the column "Status"; only that first record is kept, and this one is counted as a duplicate; if the export holds several versions of an appeal, export only the latest') } });
   });
 
   test('names the lines a stray quote joined', async () => {

@@ -15,7 +15,10 @@ import { createMemoryLogger } from '../../etl/lib/log.ts';
 import { DEFAULT_EFFECTS, runAllSources, runSource, type SourceResult } from '../../etl/pipeline.ts';
 import type { Appeal, Reject, StatusEvent } from '../../etl/schema.ts';
 import { writeSnapshot } from '../../etl/snapshot.ts';
+import ExcelJS from 'exceljs';
+
 import { encodeWindows1251 } from '../../bench/etl-generate.ts';
+import { parseCsv } from '../../etl/lib/csv.ts';
 import { ROOT, testConfig } from '../helpers/fixtures.ts';
 import { FIXED_NOW, parquetCells, plainRow } from '../helpers/snapshot.ts';
 
@@ -323,10 +326,10 @@ describe('bulk reader on hard cases', () => {
   test('lists repeated ids in the rejects with their first rows', () => {
     const messages = both.bulkRejects.filter((reject) => reject.reason === 'duplicate_id').map((reject) => reject.message);
     expect(messages).toEqual([
-      expect.stringContaining('already appeared in hard-cases.csv, row 2, with other text in at least one mapped column;'),
-      expect.stringContaining('already appeared in hard-cases.csv, row 8, with other text in at least one mapped column;'),
+      expect.stringContaining('already appeared in hard-cases.csv, row 2, with other text in the column "Дата создания";'),
+      expect.stringContaining('already appeared in hard-cases.csv, row 8, with other text in the column "Дата создания";'),
       expect.stringContaining('already appeared in hard-cases.csv, row 32, with the same text in every mapped column;'),
-      expect.stringContaining('already appeared in hard-cases.csv, row 49, with other text in at least one mapped column;'),
+      expect.stringContaining('already appeared in hard-cases.csv, row 49, with other text in the column "Дата создания";'),
     ]);
   });
 
@@ -398,7 +401,7 @@ describe('bulk reader on hard cases', () => {
     const both = await runBoth(tableSource([first, second], SPB_MAPPING));
     const messages = both.bulkRejects.map((reject) => reject.message);
     expect(messages).toEqual([
-      expect.stringContaining('already appeared in versions-1.csv, row 2, with other text in at least one mapped column; only that first record is kept, and this one is counted as a duplicate; the record of the file listed earlier in sources[].files is kept'),
+      expect.stringContaining('already appeared in versions-1.csv, row 2, with other text in the column "Дата первого ответа"; only that first record is kept, and this one is counted as a duplicate; the record of the file listed earlier in sources[].files is kept'),
       expect.stringContaining('already appeared in versions-1.csv, row 3, with the same text in every mapped column;'),
     ]);
     expectAgreement(both);
@@ -566,16 +569,36 @@ describe('the log line of the reader', () => {
 
   test('names DuckDB for a CSV read in bulk', async () => {
     const lines = await readLines(tableSource([SPB_EXPORT], SPB_MAPPING), 'always');
-    expect(lines).toContain('table-export: DuckDB reads the files (0.5 MiB) in bulk');
+    expect(lines).toContain('table-export: DuckDB reads the file (0.5 MiB) in bulk');
   });
 
   test('gives the size of a CSV read row by row', async () => {
     const lines = await readLines(tableSource([SPB_EXPORT], SPB_MAPPING), 'auto');
-    expect(lines).toContain("table-export: the files are read row by row, because their size (521.5 KiB) is under the 1 MiB (1,024 KiB) from which DuckDB's bulk reader is used");
+    expect(lines).toContain("table-export: the file is read row by row, because its size (521.5 KiB) is under the 1 MiB (1,024 KiB) from which DuckDB's bulk reader is used");
+  });
+
+  test('finds no difference between an XLSX and a CSV of the same records', async () => {
+    // The first records of the converted export, once as CSV text and once as an XLSX sheet whose
+    // time cells are dates, as a spreadsheet program writes them.
+    const lines = new TextDecoder('windows-1251').decode(readFileSync(SPB_EXPORT)).split('\r\n').slice(0, 6);
+    const csv = writeExport('same-records.csv', lines.join('\r\n') + '\r\n');
+    const rows = parseCsv(lines.join('\r\n'), ';');
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('appeals');
+    const asDate = (text: string) => {
+      const [day, month, year, hours, minutes, seconds] = text.split(/[. :]/).map(Number);
+      return new Date(Date.UTC(year, month - 1, day, hours, minutes, seconds));
+    };
+    for (const [index, row] of rows.entries()) sheet.addRow(index === 0 ? row : row.map((cell, column) => (column >= 1 && column <= 3 && cell !== '' ? asDate(cell) : cell)));
+    const xlsx = join(scratch, 'same-records.xlsx');
+    await workbook.xlsx.writeFile(xlsx);
+
+    const result = await runSource(config, tableSource([xlsx, csv], SPB_MAPPING), region, createMemoryLogger(), FIXED_EFFECTS);
+    expect([result.counts.duplicates, result.differingDuplicates]).toEqual([5, 0]);
   });
 
   test('names the XLSX read row by row', async () => {
     const lines = await readLines(tableSource([NYC_XLSX], NYC_MAPPING), 'always');
-    expect(lines).toContain("table-export: the files are read row by row, because DuckDB's bulk reader takes only uncompressed CSV (here: XLSX)");
+    expect(lines).toContain("table-export: the file is read row by row, because DuckDB's bulk reader takes only uncompressed CSV (here: XLSX)");
   });
 });
