@@ -74,7 +74,7 @@ async function dryRun(config: Config, logger: Logger, now: number): Promise<Publ
     }
     const scratchConfig = { ...config, snapshots: { ...config.snapshots, directory: scratch } };
     const { regions, results } = await runAllSources(scratchConfig, logger);
-    const snapshot = await writeSnapshot(scratchConfig, regions, results, now, logger, { switchLatest: false });
+    const snapshot = await writeSnapshot(scratchConfig, regions, results, now, logger, { switchLatest: false, temporary: true });
     const changes = readJson<Changes>(join(snapshot.directory, 'changes.json'));
     logger.info('dry-run', {
       ru: `Пробный запуск: был бы опубликован снимок ${snapshot.id}; ничего не изменено`,

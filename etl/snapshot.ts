@@ -44,6 +44,8 @@ export function nextSnapshotId(directory: string, now: number, timeZone: string)
 export interface WriteOptions {
   /** False leaves `latest` alone, for a caller that switches it after building the site. */
   switchLatest: boolean;
+  /** True when the snapshot goes to a throwaway folder (a dry run), which its log line then says. */
+  temporary?: boolean;
 }
 
 export async function writeSnapshot(config: Config, regions: Map<string, Region>, results: SourceResult[], now: number, logger: Logger, options: WriteOptions = { switchLatest: true }): Promise<SnapshotResult> {
@@ -101,10 +103,17 @@ export async function writeSnapshot(config: Config, regions: Map<string, Region>
   const directory = join(root, id);
   renameSync(staging, directory);
   if (options.switchLatest) publishLatest(root, id);
-  logger.info('snapshot', {
-    ru: `Снимок ${id} записан${options.switchLatest ? ' и стал текущим (latest.json); сайт покажет его после сборки' : ''}: ${directory}`,
-    en: `Snapshot ${id} written${options.switchLatest ? ' and made the latest (latest.json); the site shows it once built' : ''}: ${directory}`,
-  });
+  if (options.temporary) {
+    logger.info('snapshot', {
+      ru: `Снимок ${id} записан во временную папку, которую пробный запуск затем удалит`,
+      en: `Snapshot ${id} written to a temporary folder, which the dry run then removes`,
+    });
+  } else {
+    logger.info('snapshot', {
+      ru: `Снимок ${id} записан${options.switchLatest ? ' и стал текущим (latest.json); сайт покажет его после сборки' : ''}: ${directory}`,
+      en: `Snapshot ${id} written${options.switchLatest ? ' and made the latest (latest.json); the site shows it once built' : ''}: ${directory}`,
+    });
+  }
   return { id, directory, manifest };
 }
 
