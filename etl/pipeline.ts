@@ -191,7 +191,7 @@ async function readSource({ config, source, region, logger, adapter, sink, mappi
   // Row of the accepted record with each id, to name it when the id comes again in a later file
   // (or, for adapters that keep no ids of their own, in the same file). A record that the district
   // step rejects takes no id, so that a later, placeable copy of it is still published.
-  const seen = new Map<string, { file: string; fileIndex: number; row: number; content: number | undefined; columns: readonly number[] | undefined }>();
+  const seen = new Map<string, { file: string; fileIndex: number; row: number; content: number | undefined; columns: ArrayLike<number> | undefined }>();
   const counts: SourceCounts = { read: 0, accepted: 0, rejected: 0, duplicates: 0 };
   const result = emptyResult(source, counts, warnings);
   const policy = source.districtPolicy ?? DEFAULT_DISTRICT_POLICY;

@@ -46,7 +46,7 @@ export type TableRow =
       /** Fingerprint of the row's mapped cells, to tell a repeated id's copy from other content. */
       readonly content: number;
       /** Fingerprint of each mapped cell, to name the first column in which a repeat differs. */
-      readonly columnContents: readonly number[];
+      readonly columnContents: Float64Array;
     }
   | { readonly kind: 'reject'; readonly reject: RowReject };
 
@@ -420,7 +420,7 @@ class TableConverter {
       if (source.textAfterQuote) throw tableProblems.textAfterQuote(source.textAfterQuote, this.header, source.lines);
       if (this.header !== null && source.cells.length !== this.header.length) throw tableProblems.wrongFieldCount(source.cells.length, this.header.length, source.lines);
       const row = this.toRow(source, recordId);
-      this.seenIds.set(row.draft.appeal_id, { row: source.index, content: fieldsFingerprint(row.columnContents.map(String)), columns: row.columnContents });
+      this.seenIds.set(row.draft.appeal_id, { row: source.index, content: fieldsFingerprint([...row.columnContents].map(String)), columns: row.columnContents });
       return row;
     } catch (error) {
       if (error instanceof RecordProblem) return toReject(this.context.displayName, source.index, recordId, error) as TableRow;
@@ -485,7 +485,7 @@ class TableConverter {
       this.context.warn?.({ file: this.context.displayName, row: source.index, record_id: recordId, field: problem.field, value: problem.value === null ? null : cutValue(problem.value), reason: problem.reason, message: problem.hint });
     }
     const columnContents = this.contentOf(cells);
-    return { kind: 'appeal', row: source.index, draft, district_inferred: district.inferred, created_at_fallback: created.fallback, content: fieldsFingerprint(columnContents.map(String)), columnContents };
+    return { kind: 'appeal', row: source.index, draft, district_inferred: district.inferred, created_at_fallback: created.fallback, content: fieldsFingerprint([...columnContents].map(String)), columnContents };
   }
 
   /**
@@ -494,14 +494,18 @@ class TableConverter {
    * do not count. An XLSX date cell is written in the mapping's first date format, as a CSV export
    * of the same sheet would most likely write it.
    */
-  private contentOf(cells: readonly CellValue[]): number[] {
-    const fingerprints: number[] = [];
+  private contentOf(cells: readonly CellValue[]): Float64Array {
+    // A typed array holds the 53-bit fingerprints in 8 bytes each, which matters when a large
+    // gzip export keeps one per accepted row.
+    const fingerprints = new Float64Array(this.columns.size);
+    let position = 0;
     for (const index of this.columns.values()) {
       const value = cells[index];
       let text = '';
       if (value instanceof Date) text = formatWallClock(value, this.mapping.dateFormats[0]);
       else if (value !== null && value !== undefined) text = String(value);
-      fingerprints.push(contentFingerprint(text));
+      fingerprints[position] = contentFingerprint(text);
+      position += 1;
     }
     return fingerprints;
   }
@@ -732,10 +736,12 @@ function normalizeName(name: string): string {
  * Returns the mapped column of the first cell whose fingerprint differs between two rows, in the
  * mapping's order of fields (TableConverter's contentOf), or undefined when none differs.
  */
-export function firstDifferingColumn(mapping: TableMapping, first: readonly number[], later: readonly number[]): string | undefined {
+export function firstDifferingColumn(mapping: TableMapping, first: ArrayLike<number>, later: ArrayLike<number>): string | undefined {
   const fields = (Object.entries(mapping.columns) as [MappableField, string | null][]).filter(([, name]) => name !== null).map(([field]) => field);
-  const index = first.findIndex((fingerprint, position) => fingerprint !== later[position]);
-  return index < 0 ? undefined : mappedColumnName(mapping, fields[index]);
+  for (let index = 0; index < first.length; index += 1) {
+    if (first[index] !== later[index]) return mappedColumnName(mapping, fields[index]);
+  }
+  return undefined;
 }
 
 /**

@@ -57,7 +57,7 @@ export interface ParsedAppeal {
   /** Fingerprint of the record's content (etl/lib/fingerprint.ts), to tell a repeated id's copy from other content. */
   readonly content?: number;
   /** Fingerprint of each mapped column of a table row, to name the first column in which a repeat differs. */
-  readonly columnContents?: readonly number[];
+  readonly columnContents?: ArrayLike<number>;
 }
 
 export type ParsedRow = ParsedAppeal | { readonly kind: 'reject'; readonly reject: RowReject };
@@ -70,7 +70,7 @@ export type RowWarning = RowReject;
  * checks ids adds a record once it passes its checks, and the pipeline removes it again when the
  * record is not accepted after all.
  */
-export type FirstRecords = Map<string, { row: number; content: number; columns?: readonly number[] }>;
+export type FirstRecords = Map<string, { row: number; content: number; columns?: ArrayLike<number> }>;
 
 export interface AdapterContext {
   /** Time zone of timestamps written without an offset, e.g. "Europe/Moscow". */
