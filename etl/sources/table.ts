@@ -495,7 +495,7 @@ class TableConverter {
    * of the same sheet would most likely write it.
    */
   private contentOf(cells: readonly CellValue[]): Float64Array {
-    // A typed array holds the 53-bit fingerprints in 8 bytes each, which matters when a large
+    // A typed array stores the 53-bit fingerprints in 8 bytes each, which matters when a large
     // gzip export keeps one per accepted row.
     const fingerprints = new Float64Array(this.columns.size);
     let position = 0;
@@ -745,7 +745,7 @@ export function firstDifferingColumn(mapping: TableMapping, first: ArrayLike<num
 }
 
 /**
- * Writes the wall-clock time that an XLSX date cell holds in its UTC fields (readTimeCell) in a
+ * Writes the wall-clock time that an XLSX date cell stores in its UTC fields (readTimeCell) in a
  * date format of the mapping, with seconds: 18.10.2020 14:50:40, 2020-10-18T14:50:40 or
  * 10/18/2020 02:50:40 PM.
  */
@@ -760,7 +760,7 @@ function formatWallClock(value: Date, format: DateFormat): string {
 }
 
 /**
- * Writes a cell as a message quotes it. An XLSX date cell holds the sheet's wall-clock time in its
+ * Writes a cell as a message quotes it. An XLSX date cell stores the sheet's wall-clock time in its
  * UTC fields (readTimeCell), so it is written as that time, without a zone, as the sheet shows it.
  */
 function describeCell(value: CellValue | undefined): string | null {
