@@ -59,13 +59,14 @@ export type StageOutcome = { readonly staged: StagedFile } | { readonly fallback
  * field count, a stray quote, line breaks of mixed kinds), or a blank line among the records.
  * Throws the adapter's InputError for a wrong encoding setting or missing columns.
  *
- * Unless the mapping declares windows-1251, DuckDB starts reading the file as UTF-8 while the scan
- * runs. The scan then decides the encoding as the adapter does. When the file turns out not to be
- * UTF-8, that read is dropped and done again from a converted copy.
+ * `readPath` is the plain file to read when `path` is a gzip file; the SHA-256 is always that of
+ * `path`. Unless the mapping declares windows-1251, DuckDB starts reading the file as UTF-8 while
+ * the scan runs. The scan then decides the encoding as the adapter does. When the file turns out
+ * not to be UTF-8, that read is dropped and done again from a converted copy.
  */
-export async function stageFile(database: BulkDatabase, table: string, index: number, path: string, context: AdapterContext, mapping: TableMapping): Promise<StageOutcome> {
-  const scanning = scanFile(path);
-  const early = mapping.encoding === 'windows-1251' ? null : loadFile(database, table, path, context, mapping, null);
+export async function stageFile(database: BulkDatabase, table: string, index: number, path: string, context: AdapterContext, mapping: TableMapping, readPath = path): Promise<StageOutcome> {
+  const scanning = scanFile(readPath);
+  const early = mapping.encoding === 'windows-1251' ? null : loadFile(database, table, readPath, context, mapping, null);
   let scan: FileScan;
   let encoding: EncodingChoice;
   try {
@@ -82,8 +83,8 @@ export async function stageFile(database: BulkDatabase, table: string, index: nu
 
   if (encoding.encoding === 'utf-8') {
     let loaded = early ? await early : null;
-    if (loaded === null || 'retry' in loaded) loaded = await loadFile(database, table, path, context, mapping, encoding);
-    return finishStaging(database, table, index, path, path, context, scan, encoding, loaded, null);
+    if (loaded === null || 'retry' in loaded) loaded = await loadFile(database, table, readPath, context, mapping, encoding);
+    return finishStaging(database, table, index, path, readPath, context, scan, encoding, loaded, null);
   }
 
   await discard(database, table, early);
@@ -92,7 +93,7 @@ export async function stageFile(database: BulkDatabase, table: string, index: nu
     const converted = join(temporary, 'converted.csv');
     // The conversion runs on one core, so the hash runs beside it.
     const hashing = hashFileInWorker(path);
-    await transcodeWindows1251(path, converted);
+    await transcodeWindows1251(readPath, converted);
     const loaded = await loadFile(database, table, converted, context, mapping, encoding);
     return await finishStaging(database, table, index, path, converted, context, scan, encoding, loaded, hashing);
   } finally {

@@ -1,12 +1,14 @@
 // The bulk reader of `table` sources in CSV: DuckDB reads the files into a table, the rules of the
 // row-by-row adapter and pipeline run once per distinct value in JS (lookups.ts), and SQL applies
 // them to every row (rows.ts). The result is the same SourceResult the pipeline makes, with the
-// appeals, status events and rejects left in DuckDB for the snapshot writer. Files the bulk reader
-// cannot read exactly as the adapter does (XLSX, gzip, UTF-16, records spanning lines…) return
-// null, and the caller reads the source row by row.
+// appeals, status events and rejects left in DuckDB for the snapshot writer. A gzip file is read
+// from a decompressed temporary copy. Files the bulk reader cannot read exactly as the adapter does
+// (XLSX, UTF-16, a blank line among the records…) return null, and the caller reads the source row
+// by row.
 
-import { open, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 
 import { DEFAULT_DISTRICT_POLICY, type Config, type SourceConfig } from '../config.ts';
 import type { Region } from '../districts.ts';
@@ -18,10 +20,12 @@ import { DISTRICT_RULES } from '../schema.ts';
 import { cutValue } from '../sources/row-helpers.ts';
 import { CLOSED_AT_IGNORED, describeLayout, tableProblems } from '../sources/table.ts';
 import type { TableMapping } from '../sources/table-mapping.ts';
+import type { AdapterContext } from '../sources/types.ts';
 import type { BulkDatabase } from './database.ts';
 import { buildLookups, sqlText } from './lookups.ts';
 import { buildRejects, buildRows, createAppealsView, findIgnoredClosingTimes, createEventsViews, Outcome, type RowsInput } from './rows.ts';
-import { stageFile, type StagedFile } from './stage.ts';
+import { gunzipToFile, gzipContentBytes } from './gunzip.ts';
+import { stageFile, type StagedFile, type StageOutcome } from './stage.ts';
 
 /**
  * "auto" reads a source in bulk when its files together reach BULK_MIN_BYTES; "always" and
@@ -81,8 +85,8 @@ export async function readTableInBulk(input: BulkInput): Promise<SourceResult | 
   const files = { ru: one ? 'файл читается' : 'файлы читаются', en: one ? 'the file is read' : 'the files are read' };
   if (typeof eligibility === 'string') {
     logger.info('read', {
-      ru: `${source.id}: ${files.ru} построчно, потому что пакетное чтение DuckDB берёт только несжатый CSV (здесь: ${eligibility})`,
-      en: `${source.id}: ${files.en} row by row, because DuckDB's bulk reader takes only uncompressed CSV (here: ${eligibility})`,
+      ru: `${source.id}: ${files.ru} построчно, потому что пакетное чтение DuckDB берёт только CSV, обычный или в gzip (здесь: ${eligibility})`,
+      en: `${source.id}: ${files.en} row by row, because DuckDB's bulk reader takes only CSV, plain or gzip (here: ${eligibility})`,
     });
     return null;
   }
@@ -106,7 +110,9 @@ export async function readTableInBulk(input: BulkInput): Promise<SourceResult | 
     const files: StagedFile[] = [];
     for (const [index, path] of source.files.entries()) {
       const context = { timeZone: source.timeZone, displayName: basename(path) };
-      const outcome = await stageFile(database, `${prefix}_raw_${index}`, index, path, context, input.mapping);
+      const outcome = path.endsWith('.gz')
+        ? await stageGzipFile(database, `${prefix}_raw_${index}`, index, path, context, input.mapping)
+        : await stageFile(database, `${prefix}_raw_${index}`, index, path, context, input.mapping);
       if ('fallback' in outcome) {
         logger.warn('read', {
           ru: `${source.id}: ${context.displayName} читается построчно, потому что пакетное чтение не подходит: ${outcome.fallback.ru}`,
@@ -125,22 +131,51 @@ export async function readTableInBulk(input: BulkInput): Promise<SourceResult | 
   }
 }
 
+/**
+ * Stages a gzip file from a decompressed copy in a temporary folder, which is removed once DuckDB
+ * has read it. A file that does not decompress goes to the row-by-row adapter, whose error names it.
+ */
+async function stageGzipFile(database: BulkDatabase, table: string, index: number, path: string, context: AdapterContext, mapping: TableMapping): Promise<StageOutcome> {
+  const temporary = await mkdtemp(join(tmpdir(), 'open-district-gunzip-'));
+  try {
+    const plain = join(temporary, 'decompressed.csv');
+    try {
+      await gunzipToFile(path, plain);
+    } catch (error) {
+      const detail = (error as Error).message;
+      return { fallback: { ru: `gzip не распаковывается: ${detail}`, en: `the gzip file does not decompress: ${detail}` } };
+    }
+    return await stageFile(database, table, index, path, context, mapping, plain);
+  } finally {
+    await rm(temporary, { recursive: true, force: true });
+  }
+}
+
 /** Formats bytes as mebibytes with one decimal, in both languages. */
 function mebibytes(bytes: number): Message {
   const value = Math.round((bytes / 1024 ** 2) * 10) / 10;
   return { ru: ru(value), en: en(value) };
 }
 
-/** Returns the total size of plain CSV files, or why they are not (gzip, XLSX, XLS, missing). */
+/**
+ * Returns the total size of CSV files, plain or gzip (the size of the CSV inside), or why they
+ * are not (XLSX, XLS, missing).
+ */
 async function checkFiles(paths: readonly string[]): Promise<{ bytes: number } | string> {
   let bytes = 0;
   for (const path of paths) {
-    if (path.endsWith('.gz')) return 'gzip';
     let size: number;
     try {
       size = (await stat(path)).size;
     } catch {
       return 'not readable';
+    }
+    if (path.endsWith('.gz')) {
+      // The size of the CSV inside decides, as for a plain file.
+      const content = await gzipContentBytes(path, size);
+      if (content === null) return 'a .gz file that is not gzip';
+      bytes += content;
+      continue;
     }
     const magic = Buffer.alloc(4);
     const handle = await open(path, 'r');

@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
@@ -357,6 +358,26 @@ describe('bulk reader on hard cases', () => {
     expectAgreement(await runBoth(tableSource([writeExport('hard-cases-1251.csv', encodeWindows1251(csvText(HARD_CASES, '\n')))], SPB_MAPPING)));
   });
 
+  test('agrees on a gzip file', async () => {
+    const both = await runBoth(tableSource([writeExport('hard-cases.csv.gz', gzipSync(encodeWindows1251(csvText(HARD_CASES))))], SPB_MAPPING));
+    expectAgreement(both);
+  });
+
+  test('names a truncated gzip file as the row-by-row reader does', async () => {
+    const whole = gzipSync(encodeWindows1251(csvText(HARD_CASES)));
+    const path = writeExport('cut.csv.gz', whole.subarray(0, Math.floor(whole.length / 2)));
+    const database = await BulkDatabase.open();
+    try {
+      const outcome = await runSource(config, tableSource([path], SPB_MAPPING), region, createMemoryLogger(), FIXED_EFFECTS, { bulk: 'always', database: async () => database }).then(
+        () => 'no error',
+        (error: Error) => error.message,
+      );
+      expect(outcome).toContain('cut.csv.gz: the gzip archive is truncated or damaged');
+    } finally {
+      database.close();
+    }
+  });
+
   test('agrees after a byte order mark and a sep= line', async () => {
     expectAgreement(await runBoth(tableSource([writeExport('hard-cases-sep.csv', `\uFEFFsep=;\r\n${csvText(HARD_CASES)}`)], SPB_MAPPING)));
   });
@@ -599,6 +620,6 @@ describe('the log line of the reader', () => {
 
   test('names the XLSX read row by row', async () => {
     const lines = await readLines(tableSource([NYC_XLSX], NYC_MAPPING), 'always');
-    expect(lines).toContain("table-export: the file is read row by row, because DuckDB's bulk reader takes only uncompressed CSV (here: XLSX)");
+    expect(lines).toContain("table-export: the file is read row by row, because DuckDB's bulk reader takes only CSV, plain or gzip (here: XLSX)");
   });
 });
