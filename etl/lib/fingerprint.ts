@@ -19,7 +19,13 @@ export function contentFingerprint(text: string): number {
   return 4294967296 * (2097151 & second) + (first >>> 0);
 }
 
-/** Returns the fingerprint of a list of field values, each kept apart from the next. */
-export function fieldsFingerprint(values: readonly string[]): number {
-  return contentFingerprint(values.join('\u0000'));
+/**
+ * Returns a 32-bit FNV-1a hash of `text`, cheaper than contentFingerprint, for comparing one cell
+ * of a row with the same cell of another. NOTE: two different cells share a hash with a chance of
+ * about 1 in 4·10^9, and would then be called equal.
+ */
+export function cellFingerprint(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+  return hash >>> 0;
 }

@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 import { InputError } from '../lib/errors.ts';
-import { contentFingerprint, fieldsFingerprint } from '../lib/fingerprint.ts';
+import { cellFingerprint } from '../lib/fingerprint.ts';
 import type { Logger, Message } from '../lib/log.ts';
 import { DUPLICATE_REASON, duplicateMessage, type DuplicateContent } from '../reasons.ts';
 import type { AppealStatus } from '../schema.ts';
@@ -43,10 +43,8 @@ export type TableRow =
       readonly district_inferred: boolean;
       /** created_at is the mapping's created_at_fallback, not a value from the row. */
       readonly created_at_fallback: boolean;
-      /** Fingerprint of the row's mapped cells, to tell a repeated id's copy from other content. */
-      readonly content: number;
       /** Fingerprint of each mapped cell, to name the first column in which a repeat differs. */
-      readonly columnContents: Float64Array;
+      readonly columnContents: Uint32Array;
     }
   | { readonly kind: 'reject'; readonly reject: RowReject };
 
@@ -420,7 +418,7 @@ class TableConverter {
       if (source.textAfterQuote) throw tableProblems.textAfterQuote(source.textAfterQuote, this.header, source.lines);
       if (this.header !== null && source.cells.length !== this.header.length) throw tableProblems.wrongFieldCount(source.cells.length, this.header.length, source.lines);
       const row = this.toRow(source, recordId);
-      this.seenIds.set(row.draft.appeal_id, { row: source.index, content: fieldsFingerprint([...row.columnContents].map(String)), columns: row.columnContents });
+      this.seenIds.set(row.draft.appeal_id, { row: source.index, columns: row.columnContents });
       return row;
     } catch (error) {
       if (error instanceof RecordProblem) return toReject(this.context.displayName, source.index, recordId, error) as TableRow;
@@ -485,7 +483,7 @@ class TableConverter {
       this.context.warn?.({ file: this.context.displayName, row: source.index, record_id: recordId, field: problem.field, value: problem.value === null ? null : cutValue(problem.value), reason: problem.reason, message: problem.hint });
     }
     const columnContents = this.contentOf(cells);
-    return { kind: 'appeal', row: source.index, draft, district_inferred: district.inferred, created_at_fallback: created.fallback, content: fieldsFingerprint([...columnContents].map(String)), columnContents };
+    return { kind: 'appeal', row: source.index, draft, district_inferred: district.inferred, created_at_fallback: created.fallback, columnContents };
   }
 
   /**
@@ -494,17 +492,17 @@ class TableConverter {
    * do not count. An XLSX date cell is written in the mapping's first date format, as a CSV export
    * of the same sheet would most likely write it.
    */
-  private contentOf(cells: readonly CellValue[]): Float64Array {
-    // A typed array stores the 53-bit fingerprints in 8 bytes each, which matters when a large
-    // gzip export keeps one per accepted row.
-    const fingerprints = new Float64Array(this.columns.size);
+  private contentOf(cells: readonly CellValue[]): Uint32Array {
+    // A typed array stores the 32-bit fingerprints in 4 bytes each, which matters when a large
+    // workbook keeps one per accepted row.
+    const fingerprints = new Uint32Array(this.columns.size);
     let position = 0;
     for (const index of this.columns.values()) {
       const value = cells[index];
       let text = '';
       if (value instanceof Date) text = formatWallClock(value, this.mapping.dateFormats[0]);
       else if (value !== null && value !== undefined) text = String(value);
-      fingerprints[position] = contentFingerprint(text);
+      fingerprints[position] = cellFingerprint(text);
       position += 1;
     }
     return fingerprints;

@@ -70,7 +70,7 @@ export type RowWarning = RowReject;
  * checks ids adds a record once it passes its checks, and the pipeline removes it again when the
  * record is not accepted after all.
  */
-export type FirstRecords = Map<string, { row: number; content: number; columns?: ArrayLike<number> }>;
+export type FirstRecords = Map<string, { row: number; content?: number; columns?: ArrayLike<number> }>;
 
 export interface AdapterContext {
   /** Time zone of timestamps written without an offset, e.g. "Europe/Moscow". */
