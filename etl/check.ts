@@ -4,7 +4,7 @@
 import { basename, resolve } from 'node:path';
 
 import { BulkDatabase } from './bulk/database.ts';
-import type { Config, SourceConfig, SourceFormat } from './config.ts';
+import { DEFAULT_DISTRICT_POLICY, type Config, type SourceConfig, type SourceFormat } from './config.ts';
 import { loadRegion } from './districts.ts';
 import { sqlString } from './lib/duckdb.ts';
 import { en, ru, type Logger, type Message } from './lib/log.ts';
@@ -57,12 +57,7 @@ export interface CheckOptions {
 export async function checkFile(config: Config, file: string, format: SourceFormat, regionId: string, logger: Logger, options: CheckOptions = {}): Promise<CheckSummary> {
   const regionConfig = config.regions.find((region) => region.id === regionId)!;
   const configured = configuredSource(config, file, format, regionId);
-  if (configured?.districtPolicy) {
-    logger.info('read', {
-      ru: `check применяет правила районов (districtPolicy) источника ${configured.id} из конфигурации, как их применит run`,
-      en: `check applies the district policy (districtPolicy) of source ${configured.id} of the configuration, as run will`,
-    });
-  }
+  logDistrictPolicy(logger, configured, format, regionId);
   const source: SourceConfig = {
     id: basename(file),
     format,
@@ -70,8 +65,8 @@ export async function checkFile(config: Config, file: string, format: SourceForm
     files: [file],
     mapping: options.mapping,
     services: options.services,
-    timeZone: options.timeZone ?? regionConfig.timeZone,
-    districtPolicy: configured?.districtPolicy,
+    timeZone: options.timeZone ?? configured?.source.timeZone ?? regionConfig.timeZone,
+    districtPolicy: configured?.source.districtPolicy,
     asOf: null,
     title: { ru: file, en: file },
     url: null,
@@ -92,10 +87,29 @@ export async function checkFile(config: Config, file: string, format: SourceForm
  * Finds the configured source whose settings a check of `file` should follow: the one of this
  * format and region that lists the file, or else the only one of this format and region.
  */
-function configuredSource(config: Config, file: string, format: SourceFormat, regionId: string): SourceConfig | undefined {
+function configuredSource(config: Config, file: string, format: SourceFormat, regionId: string): { source: SourceConfig; listsFile: boolean } | undefined {
   const candidates = config.sources.filter((source) => source.format === format && source.region === regionId);
   const listing = candidates.find((source) => source.files.some((path) => resolve(path) === resolve(file)));
-  return listing ?? (candidates.length === 1 ? candidates[0] : undefined);
+  if (listing) return { source: listing, listsFile: true };
+  return candidates.length === 1 ? { source: candidates[0], listsFile: false } : undefined;
+}
+
+/** Says which district policy a check applies and where it comes from. */
+function logDistrictPolicy(logger: Logger, configured: { source: SourceConfig; listsFile: boolean } | undefined, format: SourceFormat, regionId: string): void {
+  const policy = configured?.source.districtPolicy ?? DEFAULT_DISTRICT_POLICY;
+  const values = `conflict = "${policy.conflict}", pointMismatch = "${policy.pointMismatch}", unplaced = "${policy.unplaced}"`;
+  let from: Message;
+  if (configured?.listsFile) {
+    from = { ru: `источника ${configured.source.id}, в списке файлов которого есть этот файл`, en: `of source ${configured.source.id}, whose files include this one` };
+  } else if (configured) {
+    from = { ru: `источника ${configured.source.id}, единственного источника ${format} региона ${regionId}`, en: `of source ${configured.source.id}, the only ${format} source of region ${regionId}` };
+  } else {
+    from = { ru: 'по умолчанию, потому что ни один источник конфигурации не выбран однозначно', en: 'by default, since no source of the configuration is a clear match' };
+  }
+  logger.info('read', {
+    ru: `check применяет правила районов (districtPolicy) ${from.ru}: ${values}`,
+    en: `check applies the district policy (districtPolicy) ${from.en}: ${values}`,
+  });
 }
 
 async function summarize(file: string, format: SourceFormat, region: string, result: SourceResult, database: BulkDatabase): Promise<CheckSummary> {

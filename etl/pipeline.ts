@@ -141,6 +141,7 @@ export function endpointInstant(text: string, timeZone: string, end: 'start' | '
 /** Runs one source: reads its files, then validates, places and cleans every record. */
 export async function runSource(config: Config, source: SourceConfig, region: Region, logger: Logger, effects: Effects = DEFAULT_EFFECTS, options: RunOptions = {}): Promise<SourceResult> {
   const mapping = source.format === 'table' && source.mapping ? await readTableMapping(source.mapping) : null;
+  warnOfSharedNames(source, logger);
   for (const gap of mapping ? mappingGaps(mapping) : []) logger.warn('read', { ru: `${source.id}: ${gap.ru}`, en: `${source.id}: ${gap.en}` });
   if (mapping?.bounds && !boundsOverlap(mapping.bounds, regionBounds(region))) {
     logger.warn('read', {
@@ -160,6 +161,20 @@ export async function runSource(config: Config, source: SourceConfig, region: Re
     await sink.discard();
     throw error;
   }
+}
+
+/**
+ * Warns when two files of a source have the same name in different folders: messages and
+ * rejects.csv name a file by its name only, so their rows would look alike.
+ */
+function warnOfSharedNames(source: SourceConfig, logger: Logger): void {
+  const names = source.files.map((path) => basename(path));
+  const shared = [...new Set(names.filter((name, index) => names.indexOf(name) !== index))];
+  if (shared.length === 0) return;
+  logger.warn('read', {
+    ru: `${source.id}: несколько файлов называются одинаково (${shared.join(', ')}); сообщения и rejects.csv называют файл только по имени, так что переименуйте файлы, например добавив дату выгрузки`,
+    en: `${source.id}: several files have the same name (${shared.join(', ')}); messages and rejects.csv name a file by its name only, so rename the files, for example by adding the export's date`,
+  });
 }
 
 interface ReadInput {
@@ -222,7 +237,7 @@ async function readSource({ config, source, region, logger, adapter, sink, mappi
         counts.duplicates += 1;
         let compared: DuplicateContent = null;
         if (earlier.columns && parsed.columnContents && mapping) {
-          // Tables fingerprint the text of each mapped cell, the JSON formats the values read.
+          // Tables fingerprint each mapped cell as written, the JSON formats the values read.
           const column = firstDifferingColumn(mapping, earlier.columns, parsed.columnContents);
           compared = { content: column === undefined ? 'same' : 'other', basis: 'text', column };
         } else if (earlier.content !== undefined && parsed.content !== undefined) {

@@ -15,7 +15,7 @@ export const DUPLICATE_REASON = 'duplicate_id';
 
 /**
  * Basis of a reader's comparison of a duplicate with the first record with its id: the values of
- * the fields it reads (JSON formats), or the text of the mapped columns (tables).
+ * the fields it reads (JSON formats), or the cells of the mapped columns as written (tables).
  */
 export type DuplicateBasis = 'values' | 'text';
 
@@ -32,9 +32,9 @@ function comparedPhrase(compared: NonNullable<DuplicateContent>): Message {
       ? { ru: ', и значения всех прочитанных полей те же', en: ', with the same values in every field read' }
       : { ru: ', но значение хотя бы одного прочитанного поля другое', en: ', with another value in at least one field read' };
   }
-  if (compared.content === 'same') return { ru: ', и текст всех сопоставленных столбцов тот же', en: ', with the same text in every mapped column' };
-  if (compared.column !== undefined) return { ru: `, но текст столбца «${compared.column}» другой`, en: `, with other text in the column "${compared.column}"` };
-  return { ru: ', но текст хотя бы одного сопоставленного столбца другой', en: ', with other text in at least one mapped column' };
+  if (compared.content === 'same') return { ru: ', и значения всех сопоставленных столбцов те же', en: ', with the same values in every mapped column' };
+  if (compared.column !== undefined) return { ru: `, но значение в столбце «${compared.column}» другое`, en: `, with another value in the column "${compared.column}"` };
+  return { ru: ', но значение хотя бы одного сопоставленного столбца другое', en: ', with another value in at least one mapped column' };
 }
 
 /** Words of the message after the comparison, which earlierRecord and hasOtherContent look for. */

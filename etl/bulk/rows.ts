@@ -5,7 +5,7 @@
 
 import { DUPLICATE_REASON, type DuplicateContent } from '../reasons.ts';
 import { ANSWER_DEADLINE_DAYS } from '../schema.ts';
-import { mappedColumnName, tableProblems } from '../sources/table.ts';
+import { DECIMAL_PATTERN, mappedColumnName, tableProblems } from '../sources/table.ts';
 import { TIME_FIELDS, type TableMapping } from '../sources/table-mapping.ts';
 import { ANSWER_TOLERANCE_MS, FUTURE_TOLERANCE_MS, TIMELINE_FIELDS, timelineProblems, type RecordProblem, type TimelineField } from '../sources/row-helpers.ts';
 import type { BulkDatabase } from './database.ts';
@@ -313,7 +313,7 @@ export async function buildRejects(input: RowsInput, rows: string, sourceId: str
   const reject = (part: keyof RejectColumns) => `CASE ${branches.map(([condition, columns]) => `WHEN ${condition} THEN ${columns[part]}`).join(' ')} END AS ${part}`;
   const fileNameOf = (column: string) => `CASE ${column} ${input.files.map((file) => `WHEN ${file.index} THEN ${sqlText(file.displayName)}`).join(' ')} END`;
   // The message is built with a marker for the file and one for the row, which SQL fills in: one
-  // version names each mapped column that can differ first, and one says that none differs.
+  // version names each mapped column that can differ first, and one states that none differs.
   const contents = await buildDuplicateContents(input);
   const duplicate = tableProblems.duplicateId(input.mapping, '', '\u0000', '\u0001', null);
   const columns = [...input.files[0].columns.keys()].map((field) => mappedColumnName(input.mapping, field));
@@ -366,7 +366,13 @@ async function buildDuplicateContents(input: RowsInput): Promise<string> {
   if (input.files.length > 1) needed.push(`SELECT file_index, row FROM ${input.prefix}_repeats_across`, `SELECT first_file, first_row FROM ${input.prefix}_repeats_across`);
   const parts = input.files.map((file) => {
     const keys = [...file.columns.keys()].map((field, position) => {
-      const values = (TIME_FIELDS as readonly string[]).includes(field) ? `coalesce(s_${field}, ''), w_${field}` : `coalesce(s_${field}, '')`;
+      let values = `coalesce(s_${field}, '')`;
+      if ((TIME_FIELDS as readonly string[]).includes(field)) values = `coalesce(s_${field}, ''), w_${field}`;
+      // Coordinates compare as numbers when they are plain decimals, as numericKey in table.ts does.
+      if (field === 'latitude' || field === 'longitude') {
+        const trimmed = `trim(s_${field})`;
+        values = `CASE WHEN regexp_full_match(${trimmed}, ${sqlText(DECIMAL_PATTERN)}) THEN '#' || CAST(replace(${trimmed}, ',', '.') AS DOUBLE)::VARCHAR ELSE coalesce(s_${field}, '') END`;
+      }
       return `hash(${values}) AS k${position}`;
     });
     const row = `(rowid + ${file.firstRow})::INTEGER`;

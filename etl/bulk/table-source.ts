@@ -83,10 +83,10 @@ export async function readTableInBulk(input: BulkInput): Promise<SourceResult | 
   const eligibility = await checkFiles(source.files);
   const one = source.files.length === 1;
   const files = { ru: one ? 'файл читается' : 'файлы читаются', en: one ? 'the file is read' : 'the files are read' };
-  if (typeof eligibility === 'string') {
+  if ('ru' in eligibility) {
     logger.info('read', {
-      ru: `${source.id}: ${files.ru} построчно, потому что пакетное чтение DuckDB берёт только CSV, обычный или в gzip (здесь: ${eligibility})`,
-      en: `${source.id}: ${files.en} row by row, because DuckDB's bulk reader takes only CSV, plain or gzip (here: ${eligibility})`,
+      ru: `${source.id}: ${files.ru} построчно, потому что пакетное чтение DuckDB берёт только CSV, обычный или в gzip (здесь: ${eligibility.ru})`,
+      en: `${source.id}: ${files.en} row by row, because DuckDB's bulk reader takes only CSV, plain or gzip (here: ${eligibility.en})`,
     });
     return null;
   }
@@ -100,9 +100,10 @@ export async function readTableInBulk(input: BulkInput): Promise<SourceResult | 
     });
     return null;
   }
+  const onDisk = eligibility.gzip ? mebibytes(eligibility.diskBytes) : null;
   logger.info('read', {
-    ru: `${source.id}: ${one ? 'файл' : 'файлы'} (${size.ru} МиБ) читает пакетно DuckDB`,
-    en: `${source.id}: DuckDB reads ${one ? 'the file' : 'the files'} (${size.en} MiB) in bulk`,
+    ru: `${source.id}: ${one ? 'файл' : 'файлы'} (${onDisk ? `${onDisk.ru} МиБ на диске, с gzip` : `${size.ru} МиБ`}) читает пакетно DuckDB`,
+    en: `${source.id}: DuckDB reads ${one ? 'the file' : 'the files'} (${onDisk ? `${onDisk.en} MiB on disk, with gzip` : `${size.en} MiB`}) in bulk`,
   });
 
   const prefix = database.nextPrefix();
@@ -141,9 +142,8 @@ async function stageGzipFile(database: BulkDatabase, table: string, index: numbe
     const plain = join(temporary, 'decompressed.csv');
     try {
       await gunzipToFile(path, plain);
-    } catch (error) {
-      const detail = (error as Error).message;
-      return { fallback: { ru: `gzip не распаковывается: ${detail}`, en: `the gzip file does not decompress: ${detail}` } };
+    } catch {
+      return { fallback: { ru: 'архив gzip не распаковывается', en: 'the gzip archive does not decompress' } };
     }
     return await stageFile(database, table, index, path, context, mapping, plain);
   } finally {
@@ -161,20 +161,26 @@ function mebibytes(bytes: number): Message {
  * Returns the total size of CSV files, plain or gzip (the size of the CSV inside), or why they
  * are not (XLSX, XLS, missing).
  */
-async function checkFiles(paths: readonly string[]): Promise<{ bytes: number } | string> {
+async function checkFiles(paths: readonly string[]): Promise<{ bytes: number; diskBytes: number; gzip: boolean } | Message> {
   let bytes = 0;
+  let diskBytes = 0;
+  let gzip = false;
   for (const path of paths) {
     let size: number;
     try {
       size = (await stat(path)).size;
     } catch {
-      return 'not readable';
+      return { ru: 'файл не читается', en: 'the file is not readable' };
     }
+    diskBytes += size;
     if (path.endsWith('.gz')) {
-      // The size of the CSV inside decides, as for a plain file.
+      // The size of the CSV inside decides, as for a plain file. The gzip trailer gives only the
+      // last member's size, and garbage in a cut file, so the compressed size sets a floor.
+      // NOTE: the factor 4 is an estimate of how far a CSV export compresses at the least.
       const content = await gzipContentBytes(path, size);
-      if (content === null) return 'a .gz file that is not gzip';
-      bytes += content;
+      if (content === null) return { ru: 'файл с расширением .gz, но не в формате gzip', en: 'a file named .gz that is not gzip' };
+      bytes += Math.max(content, size * 4);
+      gzip = true;
       continue;
     }
     const magic = Buffer.alloc(4);
@@ -184,11 +190,11 @@ async function checkFiles(paths: readonly string[]): Promise<{ bytes: number } |
     } finally {
       await handle.close();
     }
-    if (magic.readUInt32BE(0) === 0x504b0304) return 'XLSX';
-    if (magic.readUInt32BE(0) === 0xd0cf11e0) return 'XLS';
+    if (magic.readUInt32BE(0) === 0x504b0304) return { ru: 'XLSX', en: 'XLSX' };
+    if (magic.readUInt32BE(0) === 0xd0cf11e0) return { ru: 'XLS', en: 'XLS' };
     bytes += size;
   }
-  return { bytes };
+  return { bytes, diskBytes, gzip };
 }
 
 async function validate(input: BulkInput, prefix: string, files: StagedFile[]): Promise<SourceResult> {

@@ -70,6 +70,14 @@ export function isGzipError(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('Z_');
 }
 
+/** Makes the error for a file named .gz that does not start with the gzip bytes 1F 8B. */
+export function notGzipError(displayName: string): InputError {
+  return new InputError({
+    ru: `${displayName}: имя оканчивается на .gz, но файл не в формате gzip (не начинается с байтов 1F 8B); уберите .gz из имени или сожмите файл gzip`,
+    en: `${displayName}: the name ends in .gz, but the file is not gzip (it does not start with the bytes 1F 8B); remove .gz from the name or compress the file with gzip`,
+  });
+}
+
 /** Makes the error for a truncated or damaged gzip archive, naming the file and what to do. */
 export function gzipError(displayName: string): InputError {
   return new InputError({

@@ -19,7 +19,7 @@ import { DUPLICATE_REASON, duplicateMessage, type DuplicateContent } from '../re
 import type { AppealStatus } from '../schema.ts';
 import { CsvParser, DELIMITERS, UnclosedQuoteError, countDelimiters, findHeaderLine, type Delimiter } from './csv.ts';
 import { parseDateText, wallClockDateToInstant, type DateFormat } from './dates.ts';
-import { gzipError, isGzipError } from './read-lines.ts';
+import { gzipError, isGzipError, notGzipError } from './read-lines.ts';
 import { RecordProblem, cleanText, createdInFuture, cutValue, fileError, readPoint, timelineProblem, toReject } from './row-helpers.ts';
 import type { MappableField, TableMapping, TimeField } from './table-mapping.ts';
 import { decodeChunks, scanEncoding, type EncodingScan, type TextEncoding } from './text-encoding.ts';
@@ -78,6 +78,7 @@ type ByteSource = () => AsyncIterable<Uint8Array>;
 /** Reads a CSV (plain or gzip) or XLSX file through a mapping and yields one row per record. */
 export async function* parseTable(path: string, context: AdapterContext, mapping: TableMapping, options: TableOptions = {}): AsyncGenerator<TableRow> {
   const magic = await readMagic(path, context.displayName);
+  if (path.endsWith('.gz') && !(magic[0] === 0x1f && magic[1] === 0x8b)) throw notGzipError(context.displayName);
   if (isXls(magic)) throw oldExcelError(context.displayName);
   if (isZip(magic)) {
     yield* convertRows(readXlsxRows(path, mapping.sheet, context.displayName), 'xlsx', null, context, mapping, options);
@@ -497,12 +498,12 @@ class TableConverter {
     // workbook keeps one per accepted row.
     const fingerprints = new Uint32Array(this.columns.size);
     let position = 0;
-    for (const index of this.columns.values()) {
+    for (const [field, index] of this.columns) {
       const value = cells[index];
       let text = '';
       if (value instanceof Date) text = formatWallClock(value, this.mapping.dateFormats[0]);
       else if (value !== null && value !== undefined) text = String(value);
-      fingerprints[position] = cellFingerprint(text);
+      fingerprints[position] = cellFingerprint(NUMERIC_FIELDS.has(field) ? numericKey(value, text) : text);
       position += 1;
     }
     return fingerprints;
@@ -728,6 +729,26 @@ function mappedColumnNames(mapping: TableMapping): string[] {
 /** Folds case and runs of whitespace, for matching names that differ only in those. */
 function normalizeName(name: string): string {
   return name.replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/**
+ * Fields compared as numbers when their text is a plain decimal, so that 30.570 in a CSV and the
+ * number 30.57 in an XLSX cell are the same value. The bulk reader applies DECIMAL_PATTERN too.
+ */
+const NUMERIC_FIELDS: ReadonlySet<MappableField> = new Set(['latitude', 'longitude']);
+
+/** A plain decimal with a point or a comma, as DuckDB's regexp_full_match takes it (rows.ts). */
+export const DECIMAL_PATTERN = '-?[0-9]+([.,][0-9]+)?';
+const DECIMAL = new RegExp(`^${DECIMAL_PATTERN}$`);
+
+/**
+ * Returns the key of a numeric cell: `#` and the number for a number cell or a plain decimal
+ * (spaces around it removed, as DuckDB's trim does), else the cell's text.
+ */
+function numericKey(value: CellValue | undefined, text: string): string {
+  if (typeof value === 'number') return `#${value}`;
+  const trimmed = text.replace(/^ +| +$/g, '');
+  return DECIMAL.test(trimmed) ? `#${Number(trimmed.replace(',', '.'))}` : text;
 }
 
 /**

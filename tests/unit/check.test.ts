@@ -81,6 +81,7 @@ describe('check of repeated ids', () => {
 
 describe('check of a source with a district policy', () => {
   let summary: CheckSummary;
+  let logLines: string[];
 
   beforeAll(async () => {
     const record = JSON.parse(readFileSync(SPB_SLICE, 'utf8').split('\n')[0]);
@@ -90,11 +91,17 @@ describe('check of a source with a district policy', () => {
     const config = loadConfig(CONFIG_PATH, ROOT);
     const portal = config.sources.find((source) => source.format === 'spb-portal')!;
     portal.districtPolicy = { conflict: 'reject', pointMismatch: 'keep', unplaced: 'keep' };
-    summary = await checkFile(config, path, 'spb-portal', portal.region, createMemoryLogger());
+    const logger = createMemoryLogger();
+    summary = await checkFile(config, path, 'spb-portal', portal.region, logger);
+    logLines = logger.entries.map((entry) => entry.message.en);
   });
 
   test("keeps an unplaced record as the configured source's policy says", () => {
     expect([summary.accepted, summary.rejected]).toEqual([1, 0]);
+  });
+
+  test('names the source and the policy it applies', () => {
+    expect(logLines).toContainEqual(expect.stringContaining('the only spb-portal source of region spb: conflict = "reject", pointMismatch = "keep", unplaced = "keep"'));
   });
 });
 

@@ -1,7 +1,7 @@
 // Records whose id an earlier record of the same source had: every format counts them as
 // duplicates, not as rejects, and lists them in rejects.csv with the first record's place.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -123,6 +123,22 @@ describe('a portal record placed only in its second copy', () => {
   });
 });
 
+describe('two files with the same name', () => {
+  test('warn that their rows cannot be told apart', async () => {
+    const paths = ['a', 'b'].map((folderName) => {
+      mkdirSync(join(folder, folderName), { recursive: true });
+      const path = join(folder, folderName, 'extract.jsonl');
+      writeFileSync(path, lines[0]);
+      return path;
+    });
+    const config = testConfig(paths);
+    const logger = createMemoryLogger();
+    await runSource(config, config.sources[0], loadRegion(config.regions[0]), logger);
+    config.cleanup();
+    expect(logger.entries.map((entry) => entry.message.en)).toContainEqual(expect.stringContaining('several files have the same name (extract.jsonl)'));
+  });
+});
+
 describe('a table export with a repeated row', () => {
   let result: SourceResult;
 
@@ -139,8 +155,8 @@ describe('a table export with a repeated row', () => {
 
   test('names the first row in each duplicate', () => {
     expect(duplicateLines(result).map((reject) => [reject.row, reject.field, english(reject.message)])).toEqual([
-      [2002, 'Номер', 'the id already appeared in converted-cp1251-repeated-row.csv, row 2, with the same text in every mapped column; only that first record is kept, and this one is counted as a duplicate'],
-      [2003, 'Номер', 'the id already appeared in converted-cp1251-repeated-row.csv, row 2, with the same text in every mapped column; only that first record is kept, and this one is counted as a duplicate'],
+      [2002, 'Номер', 'the id already appeared in converted-cp1251-repeated-row.csv, row 2, with the same values in every mapped column; only that first record is kept, and this one is counted as a duplicate'],
+      [2003, 'Номер', 'the id already appeared in converted-cp1251-repeated-row.csv, row 2, with the same values in every mapped column; only that first record is kept, and this one is counted as a duplicate'],
     ]);
   });
 });

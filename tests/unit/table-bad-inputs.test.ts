@@ -147,12 +147,12 @@ describe('table bad rows', () => {
 
   test('names the first row of a repeated id', async () => {
     const rows = await read(toCsv([HEADER, FIRST, FIRST]));
-    expect(rows[1]).toMatchObject({ reject: { message: expect.stringMatching(/already appeared in .+, row 2, with the same text in every mapped column;/) } });
+    expect(rows[1]).toMatchObject({ reject: { message: expect.stringMatching(/already appeared in .+, row 2, with the same values in every mapped column;/) } });
   });
 
   test('advises the latest version for a differing repeat', async () => {
     const rows = await read(toCsv([HEADER, FIRST, withCell(FIRST, 'Status', 'Open')]));
-    expect(rows[1]).toMatchObject({ reject: { message: expect.stringContaining('with other text in the column "Status"; only that first record is kept, and this one is counted as a duplicate; if the export holds several versions of an appeal, export only the latest') } });
+    expect(rows[1]).toMatchObject({ reject: { message: expect.stringContaining('with another value in the column "Status"; only that first record is kept, and this one is counted as a duplicate; if the export holds several versions of an appeal, export only the latest') } });
   });
 
   test('names the lines a stray quote joined', async () => {

@@ -258,6 +258,8 @@ const HARD_CASES: string[][] = [
   record('100050', '01.11.2020 10:00:00', { district: 'Марсианский район', latitude: '', longitude: '' }),
   record('100050', '02.11.2020 10:00:00'),
   record('100050', '03.11.2020 10:00:00'),
+  record('100061', '01.11.2020 10:00:00', { latitude: '59.870', longitude: '30,45' }),
+  record('100061', '01.11.2020 10:00:00', { latitude: '59.87', longitude: '30.450' }),
 ];
 
 function csvText(rows: readonly (readonly string[])[], lineBreak = '\r\n'): string {
@@ -317,7 +319,7 @@ describe('bulk reader on hard cases', () => {
   });
 
   test('counts repeated ids as duplicates', () => {
-    expect(both.bulk.counts.duplicates).toBe(4);
+    expect(both.bulk.counts.duplicates).toBe(5);
   });
 
   test('publishes a copy of a record that the district step rejected', () => {
@@ -327,10 +329,11 @@ describe('bulk reader on hard cases', () => {
   test('lists repeated ids in the rejects with their first rows', () => {
     const messages = both.bulkRejects.filter((reject) => reject.reason === 'duplicate_id').map((reject) => reject.message);
     expect(messages).toEqual([
-      expect.stringContaining('already appeared in hard-cases.csv, row 2, with other text in the column "Дата создания";'),
-      expect.stringContaining('already appeared in hard-cases.csv, row 8, with other text in the column "Дата создания";'),
-      expect.stringContaining('already appeared in hard-cases.csv, row 32, with the same text in every mapped column;'),
-      expect.stringContaining('already appeared in hard-cases.csv, row 49, with other text in the column "Дата создания";'),
+      expect.stringContaining('already appeared in hard-cases.csv, row 2, with another value in the column "Дата создания";'),
+      expect.stringContaining('already appeared in hard-cases.csv, row 8, with another value in the column "Дата создания";'),
+      expect.stringContaining('already appeared in hard-cases.csv, row 32, with the same values in every mapped column;'),
+      expect.stringContaining('already appeared in hard-cases.csv, row 49, with another value in the column "Дата создания";'),
+      expect.stringContaining('already appeared in hard-cases.csv, row 51, with the same values in every mapped column;'),
     ]);
   });
 
@@ -378,6 +381,15 @@ describe('bulk reader on hard cases', () => {
     }
   });
 
+  test('names a plain CSV named .gz', async () => {
+    const path = writeExport('plain.csv.gz', csvText(HARD_CASES));
+    const outcome = await runSource(config, tableSource([path], SPB_MAPPING), region, createMemoryLogger(), FIXED_EFFECTS).then(
+      () => 'no error',
+      (error: Error) => error.message,
+    );
+    expect(outcome).toContain('plain.csv.gz: the name ends in .gz, but the file is not gzip');
+  });
+
   test('agrees after a byte order mark and a sep= line', async () => {
     expectAgreement(await runBoth(tableSource([writeExport('hard-cases-sep.csv', `\uFEFFsep=;\r\n${csvText(HARD_CASES)}`)], SPB_MAPPING)));
   });
@@ -422,8 +434,8 @@ describe('bulk reader on hard cases', () => {
     const both = await runBoth(tableSource([first, second], SPB_MAPPING));
     const messages = both.bulkRejects.map((reject) => reject.message);
     expect(messages).toEqual([
-      expect.stringContaining('already appeared in versions-1.csv, row 2, with other text in the column "Дата первого ответа"; only that first record is kept, and this one is counted as a duplicate; the record of the file listed earlier in sources[].files is kept'),
-      expect.stringContaining('already appeared in versions-1.csv, row 3, with the same text in every mapped column;'),
+      expect.stringContaining('already appeared in versions-1.csv, row 2, with another value in the column "Дата первого ответа"; only that first record is kept, and this one is counted as a duplicate; the record of the file listed earlier in sources[].files is kept'),
+      expect.stringContaining('already appeared in versions-1.csv, row 3, with the same values in every mapped column;'),
     ]);
     expectAgreement(both);
   });
