@@ -87,7 +87,7 @@ export async function checkFile(config: Config, file: string, format: SourceForm
  * Finds the configured source whose settings a check of `file` should follow: the one of this
  * format and region that lists the file, or else the only one of this format and region.
  */
-function configuredSource(config: Config, file: string, format: SourceFormat, regionId: string): { source: SourceConfig; listsFile: boolean } | undefined {
+export function configuredSource(config: Config, file: string, format: SourceFormat, regionId: string): { source: SourceConfig; listsFile: boolean } | undefined {
   const candidates = config.sources.filter((source) => source.format === format && source.region === regionId);
   const listing = candidates.find((source) => source.files.some((path) => resolve(path) === resolve(file)));
   if (listing) return { source: listing, listsFile: true };

@@ -4,7 +4,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { checkFile, checkReport } from './check.ts';
+import { checkFile, checkReport, configuredSource } from './check.ts';
 import { mkdirSync } from 'node:fs';
 
 import type { Manifest, ManifestSource } from './aggregates-types.ts';
@@ -367,14 +367,23 @@ async function checkCommand(config: Config, rest: string[], values: Options, log
       en: `--mapping is only for --format table; the ${format} format has its mapping built in.`,
     });
   }
-  if (format === 'table' && !values.mapping) {
+  // Without --mapping, a table file takes the mapping of the configured source that lists it.
+  const listing = format === 'table' && !values.mapping ? configuredSource(config, path, format, regionId) : undefined;
+  const configuredMapping = listing?.listsFile ? listing.source.mapping : undefined;
+  if (format === 'table' && !values.mapping && !configuredMapping) {
     throw new UsageError({
-      ru: 'Для --format table нужен --mapping ФАЙЛ: какие столбцы какие поля (см. etl/mappings/README.ru.md).',
-      en: '--format table needs --mapping FILE: which column is which field (see etl/mappings/README.md).',
+      ru: 'Для --format table нужен --mapping ФАЙЛ: какие столбцы какие поля (см. etl/mappings/README.ru.md); без него check берёт сопоставление источника конфигурации, в списке которого есть этот файл.',
+      en: '--format table needs --mapping FILE: which column is which field (see etl/mappings/README.md); without it, check takes the mapping of the configured source whose files include this one.',
+    });
+  }
+  if (configuredMapping) {
+    logger.info('read', {
+      ru: `check берёт сопоставление столбцов из конфигурации: ${configuredMapping}`,
+      en: `check takes the column mapping from the configuration: ${configuredMapping}`,
     });
   }
   const summary = await checkFile(config, path, format, regionId, logger, {
-    mapping: values.mapping ? fromCaller(values.mapping) : undefined,
+    mapping: values.mapping ? fromCaller(values.mapping) : configuredMapping,
     services: values.services ? fromCaller(values.services) : undefined,
     timeZone: values['time-zone'],
   });

@@ -170,6 +170,15 @@ describe('etl check', () => {
     }
   });
 
+  test('takes the mapping of the configured source that lists the file', async () => {
+    const config = JSON.parse(readFileSync(CONFIG_PATH, 'utf8'));
+    const portal = config.sources.find((source: { format: string }) => source.format === 'spb-portal');
+    const exportFile = join(ROOT, 'tests/fixtures/table/spb-portal-converted-cp1251-semicolon.csv');
+    config.sources.push({ ...portal, id: 'spb-export', format: 'table', files: [exportFile], mapping: join(ROOT, 'etl/mappings/spb-portal-export.json') });
+    const { code, output } = await runCli(['check', exportFile, '--format', 'table', '--json', '--config', writeTemporary('config.json', JSON.stringify(config))]);
+    expect([code, JSON.parse(output).accepted]).toEqual([0, 2000]);
+  });
+
   test('rejects a file given to run', async () => {
     const { code, errors } = await runCli(['run', SPB_SLICE, '--config', CONFIG_PATH]);
     expect([code, errors]).toEqual([2, expect.stringContaining('check FILE --format FORMAT validates a single file')]);
