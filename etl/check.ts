@@ -94,7 +94,7 @@ export function configuredSource(config: Config, file: string, format: SourceFor
   return candidates.length === 1 ? { source: candidates[0], listsFile: false } : undefined;
 }
 
-/** Says which district policy a check applies and where it comes from. */
+/** Logs which district policy a check applies and where it comes from. */
 function logDistrictPolicy(logger: Logger, configured: { source: SourceConfig; listsFile: boolean } | undefined, format: SourceFormat, regionId: string): void {
   const policy = configured?.source.districtPolicy ?? DEFAULT_DISTRICT_POLICY;
   const values = `conflict = "${policy.conflict}", pointMismatch = "${policy.pointMismatch}", unplaced = "${policy.unplaced}"`;

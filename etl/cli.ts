@@ -105,7 +105,7 @@ export async function main(argv: string[], write: WriteLine = writeOutput, write
 
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
-  // Help that was asked for goes to stdout, so that it pages; a missing command is a usage error.
+  // Help that was requested goes to stdout, so that it can be paged. A missing command is a usage error.
   if (values.help || command === 'help') {
     write(USAGE);
     return EXIT_CODES.ok;

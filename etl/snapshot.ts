@@ -44,7 +44,7 @@ export function nextSnapshotId(directory: string, now: number, timeZone: string)
 export interface WriteOptions {
   /** False leaves `latest` alone, for a caller that switches it after building the site. */
   switchLatest: boolean;
-  /** True when the snapshot goes to a throwaway folder (a dry run), which its log line then says. */
+  /** True when the snapshot goes to a throwaway folder (a dry run), which its log line then states. */
   temporary?: boolean;
 }
 

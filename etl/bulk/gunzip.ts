@@ -15,7 +15,7 @@ export async function gunzipToFile(source: string, target: string): Promise<void
 }
 
 /**
- * Reads the size a gzip file says its content has (ISIZE, the last 4 bytes, RFC 1952), or null
+ * Reads the size that a gzip file records for its content (ISIZE, the last 4 bytes, RFC 1952), or null
  * when the file does not start like gzip. NOTE: ISIZE is the size modulo 4 GiB, so a file of more
  * than 4 GiB can report less than it holds.
  */

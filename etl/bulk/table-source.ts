@@ -81,8 +81,8 @@ export async function readTableInBulk(input: BulkInput): Promise<SourceResult | 
   const { source, logger, database } = input;
   if (input.mode === 'never' || source.endpoint || source.files.length === 0) return null;
   const eligibility = await checkFiles(source.files);
-  const one = source.files.length === 1;
-  const files = { ru: one ? 'файл читается' : 'файлы читаются', en: one ? 'the file is read' : 'the files are read' };
+  const singleFile = source.files.length === 1;
+  const files = { ru: singleFile ? 'файл читается' : 'файлы читаются', en: singleFile ? 'the file is read' : 'the files are read' };
   if ('ru' in eligibility) {
     logger.info('read', {
       ru: `${source.id}: ${files.ru} построчно, потому что пакетное чтение DuckDB берёт только CSV, обычный или в gzip (здесь: ${eligibility.ru})`,
@@ -95,15 +95,15 @@ export async function readTableInBulk(input: BulkInput): Promise<SourceResult | 
     // In KiB, since a file just under 1 MiB would round up to it in MiB.
     const kibibytes = Math.floor((eligibility.bytes / 1024) * 10) / 10;
     logger.info('read', {
-      ru: `${source.id}: ${files.ru} построчно, потому что ${one ? 'его' : 'их'} размер (${ru(kibibytes)} КиБ) меньше 1 МиБ (${ru(1024)} КиБ), с которого включается пакетное чтение DuckDB`,
-      en: `${source.id}: ${files.en} row by row, because ${one ? 'its' : 'their'} size (${en(kibibytes)} KiB) is under the 1 MiB (1,024 KiB) from which DuckDB's bulk reader is used`,
+      ru: `${source.id}: ${files.ru} построчно, потому что ${singleFile ? 'его' : 'их'} размер (${ru(kibibytes)} КиБ) меньше 1 МиБ (${ru(1024)} КиБ), с которого включается пакетное чтение DuckDB`,
+      en: `${source.id}: ${files.en} row by row, because ${singleFile ? 'its' : 'their'} size (${en(kibibytes)} KiB) is under the 1 MiB (1,024 KiB) from which DuckDB's bulk reader is used`,
     });
     return null;
   }
   const onDisk = eligibility.gzip ? mebibytes(eligibility.diskBytes) : null;
   logger.info('read', {
-    ru: `${source.id}: ${one ? 'файл' : 'файлы'} (${onDisk ? `${onDisk.ru} МиБ на диске, с gzip` : `${size.ru} МиБ`}) читает пакетно DuckDB`,
-    en: `${source.id}: DuckDB reads ${one ? 'the file' : 'the files'} (${onDisk ? `${onDisk.en} MiB on disk, with gzip` : `${size.en} MiB`}) in bulk`,
+    ru: `${source.id}: ${singleFile ? 'файл' : 'файлы'} (${onDisk ? `${onDisk.ru} МиБ на диске, с gzip` : `${size.ru} МиБ`}) читает пакетно DuckDB`,
+    en: `${source.id}: DuckDB reads ${singleFile ? 'the file' : 'the files'} (${onDisk ? `${onDisk.en} MiB on disk, with gzip` : `${size.en} MiB`}) in bulk`,
   });
 
   const prefix = database.nextPrefix();

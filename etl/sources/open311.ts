@@ -17,7 +17,7 @@ import { gunzipSync } from 'node:zlib';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 import { describeJsonError, InputError } from '../lib/errors.ts';
-import { contentFingerprint } from '../lib/fingerprint.ts';
+import { textFingerprint } from '../lib/fingerprint.ts';
 import { DUPLICATE_REASON, duplicateMessage, rejectMessage } from '../reasons.ts';
 import type { AppealStatus } from '../schema.ts';
 import { parseIsoDate } from './dates.ts';
@@ -641,7 +641,7 @@ function duplicateKeyWarning(file: string, row: number, recordId: string | null,
  */
 function requestFingerprint(fields: Record<string, unknown>): number {
   const read = Object.entries(fields).filter(([key]) => !PRIVATE_FIELDS.has(key) && key !== 'expected_datetime');
-  return contentFingerprint(JSON.stringify(read));
+  return textFingerprint(JSON.stringify(read));
 }
 
 function collectExtras(fields: Record<string, unknown>): Record<string, unknown> | null {

@@ -2,7 +2,7 @@
 // warnings of the same shape, text cleaning and coordinate checks.
 
 import { InputError } from '../lib/errors.ts';
-import { cellFingerprint } from '../lib/fingerprint.ts';
+import { FNV_OFFSET, FNV_PRIME, textFingerprint } from '../lib/fingerprint.ts';
 import type { Message } from '../lib/log.ts';
 import { rejectMessage } from '../reasons.ts';
 import type { AppealDraft, ParsedRow, RowReject } from './types.ts';
@@ -245,9 +245,9 @@ export function timelineProblem(times: TimelineTimes, now: number | undefined, f
  * a chance of about 1 in 4·10^9, and would then be called copies.
  */
 export function draftFingerprint(draft: AppealDraft): number {
-  let hash = 0x811c9dc5;
+  let hash = FNV_OFFSET;
   const mix = (word: number) => {
-    hash = Math.imul(hash ^ word, 0x01000193);
+    hash = Math.imul(hash ^ word, FNV_PRIME);
   };
   const number = (value: number | null) => {
     if (value === null) return mix(0x7fffffff);
@@ -258,7 +258,7 @@ export function draftFingerprint(draft: AppealDraft): number {
   const text = (value: string | null) => mix(value === null ? 0 : textNumber(value));
 
   // Ids are unique, so they are hashed rather than numbered.
-  mix(cellFingerprint(draft.appeal_id));
+  mix(textFingerprint(draft.appeal_id));
   for (const time of [draft.created_at, draft.first_answer_at, draft.final_answer_at, draft.closed_at, draft.deadline_at, draft.last_event_at]) number(time);
   for (const value of [draft.status, draft.status_original, draft.category, draft.rubric, draft.object_type, draft.agency, draft.district_code, draft.district_name, draft.municipality_name]) text(value);
   number(draft.repeat_messages);

@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 import { InputError } from '../lib/errors.ts';
-import { cellFingerprint } from '../lib/fingerprint.ts';
+import { textFingerprint } from '../lib/fingerprint.ts';
 import type { Logger, Message } from '../lib/log.ts';
 import { DUPLICATE_REASON, duplicateMessage, type DuplicateContent } from '../reasons.ts';
 import type { AppealStatus } from '../schema.ts';
@@ -503,7 +503,7 @@ class TableConverter {
       let text = '';
       if (value instanceof Date) text = formatWallClock(value, this.mapping.dateFormats[0]);
       else if (value !== null && value !== undefined) text = String(value);
-      fingerprints[position] = cellFingerprint(NUMERIC_FIELDS.has(field) ? numericKey(value, text) : text);
+      fingerprints[position] = textFingerprint(NUMERIC_FIELDS.has(field) ? numericKey(value, text) : text);
       position += 1;
     }
     return fingerprints;

@@ -10,7 +10,7 @@ export interface ReasonRow {
   readonly reason: string;
   readonly outcome: ReasonOutcome;
   readonly count: number;
-  /** For the duplicates: how many differ from the kept first record with their id. */
+  /** Number of duplicates that differ from the kept first record with their id (duplicate row only). */
   readonly differing?: number;
 }
 
